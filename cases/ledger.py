@@ -1,0 +1,66 @@
+"""The Ledger: where cases are kept. One protocol, one adapter per store.
+
+The local adapter (``cases.workbook``) keeps a real .xlsx on disk; the Graph
+adapter edits the team's workbook in SharePoint. Both pass the same contract
+suite (``tests/contract/ledger_contract.py``), so the bot cannot tell them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
+
+from .errors import DomainError
+from .model import Case, NewCase, Status
+
+
+@runtime_checkable
+class Ledger(Protocol):
+    async def add(self, new: NewCase) -> Case:
+        """Store a registration as a new row and return it with its fresh Ärende-ID."""
+        ...
+
+    async def get(self, case_id: str) -> Case:
+        """The case as the workbook holds it now. Raises ``CaseNotFound``."""
+        ...
+
+    async def list(self, statuses: Iterable[Status] | None = None) -> list[Case]:
+        """Every case, or those in ``statuses``, in workbook order."""
+        ...
+
+    async def update(self, expected: Case, new: Case) -> Case:
+        """Replace ``expected`` by ``new``, only if the row still equals ``expected``.
+
+        Raises ``Conflict`` carrying the row as it is now when anyone, the bot
+        or a person in Excel, changed it since ``expected`` was read.
+        """
+        ...
+
+
+class Conflict(DomainError):
+    """Someone changed the case between the agent's read and their write."""
+
+    def __init__(self, current: Case) -> None:
+        who = changed_by(current)
+        super().__init__(
+            f"{current.case_id} har just ändrats av {who}. Se det aktuella läget.",
+            f"{current.case_id} was just changed by {who}. See where it stands now.",
+        )
+        self.current = current
+        self.who = who
+
+
+def changed_by(case: Case) -> str:
+    """Our best answer to "who changed it": the handler, else the registrant."""
+    return case.handler or case.registered_by or "någon annan"
+
+
+class LedgerUnavailable(DomainError):
+    """The store could not be reached in time; nothing was saved."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(
+            "Arbetsboken Stora ärenden svarar inte just nu. Inget sparades – försök igen.",
+            "The Stora ärenden workbook is not answering right now. Nothing was saved – try again.",
+        )
+        self.detail = detail

@@ -1,0 +1,177 @@
+"""What an agent may type into the forms, and the one spelling it is stored in.
+
+Every error names the field and says what is wrong, in Swedish and English.
+No message ever repeats the value: it may be customer data, and messages
+end up in logs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import InvalidInput, InvalidInputs
+
+DESCRIPTION_MAX = 500
+COMMENT_MAX = 1000
+GREETING_MAX = 100
+CHANGE_MAX = 300
+
+CHANGE_COUNT_MAX = 10_000
+
+# ASCII only: str.isdigit() would also accept "²" or Arabic-Indic digits,
+# which CAB and the customer systems do not.
+_DIGITS = re.compile(r"[0-9]+")
+_SIGNATURE = re.compile(r"x[a-z0-9]{1,11}")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+# Characters Excel treats as the start of a formula or a DDE command (DESIGN §3).
+_FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+# How the known free-text fields are named in messages; others get a generic name.
+_TEXT_LABELS: dict[str, tuple[str, str]] = {
+    "description": ("Beskrivningen", "The description"),
+    "note": ("Noteringen", "The note"),
+    "comment": ("Kommentaren", "The comment"),
+    "greeting": ("Hälsningen", "The greeting"),
+    "change": ("Ändringen", "The change"),
+}
+
+
+def customer_number(raw: str) -> str:
+    """Kundnummer: 4–12 digits; spaces anywhere are dropped."""
+    return _number(raw, "customer_number", "Kundnumret", "The customer number")
+
+
+def cab_number(raw: str) -> str:
+    """Ärendenummer CAB: 4–12 digits; spaces anywhere are dropped."""
+    return _number(raw, "cab_number", "Ärendenumret i CAB", "The CAB case number")
+
+
+def _number(raw: str, field: str, name_sv: str, name_en: str) -> str:
+    # Numbers are often copied with grouping spaces ("123 456"), also
+    # non-breaking ones; split() without argument drops every kind.
+    value = "".join((raw or "").split())
+    if not value:
+        raise InvalidInput(
+            field, f"Fyll i {_lower_first(name_sv)}.", f"Enter {_lower_first(name_en)}."
+        )
+    if not _DIGITS.fullmatch(value):
+        raise InvalidInput(
+            field,
+            f"{name_sv} ska bara innehålla siffror (4–12 st).",
+            f"{name_en} may contain digits only (4–12).",
+        )
+    if not 4 <= len(value) <= 12:
+        raise InvalidInput(
+            field,
+            f"{name_sv} ska ha 4–12 siffror, inte {len(value)}.",
+            f"{name_en} must have 4–12 digits, not {len(value)}.",
+        )
+    return value
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def signature(raw: str) -> str:
+    """Elin-signatur: "x" and then letters or digits, 2–12 in all; stored lower-case."""
+    value = (raw or "").strip().lower()
+    if not value:
+        raise InvalidInput("signature", "Fyll i din Elin-signatur.", "Enter your Elin signature.")
+    if _SIGNATURE.fullmatch(value):
+        return value
+    if not value.startswith("x"):
+        raise InvalidInput(
+            "signature",
+            "Elin-signaturen ska börja på x.",
+            "The Elin signature must start with x.",
+        )
+    if not 2 <= len(value) <= 12:
+        raise InvalidInput(
+            "signature",
+            "Elin-signaturen ska vara 2–12 tecken lång.",
+            "The Elin signature must be 2–12 characters long.",
+        )
+    raise InvalidInput(
+        "signature",
+        "Elin-signaturen får bara innehålla bokstäver a–z och siffror.",
+        "The Elin signature may contain only letters a–z and digits.",
+    )
+
+
+def free_text(raw: str, field: str, *, max_length: int, required: bool = True) -> str:
+    """Tidy text typed or pasted into a form, then check it is there and not too long."""
+    text = clean_text(raw)
+    label_sv, label_en = _TEXT_LABELS.get(field, ("Texten", "The text"))
+    if not text and required:
+        raise InvalidInput(
+            field, f"{label_sv} får inte vara tom.", f"{label_en} must not be empty."
+        )
+    if len(text) > max_length:
+        raise InvalidInput(
+            field,
+            f"{label_sv} får vara högst {max_length} tecken (nu {len(text)}).",
+            f"{label_en} may be at most {max_length} characters (now {len(text)}).",
+        )
+    return text
+
+
+def clean_text(raw: str) -> str:
+    """One spelling for pasted text: \\n line ends, no control characters, no loose space."""
+    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
+    # A tab between words (pasted Excel cells) would glue them together if
+    # simply dropped, so it becomes a space; other control characters go.
+    text = text.replace("\t", " ")
+    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+    text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    return _BLANK_RUN.sub("\n\n", text)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Would Excel read this as a formula or command? Then it must be written as text."""
+    return text.startswith(_FORMULA_LEADS)
+
+
+def change_count(raw: str | int) -> int:
+    """Antal ändringar: a whole number 1–10 000."""
+    # Card inputs arrive as strings, but a number from code is fine too.
+    value = "" if raw is None else str(raw).strip()
+    if not value:
+        raise InvalidInput(
+            "change_count", "Fyll i antal ändringar.", "Enter the number of changes."
+        )
+    if (
+        isinstance(raw, bool)
+        or not _DIGITS.fullmatch(value)
+        or not 1 <= int(value) <= CHANGE_COUNT_MAX
+    ):
+        raise InvalidInput(
+            "change_count",
+            "Antal ändringar ska vara ett heltal från 1 till 10 000.",
+            "The number of changes must be a whole number from 1 to 10,000.",
+        )
+    return int(value)
+
+
+def validate_registration(
+    customer_number_raw: str, cab_number_raw: str, description_raw: str
+) -> tuple[str, str, str]:
+    """The registration form's three fields; every error at once, so each shows by its field."""
+    errors: list[InvalidInput] = []
+    results: list[str] = []
+    checks = (
+        lambda: customer_number(customer_number_raw),
+        lambda: cab_number(cab_number_raw),
+        lambda: free_text(description_raw, "description", max_length=DESCRIPTION_MAX),
+    )
+    for check in checks:
+        try:
+            results.append(check())
+        except InvalidInput as error:
+            errors.append(error)
+    if errors:
+        raise InvalidInputs(errors)
+    customer, cab, description = results
+    return customer, cab, description

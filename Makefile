@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test clean
+.PHONY: run test bench workbook clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +15,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The Teams endpoint is not in this commit yet: `run` checks that the domain imports.
+# Until the Teams endpoint lands, `run` prepares the local workbook the bot will keep.
 run: $(STAMP)
-	$(BIN)/python -c "import cases.lifecycle; print('Stora ärenden: domain ready, no endpoint yet')"
+	@test -f data/stora-arenden.xlsx || $(BIN)/python -m cases.template data/stora-arenden.xlsx
+	@echo "Local workbook: data/stora-arenden.xlsx"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.ledger
+
+# An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx
+workbook: $(STAMP)
+	$(BIN)/python -m cases.template $(or $(OUT),stora-arenden.xlsx)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

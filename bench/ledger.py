@@ -1,0 +1,170 @@
+"""Latency of the local Ledger at a few workbook sizes: p50/p95 per operation, in ms.
+
+Command line: ``python -m bench.ledger [--sizes 100,1000,10000] [--repeat 20]``.
+
+Each size gets a fresh workbook in a temporary directory, pre-filled by writing
+rows straight through openpyxl (going through the Ledger would take as long as
+the benchmark itself). The operations are timed as a click costs them:
+
+- add:   ``add`` of a registration;
+- claim: ``get`` then ``update`` to Påbörjad (the bot re-reads before it writes);
+- close: ``get`` then ``update`` to Hanterad with the customer cells wiped;
+- list:  ``list`` of the open cases (what the queue card and the notifier read);
+- cold get: a new Ledger and one ``get``, i.e. a full load, which every
+  operation pays once after someone else saved the file.
+
+Nothing is asserted: the figures are for comparing changes on one machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from cases.clock import STOCKHOLM
+from cases.columns import HEADERS, TABLE_NAME, case_to_cells, format_case_id
+from cases.model import Case, NewCase, Status
+from cases.template import create_workbook
+from cases.workbook import LocalWorkbookLedger
+
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=STOCKHOLM)
+COLD_RUNS = 5  # a full load is the slowest thing measured; a few samples tell enough
+
+
+def synthetic_case(n: int, status: Status) -> Case:
+    registered = T0 + timedelta(minutes=7 * n)
+    case = NewCase(
+        customer_number=f"{100000 + n:07d}",
+        cab_number=f"{5000000 + n}",
+        description=f"Ändra fakturaadress för {16 + n % 40} anläggningar\nenligt kundens lista",
+        registered_by="xanna",
+        registered_at=registered,
+    ).with_id(format_case_id(n + 1))
+    if status is Status.NY:
+        return case
+    case = case.replace(status=Status.PABORJAD, handler="xbo", changed_at=registered)
+    if status is Status.HANTERAD:
+        case = case.replace(
+            status=Status.HANTERAD, customer_number="", cab_number="", description=""
+        )
+    return case
+
+
+def prefill(path: Path, rows: int, open_cases: int) -> None:
+    """``rows`` cases, most of them closed as in a workbook that has been used for a while."""
+    create_workbook(path)
+    wb = load_workbook(path)
+    ws = next(ws for ws in wb.worksheets if TABLE_NAME in ws.tables)
+    table = ws.tables[TABLE_NAME]
+    template_styles = [ws.cell(2, col)._style for col in range(1, len(HEADERS) + 1)]
+    for n in range(rows):
+        # The newest cases are still open; older ones mostly handled.
+        if n >= rows - open_cases:
+            status = Status.NY
+        else:
+            status = Status.HANTERAD if n % 10 else Status.PABORJAD
+        cells = case_to_cells(synthetic_case(n, status))
+        for col, header in enumerate(HEADERS, start=1):
+            cell = ws.cell(2 + n, col)
+            cell.value = cells[header] or None
+            cell._style = template_styles[col - 1]
+    ref = f"A1:{get_column_letter(len(HEADERS))}{1 + rows}"
+    table.ref = table.autoFilter.ref = ref
+    wb.save(path)
+
+
+def percentile(samples: Sequence[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+async def timed(runs: int, operation: Callable[[int], Awaitable[object]]) -> list[float]:
+    samples = []
+    for i in range(runs):
+        started = time.perf_counter()
+        await operation(i)
+        samples.append((time.perf_counter() - started) * 1e3)
+    return samples
+
+
+async def measure(path: Path, rows: int, repeat: int) -> dict[str, list[float]]:
+    ledger = LocalWorkbookLedger(path)
+    await ledger.list()  # the first load is "cold get"'s business
+    targets = [format_case_id(n + 1) for n in range(rows - repeat, rows)]
+
+    async def add(i: int) -> None:
+        await ledger.add(NewCase("0012345", "5550001", f"Bench {i}", "xbench", T0))
+
+    async def claim(i: int) -> None:
+        current = await ledger.get(targets[i])
+        later = current.changed_at + timedelta(minutes=5)
+        await ledger.update(
+            current, current.replace(status=Status.PABORJAD, handler="xbench", changed_at=later)
+        )
+
+    async def close(i: int) -> None:
+        current = await ledger.get(targets[i])
+        done = current.replace(
+            status=Status.HANTERAD,
+            customer_number="",
+            cab_number="",
+            description="",
+            comment="",
+            changed_at=current.changed_at + timedelta(minutes=5),
+        )
+        await ledger.update(current, done)
+
+    async def list_open(i: int) -> None:
+        await ledger.list([Status.NY, Status.PABORJAD])
+
+    async def cold_get(i: int) -> None:
+        await LocalWorkbookLedger(path).get(targets[i])
+
+    return {
+        "add": await timed(repeat, add),
+        "claim": await timed(repeat, claim),
+        "close": await timed(repeat, close),
+        "list": await timed(repeat, list_open),
+        "cold get": await timed(min(COLD_RUNS, repeat), cold_get),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ledger", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,10000", help="existing rows, comma-separated")
+    parser.add_argument("--repeat", type=int, default=20, help="operations timed per kind")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    if args.repeat < 1 or any(size < args.repeat for size in sizes):
+        parser.error("--repeat must be at least 1 and at most the smallest size")
+
+    print(f"Local Ledger (openpyxl), {args.repeat} operations per kind, latency in ms")
+    print(f"{'rows':>7}  {'operation':<9} {'n':>3} {'p50':>8} {'p95':>8}")
+    begun = time.perf_counter()
+    for rows in sizes:
+        with tempfile.TemporaryDirectory(prefix="bench-ledger-") as directory:
+            path = Path(directory) / "stora.xlsx"
+            started = time.perf_counter()
+            prefill(path, rows, open_cases=args.repeat)
+            filled = time.perf_counter() - started
+            results = asyncio.run(measure(path, rows, args.repeat))
+            size_kb = path.stat().st_size / 1024
+        for name, samples in results.items():
+            p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+            print(f"{rows:>7}  {name:<9} {len(samples):>3} {p50:>8.1f} {p95:>8.1f}")
+        print(f"{'':>7}  (pre-fill {filled:.1f} s, file {size_kb:.0f} KiB)")
+    print(f"total {time.perf_counter() - begun:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

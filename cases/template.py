@@ -78,6 +78,7 @@ def create_workbook(path: str | os.PathLike[str], *, overwrite: bool = False) ->
     target = Path(path)
     if target.exists() and not overwrite:
         raise FileExistsError(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     save_atomically(build_workbook(), target, overwrite=overwrite)
     return target
 

@@ -637,7 +637,7 @@ def test_two_processes_adding_at_once_lose_no_row_and_share_no_id(tmp_path: Path
 
 
 def test_the_template_cli_creates_a_workbook_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    path = tmp_path / "stora.xlsx"
+    path = tmp_path / "not-yet" / "stora.xlsx"  # its folder is made too
     cli = [sys.executable, "-m", "cases.template", str(path)]
     done = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

@@ -1,0 +1,68 @@
+"""Adaptive Cards for the Stora ärenden bot: pure functions from domain objects to cards.
+
+Each builder returns a typed ``microsoft_teams.cards.AdaptiveCard`` (version 1.5,
+what Teams renders); ``to_json`` gives the dict the bot sends. Cards import
+``cases`` only. Texts are Swedish, English for an ``en*`` locale (``texts.t``).
+
+The protocol with the bot: every button is ``Action.Execute`` with one verb;
+case buttons carry ``{"caseId", "version"}`` and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from microsoft_teams.cards import AdaptiveCard
+
+from . import texts
+from .case import MAX_REFRESH_USERS, case_card
+from .close import close_form, email_draft_card
+from .correct import correct_form
+from .email import EMAIL_CHANGES, email_form
+from .handover import handover_form, handover_notice
+from .help import help_card
+from .notice import notice_card
+from .queue import queue_card
+from .register import register_form
+from .registered import registered_card
+from .signature import signature_form
+from .triage import triage_card, triage_form
+
+__all__ = [
+    "EMAIL_CHANGES",
+    "MAX_REFRESH_USERS",
+    "case_card",
+    "close_form",
+    "correct_form",
+    "email_draft_card",
+    "email_form",
+    "handover_form",
+    "handover_notice",
+    "help_card",
+    "notice_card",
+    "queue_card",
+    "register_form",
+    "registered_card",
+    "signature_form",
+    "texts",
+    "to_json",
+    "triage_card",
+    "triage_form",
+]
+
+
+def to_json(card: AdaptiveCard) -> dict[str, Any]:
+    """The card as the bot sends it: camelCase keys, no empty properties."""
+    return _tidy(card.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def _tidy(node: Any) -> Any:
+    # The models type every number as float; 17 reads better than 17.0 in an
+    # input and in a log.
+    if isinstance(node, dict):
+        return {key: _tidy(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_tidy(item) for item in node]
+    if isinstance(node, float) and node.is_integer():
+        return int(node)
+    return node

@@ -1,0 +1,57 @@
+"""Closing a case: the form with the e-mail's details, and the draft with the checklist."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from microsoft_teams.cards import AdaptiveCard, CardElement
+
+from cases.email import CLOSE_CHECKLIST
+from cases.model import Case
+
+from . import parts
+from .email import email_inputs
+from .parts import Form, button, cancel, case_data, heading, lines, numbered, para, title
+from .texts import t
+
+
+def close_form(
+    case: Case,
+    locale: str | None,
+    values: Mapping[str, str] = parts.EMPTY,
+    errors: Mapping[str, str] = parts.EMPTY,
+    notice: str | None = None,
+) -> AdaptiveCard:
+    form = Form(locale, values, errors)
+    email_inputs(form)
+    body = form.finish(
+        [title(t("close_title", locale, case_id=case.case_id)), para(t("close_intro", locale))],
+        notice,
+    )
+    actions = [
+        button(t("btn_close_submit", locale), "close", case_data(case), positive=True),
+        cancel(case, locale),
+    ]
+    return parts.card(locale, body, actions)
+
+
+def email_draft_card(
+    case_id: str | None, email_text: str, locale: str | None, checklist: bool
+) -> AdaptiveCard:
+    """The e-mail to copy, line by line as written; then what is left to do by hand.
+
+    Shown to the agent who closed the case only: it holds the customer's
+    installation IDs. "Klart" goes back to the case card.
+    """
+    body: list[CardElement] = [title(t("draft_title", locale))]
+    if case_id:
+        body.append(para(t("draft_closed", locale, case_id=case_id), color="Good"))
+    body.append(para(t("draft_intro", locale)))
+    body.append(lines(email_text, element_id="emailDraft", style="emphasis"))
+    if checklist:
+        body.append(heading(t("checklist_title", locale)))
+        body.extend(numbered(item.text(locale) for item in CLOSE_CHECKLIST))
+    actions = []
+    if case_id:
+        actions.append(button(t("btn_done", locale), "refresh", {"caseId": case_id}))
+    return parts.card(locale, body, actions)

@@ -1,0 +1,34 @@
+"""Shown in place of the registration form once the case is in "Stora ärenden"."""
+
+from __future__ import annotations
+
+from microsoft_teams.cards import AdaptiveCard, CardElement, Container, TextBlock
+
+from cases.email import REGISTER_REMINDER, cab_comment
+from cases.model import Case
+
+from . import parts
+from .parts import para, title
+from .texts import t
+
+
+def registered_card(case: Case, locale: str | None, notice: str | None = None) -> AdaptiveCard:
+    """The CAB comment to paste and the CAB status reminder.
+
+    No customer data: this card stays in the channel after the case is closed.
+    """
+    body: list[CardElement] = []
+    if notice:
+        body.append(parts.notice(notice))
+    body += [
+        title(t("registered_title", locale, case_id=case.case_id)),
+        para(t("registered_intro", locale)),
+        para(t("cab_comment_intro", locale)),
+        Container(
+            id="cabComment",
+            style="emphasis",
+            items=[TextBlock(text=cab_comment(case.registered_at), wrap=True)],
+        ),
+        para(REGISTER_REMINDER.text(locale)),
+    ]
+    return parts.card(locale, body)

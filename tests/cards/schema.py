@@ -1,0 +1,150 @@
+"""Checking card JSON against the official Adaptive Card 1.5 schema.
+
+Reusable: the bot's end-to-end tests call ``assert_valid_card`` on every card
+the bot sends. The schema is the one shipped in the ``adaptivecard`` package
+(``adaptivecard/schemas/schema.json``, JSON Schema draft 6). Its objects have
+``additionalProperties: false``, so anything that is not Adaptive Cards 1.5
+(Teams' ``msteams``, 1.6 properties, a misspelt key) fails.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft6Validator, validators
+from jsonschema.exceptions import ValidationError, best_match
+
+CARD_VERSION = "1.5"
+
+_JSON_TYPES = frozenset({"array", "boolean", "integer", "null", "number", "object", "string"})
+
+
+@cache
+def card_schema() -> dict[str, Any]:
+    text = resources.files("adaptivecard").joinpath("schemas/schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator() -> Draft6Validator:
+    schema = card_schema()
+    # The schema also names element types as JSON types ({"type": "Input.Text"}),
+    # a hint for typed SDKs that lets an object of that class stand in. A JSON
+    # document is never one, so those "types" match nothing and every element
+    # is checked against its object definition.
+    names = _type_names(schema) - _JSON_TYPES
+    checker = Draft6Validator.TYPE_CHECKER.redefine_many(
+        {name: (lambda _checker, _instance: False) for name in names}
+    )
+    return validators.extend(Draft6Validator, type_checker=checker)(schema)
+
+
+def _type_names(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        kind = node.get("type")
+        if isinstance(kind, str):
+            found.add(kind)
+        for value in node.values():
+            found |= _type_names(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _type_names(item)
+    return found
+
+
+def card_errors(card_json: Any) -> list[ValidationError]:
+    return list(_validator().iter_errors(card_json))
+
+
+def assert_valid_card(card_json: Any) -> None:
+    """Fail with the most telling schema error unless ``card_json`` is a valid 1.5 card."""
+    assert isinstance(card_json, dict), f"a card is a JSON object, not {type(card_json).__name__}"
+    assert card_json.get("type") == "AdaptiveCard", card_json.get("type")
+    assert card_json.get("version") == CARD_VERSION, f"version {card_json.get('version')!r}"
+    errors = card_errors(card_json)
+    if errors:
+        error = _deepest(best_match(errors))
+        where = "/".join(str(part) for part in error.absolute_path) or "(card)"
+        if isinstance(error.instance, dict) and "type" in error.instance:
+            where += f" ({error.instance['type']})"
+        message = error.message if len(error.message) < 300 else error.message[:300] + "..."
+        raise AssertionError(
+            f"not a valid Adaptive Card {CARD_VERSION}: at {where}: {message}\n"
+            f"{len(errors)} error(s) in all"
+        )
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """The telling error inside anyOf failures (e.g. "'msteams' was unexpected").
+
+    An element fails every branch of "any element"; only the branch for its own
+    type says what is wrong, so branches that reject the element's ``type`` are
+    skipped, as are the schema's never-matching stand-in types.
+    """
+    while error.context:
+        base = list(error.absolute_path)
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            if not _stand_in(sub):
+                branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        fitting = [
+            sub
+            for subs in branches.values()
+            if not any(_rejects_type(d, base) for sub in subs for d in _descendants(sub))
+            for sub in subs
+        ]
+        if not fitting:  # no branch takes this type: the element itself is the error
+            break
+        error = best_match(fitting)
+    return error
+
+
+def _descendants(error: ValidationError) -> list[ValidationError]:
+    found = [error]
+    for sub in error.context or ():
+        found += _descendants(sub)
+    return found
+
+
+def _rejects_type(error: ValidationError, element_path: list[Any]) -> bool:
+    return list(error.absolute_path) == [*element_path, "type"]
+
+
+def _stand_in(error: ValidationError) -> bool:
+    return error.validator == "type" and error.validator_value not in _JSON_TYPES
+
+
+def assert_teams_card(card_json: Any) -> None:
+    """``assert_valid_card``, plus the bot's own rules for every card it sends.
+
+    Every action (buttons and the refresh action) is an ``Action.Execute`` with
+    a verb, and ids are unique so each input's value comes back under its id.
+    """
+    assert_valid_card(card_json)
+    ids: list[str] = []
+    for node in _nodes(card_json):
+        kind = node.get("type", "")
+        if kind.startswith("Action."):
+            assert kind == "Action.Execute", f"{kind} is not Action.Execute"
+            assert isinstance(node.get("verb"), str) and node["verb"], f"no verb: {node}"
+        if "id" in node and kind not in ("", "AdaptiveCard"):
+            ids.append(node["id"])
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    assert not repeated, f"ids used twice: {repeated}"
+
+
+def _nodes(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for key, value in node.items():
+            if key != "data":  # button data is the bot's, not card structure
+                found += _nodes(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _nodes(item)
+    return found

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench workbook clean
+.PHONY: run test bench workbook pictures playground clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Until the Teams endpoint lands, `run` prepares the local workbook the bot will keep.
 run: $(STAMP)
-	@test -f data/stora-arenden.xlsx || $(BIN)/python -m cases.template data/stora-arenden.xlsx
-	@echo "Local workbook: data/stora-arenden.xlsx"
+	$(BIN)/python -m bot
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -29,6 +27,16 @@ bench: $(STAMP)
 # An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx
 workbook: $(STAMP)
 	$(BIN)/python -m cases.template $(or $(OUT),stora-arenden.xlsx)
+
+# The README's pictures of the cards (needs npm and Chromium).
+pictures: $(STAMP)
+	$(BIN)/python docs/render/render_cards.py docs/img
+
+# Chat with the running bot (`make run` in another terminal) as Teams would.
+PLAYGROUND_VERSION ?= 0.2.28
+playground:
+	npx --yes @microsoft/m365agentsplayground@$(PLAYGROUND_VERSION) \
+		-e http://127.0.0.1:$(or $(STORA_PORT),3978)/api/messages -c msteams --disable-telemetry
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

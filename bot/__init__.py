@@ -1,0 +1,1 @@
+"""The Teams surface of Stora ärenden: endpoint, handler, action routing, identity."""

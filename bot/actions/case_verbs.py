@@ -1,0 +1,247 @@
+"""Verbs on a registered case: claim, hand over, take over, close, correct, refresh.
+
+Each follows the same guard: read the case as it is now; if the card that was
+clicked showed an older state, apply nothing and show the current one; else
+apply the rule and store it with the read state as the expected state, so that
+of two agents clicking at once exactly one wins and the other is told who.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from botbuilder.core import CardFactory, MessageFactory
+
+import cards
+from cases import lifecycle
+from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
+from cases.ledger import Conflict, LedgerUnavailable
+from cases.lifecycle import Action
+from cases.model import Case
+
+from .email_input import EMAIL_FIELDS, draft_from_form
+from .routing import Turn, verb
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+
+
+def _case_card(turn: Turn, case: Case, notice: str | None = None) -> Json:
+    return cards.to_json(
+        cards.case_card(
+            case,
+            viewer=turn.signature,
+            locale=turn.locale,
+            now=turn.services.clock(),
+            notice=notice,
+        )
+    )
+
+
+async def _current(turn: Turn) -> tuple[Case, Json | None]:
+    """The case now, and the card to answer with instead when the click was stale."""
+    case = await turn.services.ledger.get(turn.case_id)
+    if turn.field("version") != case.version:
+        # The same words as a lost race: someone got there first, and who.
+        return case, _case_card(turn, case, Conflict(case).text(turn.locale))
+    return case, None
+
+
+async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Json | None]:
+    """Store ``changed`` over ``case``; on a lost race, the card that says who won."""
+    try:
+        stored = await turn.services.ledger.update(case, changed)
+    except Conflict as conflict:
+        log.info("conflict", extra={"verb": turn.verb, "case_id": case.case_id})
+        return None, _case_card(turn, conflict.current, conflict.text(turn.locale))
+    await _redraw_channel_card(turn, stored)
+    return stored, None
+
+
+async def _redraw_channel_card(turn: Turn, case: Case) -> None:
+    try:
+        await turn.services.case_cards.update(case)
+    except Exception:  # the change is stored; a failed redraw must not hide that
+        log.exception("channel card not updated", extra={"case_id": case.case_id})
+
+
+async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
+    case, stale = await _current(turn)
+    if stale:
+        return stale
+    try:
+        changed = rule(case)
+    except NotAllowed as refused:
+        return _case_card(turn, case, refused.text(turn.locale))
+    stored, lost = await _store(turn, case, changed)
+    return lost or _case_card(turn, stored)  # type: ignore[arg-type]
+
+
+@verb("refresh", needs_signature=False)
+async def refresh(turn: Turn) -> Json:
+    return _case_card(turn, await turn.services.ledger.get(turn.case_id))
+
+
+@verb("claim")
+async def claim(turn: Turn) -> Json:
+    now = turn.services.clock()
+    return await _simple(turn, lambda case: lifecycle.claim(case, actor=turn.signature, now=now))
+
+
+@verb("takeover")
+async def take_over(turn: Turn) -> Json:
+    now = turn.services.clock()
+    return await _simple(turn, lambda case: lifecycle.take_over(case, actor=turn.signature, now=now))
+
+
+async def _form_guard(turn: Turn, action: Action) -> tuple[Case, Json | None]:
+    """Opening a form: the same staleness and permission checks as the action itself."""
+    case, stale = await _current(turn)
+    if stale:
+        return case, stale
+    try:
+        lifecycle.require(case, action, turn.signature or "")
+    except NotAllowed as refused:
+        return case, _case_card(turn, case, refused.text(turn.locale))
+    return case, None
+
+
+@verb("handover.form")
+async def open_hand_over(turn: Turn) -> Json:
+    case, answer = await _form_guard(turn, Action.HAND_OVER)
+    return answer or cards.to_json(cards.handover_form(case, turn.locale))
+
+
+@verb("handover")
+async def hand_over(turn: Turn) -> Json:
+    case, stale = await _current(turn)
+    if stale:
+        return stale
+    typed = turn.values("note")
+    try:
+        changed = lifecycle.hand_over(
+            case, actor=turn.signature, note=turn.field("note"), now=turn.services.clock()
+        )
+    except InvalidInput as bad:
+        errors = {"note": bad.text(turn.locale)}
+        return cards.to_json(cards.handover_form(case, turn.locale, typed, errors))
+    except NotAllowed as refused:
+        return _case_card(turn, case, refused.text(turn.locale))
+    try:
+        stored, lost = await _store(turn, case, changed)
+    except LedgerUnavailable as unavailable:
+        return cards.to_json(
+            cards.handover_form(case, turn.locale, typed, {"note": unavailable.text(turn.locale)})
+        )
+    if lost:
+        return lost
+    await _tell_channel_free_to_take(turn, stored)
+    return _case_card(turn, stored)
+
+
+async def _tell_channel_free_to_take(turn: Turn, case: Case) -> None:
+    locale = await turn.services.case_cards.locale_of(case.case_id) or turn.locale
+    notice = cards.to_json(cards.handover_notice(case, locale))
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(notice))
+    try:
+        await turn.services.case_cards.reply_in_thread(case.case_id, activity)
+    except Exception:
+        log.exception("hand-over notice not posted", extra={"case_id": case.case_id})
+
+
+@verb("close.form")
+async def open_close(turn: Turn) -> Json:
+    case, answer = await _form_guard(turn, Action.CLOSE)
+    return answer or cards.to_json(cards.close_form(case, turn.locale))
+
+
+@verb("close")
+async def close(turn: Turn) -> Json:
+    """Hanterad, customer cells wiped and read back, then the draft for the actor alone."""
+    case, stale = await _current(turn)
+    if stale:
+        return stale
+    typed = turn.values(*EMAIL_FIELDS)
+    try:
+        draft = draft_from_form(turn.data)
+        changed = lifecycle.close(case, actor=turn.signature, now=turn.services.clock())
+    except InvalidInputs as bad:
+        errors = {e.field: e.text(turn.locale) for e in bad.errors}
+        return cards.to_json(cards.close_form(case, turn.locale, typed, errors))
+    except NotAllowed as refused:
+        return _case_card(turn, case, refused.text(turn.locale))
+    try:
+        stored, lost = await _store(turn, case, changed)
+    except LedgerUnavailable as unavailable:
+        return cards.to_json(
+            cards.close_form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
+        )
+    if lost:
+        return lost
+    await _check_wiped(turn, stored)
+    return cards.to_json(cards.email_draft_card(stored.case_id, draft, turn.locale, checklist=True))
+
+
+async def _check_wiped(turn: Turn, case: Case) -> None:
+    """The routine's "radera samtliga kunduppgifter", verified by reading the row back."""
+    again = await turn.services.ledger.get(case.case_id)
+    if again.has_customer_data:
+        log.error("wipe did not take", extra={"case_id": case.case_id})
+        raise DomainError(
+            f"{case.case_id} är markerat Hanterad men kunduppgifterna finns kvar i arbetsboken. "
+            "Radera dem för hand och meddela ansvarig.",
+            f"{case.case_id} is marked Hanterad but the customer data is still in the workbook. "
+            "Delete it by hand and tell the person in charge.",
+        )
+
+
+REGISTRATION_FIELDS = ("customerNumber", "cabNumber", "description")
+
+
+@verb("correct.form")
+async def open_correct(turn: Turn) -> Json:
+    case, answer = await _form_guard(turn, Action.CORRECT)
+    return answer or cards.to_json(cards.correct_form(case, turn.locale))
+
+
+@verb("correct")
+async def correct(turn: Turn) -> Json:
+    case, stale = await _current(turn)
+    if stale:
+        return stale
+    typed = turn.values(*REGISTRATION_FIELDS)
+    try:
+        changed = lifecycle.correct(
+            case,
+            actor=turn.signature,
+            customer_number=turn.field("customerNumber"),
+            cab_number=turn.field("cabNumber"),
+            description=turn.field("description"),
+            now=turn.services.clock(),
+        )
+    except InvalidInputs as bad:
+        errors = {_INPUT_OF[e.field]: e.text(turn.locale) for e in bad.errors}
+        return cards.to_json(cards.correct_form(case, turn.locale, typed, errors))
+    except NotAllowed as refused:
+        return _case_card(turn, case, refused.text(turn.locale))
+    try:
+        stored, lost = await _store(turn, case, changed)
+    except LedgerUnavailable as unavailable:
+        return cards.to_json(
+            cards.correct_form(case, turn.locale, typed, {"description": unavailable.text(turn.locale)})
+        )
+    return lost or _case_card(turn, stored)  # type: ignore[arg-type]
+
+
+# Domain field names -> the card's input ids.
+_INPUT_OF = {
+    "customer_number": "customerNumber",
+    "cab_number": "cabNumber",
+    "description": "description",
+    "change_count": "changeCount",
+    "signature": "signature",
+    "note": "note",
+}

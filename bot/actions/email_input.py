@@ -1,0 +1,55 @@
+"""Reading the e-mail inputs shared by the close form and the ``mejl`` form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cases import email, installations, validation
+from cases.email import Change
+from cases.errors import InvalidInput, InvalidInputs
+
+EMAIL_FIELDS = ("changedIds", "otherIds", "greeting", "emailChange", "emailValue", "emailOffer")
+
+_PRESETS: dict[str, Callable[[str], Change]] = {
+    "fakturaadress": Change.invoice_address,
+    "faktureringsintervall": Change.billing_interval,
+    "utskickssatt": Change.invoice_delivery,
+}
+# The domain's field names -> the form's input ids.
+_INPUT_OF = {"change": "emailValue", "offer": "emailOffer", "greeting": "greeting"}
+
+
+def draft_from_form(data: Mapping[str, Any]) -> str:
+    """The confirmation e-mail from the form; every bad input reported at once, by input id."""
+    text = lambda name: str(data.get(name) or "")  # noqa: E731
+    errors: list[InvalidInput] = []
+    changed = installations.parse_installation_ids(text("changedIds"))
+    others = installations.parse_installation_ids(text("otherIds"))
+    for problem in (changed.error("changedIds"), others.error("otherIds", required=False)):
+        if problem:
+            errors.append(problem)
+    change = _attempt(errors, lambda: _change(text("emailChange"), text("emailValue"), text("emailOffer")))
+    greeting = _attempt(
+        errors,
+        lambda: validation.free_text(text("greeting"), "greeting", max_length=validation.GREETING_MAX),
+    )
+    if errors:
+        raise InvalidInputs(errors)
+    return email.confirmation_email(greeting, change, changed.valid, others.valid)
+
+
+def _change(kind: str, value: str, offer: str) -> Change:
+    if kind in _PRESETS:
+        return _PRESETS[kind](value)
+    if kind == "annat":
+        return Change.custom(value, offer)
+    raise InvalidInput("emailChange", "Välj vad som har ändrats.", "Choose what was changed.")
+
+
+def _attempt(errors: list[InvalidInput], produce: Callable[[], Any]) -> Any:
+    try:
+        return produce()
+    except InvalidInput as bad:
+        errors.append(InvalidInput(_INPUT_OF.get(bad.field, bad.field), bad.message, bad.message_en))
+        return None

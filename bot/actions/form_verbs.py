@@ -1,0 +1,142 @@
+"""Verbs of the stand-alone forms: register, signature, triage and e-mail."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import InvokeResponse
+
+import cards
+from cases import lifecycle, triage, validation
+from cases.errors import InvalidInput, InvalidInputs
+from cases.ledger import LedgerUnavailable
+
+from ..teams import where
+from .email_input import EMAIL_FIELDS, draft_from_form
+from .routing import Turn, run, verb
+
+log = logging.getLogger(__name__)
+
+Json = dict[str, Any]
+
+REGISTER_FIELDS = (
+    "customerNumber", "cabNumber", "description", "changeCount", "changeKind", "customerKind",
+)
+TRIAGE_FIELDS = ("changeCount", "customerKind", "changeKind")
+_INPUT_OF = {"customer_number": "customerNumber", "cab_number": "cabNumber"}
+
+# A case is registered in "Stora ärenden" only above this many changes (routine §4).
+REGISTER_ABOVE = 15
+
+
+def _register_form(turn: Turn, errors: dict[str, str] | None = None, notice: str | None = None) -> Json:
+    return cards.to_json(
+        cards.register_form(turn.locale, turn.values(*REGISTER_FIELDS), errors or {}, notice)
+    )
+
+
+def _triage_of(turn: Turn) -> tuple[int, triage.Triage]:
+    """Count and kinds from the form; ``InvalidInputs`` keyed by input id."""
+    errors: list[InvalidInput] = []
+    count = customer = change = None
+    try:
+        count = validation.change_count(turn.field("changeCount"))
+    except InvalidInput as bad:
+        errors.append(InvalidInput("changeCount", bad.message, bad.message_en))
+    try:
+        customer = triage.CustomerKind(turn.field("customerKind"))
+    except ValueError:
+        errors.append(InvalidInput("customerKind", "Välj kundtyp.", "Choose the kind of customer."))
+    try:
+        change = triage.ChangeKind(turn.field("changeKind"))
+    except ValueError:
+        errors.append(InvalidInput("changeKind", "Välj typ av ändring.", "Choose the kind of change."))
+    if errors:
+        raise InvalidInputs(errors)
+    return count, triage.triage(count, customer, change)  # type: ignore[arg-type]
+
+
+@verb("register")
+async def register(turn: Turn) -> Json:
+    try:
+        count, route = _triage_of(turn)
+    except InvalidInputs as bad:
+        return _register_form(turn, {e.field: e.text(turn.locale) for e in bad.errors})
+    if count <= REGISTER_ABOVE:
+        # Smaller cases are not registered: show what the routine says instead.
+        return cards.to_json(cards.triage_card(route, turn.locale, count))
+    try:
+        new = lifecycle.register(
+            turn.field("customerNumber"),
+            turn.field("cabNumber"),
+            turn.field("description"),
+            actor=turn.signature,
+            now=turn.services.clock(),
+        )
+    except InvalidInputs as bad:
+        return _register_form(turn, {_INPUT_OF.get(e.field, e.field): e.text(turn.locale) for e in bad.errors})
+    try:
+        case = await turn.services.ledger.add(new)
+    except LedgerUnavailable as unavailable:
+        return _register_form(turn, notice=unavailable.text(turn.locale))
+    log.info("registered", extra={"case_id": case.case_id})
+    try:
+        await turn.services.case_cards.post(
+            turn.context, case, channel_id=_channel_of(turn), locale=turn.locale
+        )
+    except Exception:  # stored all the same: say so rather than lose the registration
+        log.exception("case card not posted", extra={"case_id": case.case_id})
+        return cards.to_json(
+            cards.registered_card(case, turn.locale, notice=cards.texts.t("card_not_posted", turn.locale))
+        )
+    return cards.to_json(cards.registered_card(case, turn.locale))
+
+
+def _channel_of(turn: Turn) -> str:
+    return where(turn.context.activity).channel_id
+
+
+@verb("signature", needs_signature=False)
+async def signature(turn: Turn) -> Json | InvokeResponse:
+    pending = turn.data.get("pending") or {}
+    try:
+        turn.signature = await turn.services.signatures.register(
+            turn.aad_object_id, turn.field("signature")
+        )
+    except InvalidInput as bad:
+        return cards.to_json(
+            cards.signature_form(
+                turn.locale, pending, turn.values("signature"), {"signature": bad.text(turn.locale)}
+            )
+        )
+    log.info("signature registered")
+    if isinstance(pending, dict) and pending.get("verb") and pending.get("verb") != "signature":
+        # Carry on with what the agent clicked before we asked.
+        turn.verb = pending["verb"]
+        turn.data = dict(pending.get("data") or {})
+        return await run(turn)
+    return cards.to_json(
+        cards.notice_card(cards.texts.t("signature_saved", turn.locale, signature=turn.signature), turn.locale)
+    )
+
+
+@verb("triage", needs_signature=False)
+async def show_triage(turn: Turn) -> Json:
+    try:
+        count, route = _triage_of(turn)
+    except InvalidInputs as bad:
+        errors = {e.field: e.text(turn.locale) for e in bad.errors}
+        return cards.to_json(cards.triage_form(turn.locale, turn.values(*TRIAGE_FIELDS), errors))
+    return cards.to_json(cards.triage_card(route, turn.locale, count))
+
+
+@verb("email", needs_signature=False)
+async def draft_email(turn: Turn) -> Json:
+    """The confirmation e-mail for a 5–15 case handled without registration."""
+    try:
+        draft = draft_from_form(turn.data)
+    except InvalidInputs as bad:
+        errors = {e.field: e.text(turn.locale) for e in bad.errors}
+        return cards.to_json(cards.email_form(turn.locale, turn.values(*EMAIL_FIELDS), errors))
+    return cards.to_json(cards.email_draft_card(None, draft, turn.locale, checklist=True))

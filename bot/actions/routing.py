@@ -1,0 +1,117 @@
+"""The verb registry, the per-click context, and the signature gate."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from botbuilder.core import InvokeResponse, TurnContext
+
+import cards
+from cases.errors import DomainError
+from cases.ledger import LedgerUnavailable
+
+from .. import responses
+from ..services import Services
+from ..teams import aad_object_id, locale, user_mri
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Turn:
+    """One click: who clicked, in which language, with what data (inputs merged in)."""
+
+    context: TurnContext
+    services: Services
+    verb: str
+    data: dict[str, Any]
+    locale: str
+    aad_object_id: str
+    mri: str
+    signature: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def field(self, name: str) -> str:
+        value = self.data.get(name)
+        return "" if value is None else str(value)
+
+    @property
+    def case_id(self) -> str:
+        return self.field("caseId")
+
+    def values(self, *names: str) -> dict[str, str]:
+        """What the agent typed, to re-fill a form so nothing has to be typed again."""
+        return {name: self.field(name) for name in names if self.field(name)}
+
+
+Handler = Callable[[Turn], Awaitable[dict[str, Any] | InvokeResponse]]
+
+
+@dataclass(frozen=True)
+class _Verb:
+    handler: Handler
+    needs_signature: bool
+
+
+_VERBS: dict[str, _Verb] = {}
+
+
+def verb(name: str, *, needs_signature: bool = True) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for ``name``. A verb that changes a case needs a signature."""
+
+    def register(handler: Handler) -> Handler:
+        if name in _VERBS:
+            raise RuntimeError(f"verb {name!r} registered twice")
+        _VERBS[name] = _Verb(handler, needs_signature)
+        return handler
+
+    return register
+
+
+async def dispatch(context: TurnContext, services: Services) -> InvokeResponse:
+    value = context.activity.value or {}
+    action = value.get("action") or {}
+    name = action.get("verb") or ""
+    data = action.get("data") or {}
+    if not isinstance(data, dict):
+        data = {}
+    turn = Turn(
+        context=context,
+        services=services,
+        verb=name,
+        data=data,
+        locale=locale(context.activity),
+        aad_object_id=aad_object_id(context.activity),
+        mri=user_mri(context.activity),
+    )
+    return await run(turn)
+
+
+async def run(turn: Turn) -> InvokeResponse:
+    registered = _VERBS.get(turn.verb)
+    if registered is None:
+        log.warning("unknown verb", extra={"verb": turn.verb})
+        return responses.error(400, "BadRequest", cards.texts.t("unknown_action", turn.locale))
+    if not turn.aad_object_id:
+        return responses.error(401, "Unauthorized", cards.texts.t("no_identity", turn.locale))
+    turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id)
+    await turn.services.case_cards.remember_viewer(turn.mri)
+    if registered.needs_signature and not turn.signature:
+        pending = {"verb": turn.verb, "data": turn.data}
+        return responses.card(cards.to_json(cards.signature_form(turn.locale, pending)))
+    try:
+        result = await registered.handler(turn)
+    except LedgerUnavailable as unavailable:
+        # Handlers that hold typed input catch this themselves and re-show the
+        # form; this is the fallback for the rest.
+        log.warning("ledger unavailable", extra={"verb": turn.verb, "case_id": turn.case_id})
+        return responses.error(503, "ServiceUnavailable", unavailable.text(turn.locale))
+    except DomainError as refused:
+        return responses.card(cards.to_json(cards.notice_card(refused.text(turn.locale), turn.locale)))
+    log.info("action done", extra={"verb": turn.verb, "case_id": turn.case_id})
+    if isinstance(result, InvokeResponse):
+        return result
+    return responses.card(result)

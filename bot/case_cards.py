@@ -1,0 +1,155 @@
+"""The one channel message per case: posting it, and keeping it true after every change.
+
+Where each card lives (its conversation reference and activity id) is kept in
+bot storage, so any agent's action, from any conversation, updates the same
+message. Nothing here holds customer data: the card is redrawn from the Ledger.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from botbuilder.core import BotAdapter, CardFactory, MessageFactory, Storage, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ConversationParameters,
+    ConversationReference,
+)
+
+import cards
+from cases.model import Case
+
+log = logging.getLogger(__name__)
+
+_VIEWERS_KEY = "viewers"
+MAX_REFRESH_USERS = 60  # Teams refreshes a card automatically for at most 60 user MRIs
+
+
+class CaseCards:
+    def __init__(
+        self,
+        adapter: BotAdapter,
+        storage: Storage,
+        *,
+        app_id: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._adapter = adapter
+        self._storage = storage
+        self._app_id = app_id
+        self._clock = clock
+
+    # -- the viewers a card refreshes itself for ---------------------------
+    async def remember_viewer(self, mri: str) -> None:
+        """Keep the most recent users first; only they get the per-user view automatically."""
+        if not mri:
+            return
+        document = (await self._storage.read([_VIEWERS_KEY])).get(_VIEWERS_KEY, {})
+        viewers: list[str] = document.get("mris", [])
+        if viewers[:1] == [mri]:
+            return
+        viewers = [mri, *(v for v in viewers if v != mri)][:MAX_REFRESH_USERS]
+        await self._storage.write({_VIEWERS_KEY: {"mris": viewers, "e_tag": "*"}})
+
+    async def viewers(self) -> list[str]:
+        document = (await self._storage.read([_VIEWERS_KEY])).get(_VIEWERS_KEY, {})
+        return document.get("mris", [])
+
+    # -- posting and updating ----------------------------------------------
+    async def post(self, turn_context: TurnContext, case: Case, *, channel_id: str, locale: str) -> None:
+        """A new top-level post in the channel (its own thread), remembered for later updates."""
+        activity = await self._activity(case, locale)
+        service_url = turn_context.activity.service_url
+        if channel_id:
+            reference, activity_id = await self._new_thread(service_url, channel_id, activity)
+        else:  # a chat outside a team (a local test, a group chat): post where we are
+            response = await turn_context.send_activity(activity)
+            reference = TurnContext.get_conversation_reference(turn_context.activity)
+            activity_id = response.id if response else ""
+        await self._storage.write(
+            {
+                _key(case.case_id): {
+                    "reference": reference.serialize(),
+                    "activity_id": activity_id,
+                    "locale": locale,
+                    "e_tag": "*",
+                }
+            }
+        )
+
+    async def update(self, case: Case) -> bool:
+        """Redraw the case's channel message from ``case``. False when it was never posted."""
+        where = (await self._storage.read([_key(case.case_id)])).get(_key(case.case_id))
+        if not where:
+            log.warning("no channel card to update", extra={"case_id": case.case_id})
+            return False
+        activity = await self._activity(case, where.get("locale", "sv-SE"))
+        activity.id = where["activity_id"]
+
+        async def replace(turn_context: TurnContext) -> None:
+            await turn_context.update_activity(activity)
+
+        await self._continue(where, replace)
+        return True
+
+    async def reply_in_thread(self, case_id: str, activity: Activity) -> bool:
+        """Post ``activity`` as a reply under the case's card (e.g. "free to take")."""
+        where = (await self._storage.read([_key(case_id)])).get(_key(case_id))
+        if not where:
+            return False
+
+        async def reply(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(activity)
+
+        await self._continue(where, reply, thread_of=where["activity_id"])
+        return True
+
+    async def locale_of(self, case_id: str) -> str | None:
+        where = (await self._storage.read([_key(case_id)])).get(_key(case_id))
+        return where.get("locale") if where else None
+
+    async def _activity(self, case: Case, locale: str) -> Activity:
+        card = cards.case_card(
+            case, viewer=None, locale=locale, now=self._clock(), refresh_user_ids=await self.viewers()
+        )
+        return MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
+
+    async def _new_thread(
+        self, service_url: str, channel_id: str, activity: Activity
+    ) -> tuple[ConversationReference, str]:
+        created: dict[str, object] = {}
+
+        async def remember(turn_context: TurnContext) -> None:
+            created["reference"] = TurnContext.get_conversation_reference(turn_context.activity)
+            created["activity_id"] = turn_context.activity.id
+
+        params = ConversationParameters(
+            is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
+        )
+        await self._adapter.create_conversation(
+            self._app_id, remember, params, "msteams", service_url, None
+        )
+        return created["reference"], created["activity_id"]  # type: ignore[return-value]
+
+    async def _continue(
+        self,
+        where: dict,
+        logic: Callable[[TurnContext], Awaitable[None]],
+        *,
+        thread_of: str | None = None,
+    ) -> None:
+        reference = ConversationReference().deserialize(where["reference"])
+        if thread_of and ";messageid=" not in reference.conversation.id:
+            reference.conversation.id = f"{reference.conversation.id};messageid={thread_of}"
+        await self._adapter.continue_conversation(reference, logic, self._app_id)
+
+
+def _key(case_id: str) -> str:
+    return f"case-card/{case_id}"
+
+
+def is_message(activity: Activity) -> bool:
+    return activity.type == ActivityTypes.message

@@ -1,0 +1,22 @@
+"""What the handlers need, wired once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from cases.ledger import Ledger
+
+from .case_cards import CaseCards
+from .config import Settings
+from .identity import SignatureBook
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    ledger: Ledger
+    signatures: SignatureBook
+    case_cards: CaseCards
+    clock: Callable[[], datetime]

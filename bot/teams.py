@@ -1,0 +1,58 @@
+"""Reading what Teams tells us in an activity: who, where, in which language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from botbuilder.schema import Activity
+
+_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Where:
+    tenant_id: str
+    team_id: str  # channelData.team.id; "" outside a team
+    team_aad_group_id: str
+    channel_id: str  # channelData.channel.id; "" outside a channel
+    conversation_type: str  # "channel", "personal", "groupChat"
+
+
+def where(activity: Activity) -> Where:
+    data = activity.channel_data or {}
+    team = data.get("team") or {}
+    channel = data.get("channel") or {}
+    tenant = (data.get("tenant") or {}).get("id") or getattr(activity.conversation, "tenant_id", "")
+    return Where(
+        tenant_id=tenant or "",
+        team_id=team.get("id") or data.get("teamsTeamId") or "",
+        team_aad_group_id=team.get("aadGroupId") or "",
+        channel_id=channel.get("id") or data.get("teamsChannelId") or "",
+        conversation_type=getattr(activity.conversation, "conversation_type", "") or "",
+    )
+
+
+def aad_object_id(activity: Activity) -> str:
+    return (activity.from_property and activity.from_property.aad_object_id) or ""
+
+
+def user_mri(activity: Activity) -> str:
+    """The user's id in the conversation (``29:…`` in Teams): what ``refresh.userIds`` takes."""
+    return (activity.from_property and activity.from_property.id) or ""
+
+
+def locale(activity: Activity) -> str:
+    if activity.locale:
+        return activity.locale
+    for entity in activity.entities or []:
+        props = entity.additional_properties or {}
+        if entity.type == "clientInfo" and props.get("locale"):
+            return props["locale"]
+    return "sv-SE"
+
+
+def command_text(activity: Activity) -> str:
+    """The text the user typed, without the bot's @mention, trimmed and lower-cased."""
+    text = _MENTION.sub(" ", activity.text or "")
+    return " ".join(text.split()).lower()

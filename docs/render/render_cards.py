@@ -1,0 +1,120 @@
+"""Draw the bot's cards with the official Adaptive Cards renderer in headless Chromium.
+
+    make pictures            # or: python docs/render/render_cards.py OUT_DIR
+
+Needs npm (for the renderer, `npm install` in this folder) and Chromium
+(Debian: `apt-get install chromium`). The cards are built by the bot's own
+builders from example data, so the pictures show what Teams will show.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import cards
+from cases import lifecycle
+from cases.clock import STOCKHOLM
+
+HERE = Path(__file__).resolve().parent
+RENDERER = HERE / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"
+WIDTH = 560
+
+# Close to Teams' light theme: Segoe UI, its purple accent, compact spacing.
+HOST_CONFIG = {
+    "fontFamily": "'Segoe UI', 'Helvetica Neue', 'DejaVu Sans', sans-serif",
+    "containerStyles": {
+        "default": {"backgroundColor": "#FFFFFF", "foregroundColors": {
+            "default": {"default": "#242424", "subtle": "#616161"},
+            "accent": {"default": "#5B5FC7", "subtle": "#6264A7"},
+            "attention": {"default": "#C4314B", "subtle": "#C4314B"},
+            "good": {"default": "#237B4B", "subtle": "#237B4B"},
+            "warning": {"default": "#835C00", "subtle": "#835C00"}}},
+        "emphasis": {"backgroundColor": "#F5F5F5", "foregroundColors": {
+            "default": {"default": "#242424", "subtle": "#616161"}}},
+    },
+    "actions": {"actionsOrientation": "horizontal", "buttonSpacing": 8, "maxActions": 6},
+}
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<style>body{{margin:0;background:#EBEBEB;font-family:'Segoe UI','DejaVu Sans',sans-serif}}
+#card{{width:{width}px;margin:16px;background:#fff;border-radius:6px;padding:4px;
+box-shadow:0 1px 3px rgba(0,0,0,.2)}}
+.ac-pushButton{{border:1px solid #D1D1D1;border-radius:4px;background:#fff;padding:6px 12px;
+font-weight:600;cursor:pointer}} .ac-input{{border:1px solid #D1D1D1;border-radius:4px;padding:5px}}
+</style><script>{renderer}</script></head><body><div id="card"></div><script>
+const card = new AdaptiveCards.AdaptiveCard();
+card.hostConfig = new AdaptiveCards.HostConfig({host});
+card.parse({card});
+document.getElementById("card").appendChild(card.render());
+document.body.dataset.height = document.getElementById("card").offsetHeight + 32;
+</script></body></html>"""
+
+
+def examples() -> dict[str, dict]:
+    now = datetime(2026, 11, 23, 14, 5, tzinfo=STOCKHOLM)
+    new = lifecycle.register(
+        "5012345", "9876543",
+        "22 anläggningar: ny fakturaadress och kvartalsfakturering. Elin och CAB.",
+        actor="xanna", now=now - timedelta(hours=5),
+    )
+    case = lifecycle.claim(new.with_id("SA-000042"), actor="xbo", now=now - timedelta(hours=2))
+    return {
+        "register-form": cards.to_json(cards.register_form("sv-SE")),
+        "case-card": cards.to_json(cards.case_card(case, viewer="xbo", locale="sv-SE", now=now)),
+    }
+
+
+def render(out_dir: Path) -> list[Path]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        sys.exit("Chromium not found: apt-get install chromium")
+    if not RENDERER.exists():
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=HERE, check=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, card in examples().items():
+            page = Path(tmp) / f"{name}.html"
+            page.write_text(
+                PAGE.format(
+                    width=WIDTH,
+                    renderer=RENDERER.read_text(encoding="utf-8"),
+                    host=json.dumps(HOST_CONFIG),
+                    card=json.dumps(card, ensure_ascii=False),
+                ),
+                encoding="utf-8",
+            )
+            target = out_dir / f"{name}.png"
+            # First pass measures the rendered card, second pass shoots it at that size.
+            dom = _chromium(chromium, tmp, [f"--window-size={WIDTH + 32},2000", "--dump-dom"], page)
+            height = int(re.search(r'data-height="(\d+)"', dom).group(1))  # type: ignore[union-attr]
+            _chromium(
+                chromium, tmp, [f"--window-size={WIDTH + 32},{height}", f"--screenshot={target}"], page
+            )
+            written.append(target)
+    return written
+
+
+def _chromium(chromium: str, tmp: str, args: list[str], page: Path) -> str:
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--hide-scrollbars", f"--user-data-dir={tmp}/profile",
+    ]
+    done = subprocess.run(
+        [chromium, *flags, *args, page.as_uri()], check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parent / "img"
+    for path in render(target):
+        print(path)

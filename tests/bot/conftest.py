@@ -1,0 +1,121 @@
+"""An office on loopback: the bot's real aiohttp app, a fake Bot Connector, a local workbook."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import create_app
+from bot.config import Settings
+from cases.clock import STOCKHOLM
+from cases.workbook import LocalWorkbookLedger
+from tests.fakes import teams
+from tests.fakes.cardwalk import buttons
+from tests.fakes.connector import FakeConnector, Post
+from tests.fakes.teams import Agent
+
+ANNA = Agent("Anna Andersson", "aad-anna")
+BO = Agent("Bo Berg", "aad-bo")
+CIA = Agent("Cia Carlsson", "aad-cia", locale="en-US")
+
+
+@dataclass
+class Clock:
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Office:
+    url: str
+    connector: FakeConnector
+    ledger: LocalWorkbookLedger
+    clock: Clock
+    workbook: Path
+    session: aiohttp.ClientSession
+
+    async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
+        async with self.session.post(f"{self.url}/api/messages", json=activity) as response:
+            text = await response.text()
+            return response.status, (json.loads(text) if text else None)
+
+    async def say(self, agent: Agent, text: str, *, personal: bool = False) -> Post:
+        """Post ``text`` (to the bot) and return the bot's answer as the channel shows it."""
+        before = set(self.connector.posts)
+        make = teams.personal_message if personal else teams.channel_post
+        status, _ = await self.post(make(agent, self.connector.url, text))
+        assert status in (200, 201), status
+        new = [p for key, p in self.connector.posts.items() if key not in before]
+        assert new, "the bot did not answer"
+        return new[-1]
+
+    async def click(
+        self, agent: Agent, post: Post, verb: str, inputs: dict[str, Any] | None = None,
+        *, card: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Click the ``verb`` button on the card (default: the post's card) with ``inputs`` typed."""
+        shown = card if card is not None else post.card
+        action = buttons(shown)[verb]
+        data = {**(action.get("data") or {}), **(inputs or {})}
+        return await self.invoke(agent, post, verb, data)
+
+    async def refresh(self, agent: Agent, post: Post) -> dict[str, Any]:
+        """What Teams does when it shows the card to ``agent``: run its refresh action."""
+        action = post.card["refresh"]["action"]
+        return await self.invoke(agent, post, action["verb"], action.get("data") or {})
+
+    async def invoke(self, agent: Agent, post: Post, verb: str, data: dict[str, Any]) -> dict[str, Any]:
+        conversation_id = post.conversation_id
+        if ";messageid=" not in conversation_id and post.reply_to is None:
+            conversation_id = f"{conversation_id};messageid={post.activity_id}"
+        kind = "personal" if conversation_id.startswith("a:") else "channel"
+        status, body = await self.post(
+            teams.card_action(
+                agent, self.connector.url, conversation_id=conversation_id,
+                reply_to=post.activity_id, verb=verb, data=data, kind=kind,
+            )
+        )
+        assert status == 200, (status, body)
+        return body
+
+    async def sign_up(self, agent: Agent, signature: str) -> None:
+        """The agent's first click asks for a signature; answer it once."""
+        post = await self.say(agent, "hjälp")
+        answer = await self.invoke(agent, post, "signature", {"signature": signature, "pending": {}})
+        assert answer["type"] == "application/vnd.microsoft.card.adaptive", answer
+
+
+@pytest.fixture
+async def office(tmp_path: Path) -> AsyncIterator[Office]:
+    connector = FakeConnector()
+    await connector.start()
+    clock = Clock()
+    workbook = tmp_path / "stora-arenden.xlsx"
+    ledger = LocalWorkbookLedger(workbook)
+    settings = Settings(
+        _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state", STORA_WORKBOOK=workbook,
+        STORA_TENANT_ID=teams.TENANT, STORA_TEAM_ID=teams.TEAM,
+    )
+    app = create_app(settings, ledger=ledger, clock=clock)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    async with aiohttp.ClientSession() as session:
+        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, workbook, session)
+    await runner.cleanup()
+    await connector.stop()

@@ -1,0 +1,174 @@
+"""A fake Bot Connector (the Teams side of the Bot Framework REST API) on loopback.
+
+It answers the calls the bot makes as the real service does (paths, bodies,
+status codes) and keeps every message the way a channel shows it: each post
+with its latest content, so a test can look at the channel as an agent would.
+Faults can be injected per call, to test retries.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Post:
+    conversation_id: str
+    activity_id: str
+    activity: dict[str, Any]
+    reply_to: str | None = None
+    versions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [
+            a["content"]
+            for a in self.activity.get("attachments") or []
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
+    @property
+    def card(self) -> dict[str, Any]:
+        (card,) = self.cards
+        return card
+
+    @property
+    def text(self) -> str:
+        return self.activity.get("text") or ""
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+    status: int
+
+
+class FakeConnector:
+    """``await connector.start()``; use ``connector.url`` as the activities' serviceUrl."""
+
+    def __init__(self) -> None:
+        self.posts: dict[str, Post] = {}
+        self.calls: list[Call] = []
+        self._ids = itertools.count(1_700_000_000_001)
+        self._faults: deque[tuple[int, dict[str, str]]] = deque()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # -- lifecycle -------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._delete)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/"
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # -- fault injection -------------------------------------------------
+    def fail_next(self, status: int, *, retry_after: int | None = None, times: int = 1) -> None:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        for _ in range(times):
+            self._faults.append((status, headers))
+
+    # -- what the channel shows -------------------------------------------
+    def in_conversation(self, conversation_id: str) -> list[Post]:
+        root = conversation_id.split(";")[0]
+        return [p for p in self.posts.values() if p.conversation_id.split(";")[0] == root]
+
+    def top_level_posts(self) -> list[Post]:
+        return [p for p in self.posts.values() if ";messageid=" not in p.conversation_id]
+
+    def last(self) -> Post:
+        return list(self.posts.values())[-1]
+
+    def all_text(self) -> str:
+        """Everything the channel shows now, as one string (for "no customer data" checks)."""
+        import json
+
+        return json.dumps([p.activity for p in self.posts.values()], ensure_ascii=False)
+
+    # -- handlers --------------------------------------------------------
+    async def _fault(self, request: web.Request) -> web.Response | None:
+        if not self._faults:
+            return None
+        status, headers = self._faults.popleft()
+        self.calls.append(Call(request.method, request.path, None, status))
+        body = {"error": {"code": "ServiceError" if status >= 500 else "TooManyRequests",
+                          "message": "Injected fault"}}
+        return web.json_response(body, status=status, headers=headers)
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        if fault := await self._fault(request):
+            return fault
+        params = await request.json()
+        self.calls.append(Call("POST", request.path, params, 201))
+        channel = ((params.get("channelData") or {}).get("channel") or {}).get("id")
+        if not channel or not params.get("isGroup"):
+            return _error(400, "BadArgument", "Channel id and isGroup are required")
+        activity_id = str(next(self._ids))
+        conversation_id = channel
+        self._store(conversation_id, activity_id, params["activity"])
+        return web.json_response(
+            {"id": f"{channel};messageid={activity_id}", "activityId": activity_id}, status=201
+        )
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if fault := await self._fault(request):
+            return fault
+        activity = await request.json()
+        self.calls.append(Call("POST", request.path, activity, 201))
+        activity_id = str(next(self._ids))
+        self._store(request.match_info["cid"], activity_id, activity)
+        return web.json_response({"id": activity_id}, status=201)
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        if fault := await self._fault(request):
+            return fault
+        activity = await request.json()
+        self.calls.append(Call("POST", request.path, activity, 201))
+        activity_id = str(next(self._ids))
+        self._store(request.match_info["cid"], activity_id, activity, request.match_info["aid"])
+        return web.json_response({"id": activity_id}, status=201)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        if fault := await self._fault(request):
+            return fault
+        activity = await request.json()
+        aid = request.match_info["aid"]
+        post = self.posts.get(aid)
+        if post is None:
+            self.calls.append(Call("PUT", request.path, activity, 404))
+            return _error(404, "ActivityNotFound", "The activity was not found")
+        self.calls.append(Call("PUT", request.path, activity, 200))
+        post.versions.append(post.activity)
+        post.activity = activity
+        return web.json_response({"id": aid}, status=200)
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        aid = request.match_info["aid"]
+        self.calls.append(Call("DELETE", request.path, None, 200))
+        self.posts.pop(aid, None)
+        return web.Response(status=200)
+
+    def _store(self, cid: str, aid: str, activity: dict, reply_to: str | None = None) -> None:
+        self.posts[aid] = Post(cid, aid, activity, reply_to)
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)

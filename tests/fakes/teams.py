@@ -1,0 +1,110 @@
+"""Teams-shaped activities, modelled on what the Agents Playground sent a real bot
+(``shared/samples/playground-activities.json``): channelData with tenant, team
+and channel, ``aadObjectId`` on the user, ``serviceUrl`` pointing at the connector.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+TENANT = "00000000-0000-0000-0000-0000000000001"
+TEAM = "19:backoffice-team@thread.tacv2"
+TEAM_GROUP = "00000000-0000-0000-0000-000000000031"
+CHANNEL = "19:backoffice-general@thread.tacv2"
+BOT = {"id": "28:00000000-0000-0000-0000-00000000000011", "name": "Stora ärenden"}
+
+_message_ids = itertools.count(1795899463119)
+
+
+@dataclass(frozen=True)
+class Agent:
+    name: str
+    aad_object_id: str
+    locale: str = "sv-SE"
+
+    @property
+    def mri(self) -> str:
+        return f"29:{self.aad_object_id}"
+
+    def account(self) -> dict[str, str]:
+        return {"id": self.mri, "name": self.name, "aadObjectId": self.aad_object_id}
+
+
+def _base(agent: Agent, service_url: str, conversation_id: str, kind: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "timestamp": "2026-11-23T09:00:00.000Z",
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": agent.account(),
+        "recipient": BOT,
+        "conversation": {
+            "isGroup": kind == "channel",
+            "conversationType": kind,
+            "tenantId": TENANT,
+            "id": conversation_id,
+        },
+        "locale": agent.locale,
+        "entities": [{"type": "clientInfo", "locale": agent.locale, "timezone": "Europe/Stockholm"}],
+        "channelData": {
+            "tenant": {"id": TENANT},
+            **(
+                {
+                    "teamsChannelId": CHANNEL,
+                    "teamsTeamId": TEAM,
+                    "team": {"id": TEAM, "aadGroupId": TEAM_GROUP},
+                    "channel": {"id": CHANNEL},
+                }
+                if kind == "channel"
+                else {}
+            ),
+        },
+    }
+
+
+def channel_post(agent: Agent, service_url: str, text: str) -> dict[str, Any]:
+    """A new post in the channel that @mentions the bot, as Teams delivers it."""
+    conversation_id = f"{CHANNEL};messageid={next(_message_ids)}"
+    activity = _base(agent, service_url, conversation_id, "channel")
+    mention = f"<at>{BOT['name']}</at>"
+    activity.update(
+        type="message",
+        text=f"{mention} {text}",
+        textFormat="plain",
+        entities=[
+            {"type": "mention", "mentioned": BOT, "text": mention},
+            *activity["entities"],
+        ],
+    )
+    return activity
+
+
+def personal_message(agent: Agent, service_url: str, text: str) -> dict[str, Any]:
+    activity = _base(agent, service_url, f"a:personal-{agent.aad_object_id}", "personal")
+    activity.update(type="message", text=text, textFormat="plain")
+    return activity
+
+
+def card_action(
+    agent: Agent,
+    service_url: str,
+    *,
+    conversation_id: str,
+    reply_to: str,
+    verb: str,
+    data: dict[str, Any],
+    kind: str = "channel",
+) -> dict[str, Any]:
+    """An ``Action.Execute`` click: Teams sends the inputs merged into ``data``."""
+    activity = _base(agent, service_url, conversation_id, kind)
+    activity["channelData"]["source"] = {"name": "message"}
+    activity.update(
+        type="invoke",
+        name="adaptiveCard/action",
+        replyToId=reply_to,
+        value={"action": {"type": "Action.Execute", "verb": verb, "data": data}},
+    )
+    return activity

@@ -26,6 +26,7 @@ from cases.model import Case, Status
 
 from . import parts
 from .parts import button, case_data, heading, lines, notice as notice_block, title, when_and_age
+from .registered import cab_steps
 from .texts import t
 
 # Teams refreshes a card automatically for at most 60 listed users.
@@ -76,6 +77,8 @@ def case_card(
     # A closed case never shows customer data, even if a wipe did not take.
     if not handled and case.has_customer_data:
         body.extend(_customer_data(case, locale))
+    if case.status is Status.NY:
+        body.extend(cab_steps(case, locale))
     actions = [] if handled else _buttons(case, viewer, locale)
     refresh = None
     if not handled:

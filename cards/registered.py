@@ -23,6 +23,14 @@ def registered_card(case: Case, locale: str | None, notice: str | None = None) -
     body += [
         title(t("registered_title", locale, case_id=case.case_id)),
         para(t("registered_intro", locale)),
+        *cab_steps(case, locale),
+    ]
+    return parts.card(locale, body)
+
+
+def cab_steps(case: Case, locale: str | None) -> list[CardElement]:
+    """What the routine asks of the CAB case once it is in Stora ärenden."""
+    return [
         para(t("cab_comment_intro", locale)),
         Container(
             id="cabComment",
@@ -31,4 +39,3 @@ def registered_card(case: Case, locale: str | None, notice: str | None = None) -
         ),
         para(REGISTER_REMINDER.text(locale)),
     ]
-    return parts.card(locale, body)

@@ -152,6 +152,15 @@ def test_nobody_handles_a_new_case(locale):
     assert {"sv-SE": "ingen än", "en-US": "nobody yet"}[locale] in facts
 
 
+def test_a_new_case_shows_the_cab_comment_and_the_status_reminder():
+    new = make_case("ny")
+    shown = texts(case_card(new))
+    assert f"Ärendet registrerat i Stora ärenden, {new.registered_at.date().isoformat()}" in shown
+    assert '"I arbete" utan datum' in shown
+    started = texts(case_card(make_case("paborjad")))
+    assert "Ärendet registrerat i Stora ärenden" not in started
+
+
 def test_handed_over_case_says_it_is_free_to_take(locale):
     shown = texts(case_card(make_case("overlamnad"), None, locale))
     if locale == "sv-SE":

@@ -20,6 +20,7 @@ from .handler import StoraArendenBot
 from .identity import SignatureBook
 from .services import Services
 from .storage import JsonFileStorage
+from .team_channel import TeamChannelBook
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def create_app(
         ledger=ledger or LocalWorkbookLedger(settings.workbook),
         signatures=SignatureBook(storage),
         case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock),
+        team_channels=TeamChannelBook(storage),
         clock=clock,
     )
     bot = StoraArendenBot(services)

@@ -59,10 +59,17 @@ class CaseCards:
         return document.get("mris", [])
 
     # -- posting and updating ----------------------------------------------
-    async def post(self, turn_context: TurnContext, case: Case, *, channel_id: str, locale: str) -> None:
+    async def post(
+        self,
+        turn_context: TurnContext,
+        case: Case,
+        *,
+        channel_id: str,
+        service_url: str,
+        locale: str,
+    ) -> None:
         """A new top-level post in the channel (its own thread), remembered for later updates."""
         activity = await self._activity(case, locale)
-        service_url = turn_context.activity.service_url
         if channel_id:
             reference, activity_id = await self._new_thread(service_url, channel_id, activity)
         else:  # a chat outside a team (a local test, a group chat): post where we are

@@ -104,7 +104,15 @@ class StoraArendenBot(ActivityHandler):
 
     # -- installation ------------------------------------------------------
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        if await self._services.team_channels.remember(turn_context.activity):
+            log.info("installed in a team; its channel is kept for case cards and notices")
         await self._greet(turn_context)
+
+    async def on_members_added_activity(self, members_added, turn_context: TurnContext) -> None:  # noqa: ANN001
+        # Teams may announce the team install as a conversationUpdate only.
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in members_added or []):
+            await self._services.team_channels.remember(turn_context.activity)
 
     async def _greet(self, turn_context: TurnContext) -> None:
         lang = locale(turn_context.activity)

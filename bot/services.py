@@ -11,6 +11,7 @@ from cases.ledger import Ledger
 from .case_cards import CaseCards
 from .config import Settings
 from .identity import SignatureBook
+from .team_channel import TeamChannelBook
 
 
 @dataclass(frozen=True)
@@ -19,4 +20,5 @@ class Services:
     ledger: Ledger
     signatures: SignatureBook
     case_cards: CaseCards
+    team_channels: TeamChannelBook
     clock: Callable[[], datetime]

@@ -82,8 +82,9 @@ async def register(turn: Turn) -> Json:
         return _register_form(turn, notice=unavailable.text(turn.locale))
     log.info("registered", extra={"case_id": case.case_id})
     try:
+        channel_id, service_url = await _channel_of(turn)
         await turn.services.case_cards.post(
-            turn.context, case, channel_id=_channel_of(turn), locale=turn.locale
+            turn.context, case, channel_id=channel_id, service_url=service_url, locale=turn.locale
         )
     except Exception:  # stored all the same: say so rather than lose the registration
         log.exception("case card not posted", extra={"case_id": case.case_id})
@@ -93,8 +94,16 @@ async def register(turn: Turn) -> Json:
     return cards.to_json(cards.registered_card(case, turn.locale))
 
 
-def _channel_of(turn: Turn) -> str:
-    return where(turn.context.activity).channel_id
+async def _channel_of(turn: Turn) -> tuple[str, str]:
+    """The channel for the case card: this one, else the team's, else none (post here)."""
+    activity = turn.context.activity
+    here = where(activity).channel_id
+    if here:
+        return here, activity.service_url
+    team = await turn.services.team_channels.get()
+    if team:
+        return team.channel_id, team.service_url
+    return "", activity.service_url
 
 
 @verb("signature", needs_signature=False)

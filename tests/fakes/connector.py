@@ -92,7 +92,11 @@ class FakeConnector:
         return [p for p in self.posts.values() if p.conversation_id.split(";")[0] == root]
 
     def top_level_posts(self) -> list[Post]:
-        return [p for p in self.posts.values() if ";messageid=" not in p.conversation_id]
+        """New threads in a Teams channel (channel ids start with "19:")."""
+        return [
+            p for p in self.posts.values()
+            if p.conversation_id.startswith("19:") and ";messageid=" not in p.conversation_id
+        ]
 
     def last(self) -> Post:
         return list(self.posts.values())[-1]

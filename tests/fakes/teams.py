@@ -108,3 +108,21 @@ def card_action(
         value={"action": {"type": "Action.Execute", "verb": verb, "data": data}},
     )
     return activity
+
+
+def installed_in_team(agent: Agent, service_url: str) -> dict[str, Any]:
+    """The installationUpdate Teams sends when the bot is added to the team."""
+    activity = _base(agent, service_url, TEAM, "channel")
+    activity["channelData"]["settings"] = {"selectedChannel": {"id": CHANNEL}}
+    activity.update(type="installationUpdate", action="add")
+    return activity
+
+
+def bot_added_to_team(agent: Agent, service_url: str) -> dict[str, Any]:
+    """The conversationUpdate (teamMemberAdded) naming the bot itself."""
+    activity = _base(agent, service_url, TEAM, "channel")
+    del activity["channelData"]["channel"]
+    del activity["channelData"]["teamsChannelId"]
+    activity["channelData"]["eventType"] = "teamMemberAdded"
+    activity.update(type="conversationUpdate", membersAdded=[{"id": BOT["id"]}])
+    return activity

@@ -44,7 +44,8 @@ def create_app(
     storage = JsonFileStorage(settings.state_dir)
     services = Services(
         settings=settings,
-        ledger=ledger or LocalWorkbookLedger(settings.workbook),
+        # Give up on a locked workbook well inside Teams' 5 s for a click.
+        ledger=ledger or LocalWorkbookLedger(settings.workbook, lock_timeout=2.5),
         signatures=SignatureBook(storage),
         case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock),
         team_channels=TeamChannelBook(storage),

@@ -134,7 +134,7 @@ async def hand_over(turn: Turn) -> Json:
         stored, lost = await _store(turn, case, changed)
     except LedgerUnavailable as unavailable:
         return cards.to_json(
-            cards.handover_form(case, turn.locale, typed, {"note": unavailable.text(turn.locale)})
+            cards.handover_form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
         )
     if lost:
         return lost
@@ -231,7 +231,7 @@ async def correct(turn: Turn) -> Json:
         stored, lost = await _store(turn, case, changed)
     except LedgerUnavailable as unavailable:
         return cards.to_json(
-            cards.correct_form(case, turn.locale, typed, {"description": unavailable.text(turn.locale)})
+            cards.correct_form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
         )
     return lost or _case_card(turn, stored)  # type: ignore[arg-type]
 

@@ -25,6 +25,8 @@ from tests.fakes.teams import Agent
 ANNA = Agent("Anna Andersson", "aad-anna")
 BO = Agent("Bo Berg", "aad-bo")
 CIA = Agent("Cia Carlsson", "aad-cia", locale="en-US")
+# Short, so a test holding the workbook lock sees the bot give up quickly.
+LOCK_TIMEOUT = 0.5
 
 
 @dataclass
@@ -104,7 +106,7 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
     await connector.start()
     clock = Clock()
     workbook = tmp_path / "stora-arenden.xlsx"
-    ledger = LocalWorkbookLedger(workbook)
+    ledger = LocalWorkbookLedger(workbook, lock_timeout=LOCK_TIMEOUT)
     settings = Settings(
         _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state", STORA_WORKBOOK=workbook,
         STORA_TENANT_ID=teams.TENANT, STORA_TEAM_ID=teams.TEAM,

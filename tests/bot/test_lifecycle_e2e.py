@@ -218,3 +218,22 @@ async def test_nobody_can_take_another_persons_signature(office: Office) -> None
     answer = card_of(await office.invoke(CIA, post, "signature", {"signature": "XBO", "pending": {}}))
     assert "signature" in inputs(answer)
     assert "colleague" in texts(answer)
+
+
+async def test_a_busy_workbook_saves_nothing_and_keeps_what_was_typed(office: Office) -> None:
+    from filelock import FileLock
+
+    await office.sign_up(ANNA, "xanna")
+    form = await office.say(ANNA, "registrera")
+    someone_saving = FileLock(f"{office.workbook}.lock")
+    with someone_saving:
+        answer = card_of(await office.click(ANNA, form, "register", REGISTRATION))
+    fields = inputs(answer)
+    assert fields["customerNumber"]["value"] == REGISTRATION["customerNumber"]
+    assert fields["description"]["value"] == REGISTRATION["description"]
+    assert "Inget sparades" in texts(answer)
+    assert await office.ledger.list() == []
+    assert office.connector.top_level_posts() == []
+    # Once the workbook is free again, the same click goes through.
+    registered = card_of(await office.click(ANNA, form, "register", REGISTRATION, card=answer))
+    assert "SA-000001" in texts(registered)

@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ledger
+	$(BIN)/python -m bench.clicks
 
 # An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx
 workbook: $(STAMP)

@@ -22,6 +22,7 @@ from cases.lifecycle import Action
 from cases.model import Case
 
 from .email_input import EMAIL_FIELDS, draft_from_form
+from .inputs import errors_by_input
 from .routing import Turn, verb
 
 log = logging.getLogger(__name__)
@@ -115,29 +116,46 @@ async def open_hand_over(turn: Turn) -> Json:
     return answer or cards.to_json(cards.handover_form(case, turn.locale))
 
 
-@verb("handover")
-async def hand_over(turn: Turn) -> Json:
+async def _submit(
+    turn: Turn,
+    form: Callable[..., Any],
+    fields: tuple[str, ...],
+    rule: Callable[[Case], Case],
+) -> tuple[Case | None, Json | None]:
+    """A form's submit: the stored case, or the card to answer with instead.
+
+    Bad input and a busy workbook re-show ``form`` with what the agent typed;
+    a stale card, a refusal or a lost race show the case as it is now.
+    """
     case, stale = await _current(turn)
     if stale:
-        return stale
-    typed = turn.values("note")
+        return None, stale
+    typed = turn.values(*fields)
     try:
-        changed = lifecycle.hand_over(
-            case, actor=turn.signature, note=turn.field("note"), now=turn.services.clock()
-        )
-    except InvalidInput as bad:
-        errors = {"note": bad.text(turn.locale)}
-        return cards.to_json(cards.handover_form(case, turn.locale, typed, errors))
+        changed = rule(case)
+    except (InvalidInput, InvalidInputs) as bad:
+        errors = errors_by_input(bad, turn.locale)
+        return None, cards.to_json(form(case, turn.locale, typed, errors))
     except NotAllowed as refused:
-        return _case_card(turn, case, refused.text(turn.locale))
+        return None, _case_card(turn, case, refused.text(turn.locale))
     try:
-        stored, lost = await _store(turn, case, changed)
+        return await _store(turn, case, changed)
     except LedgerUnavailable as unavailable:
-        return cards.to_json(
-            cards.handover_form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
-        )
-    if lost:
-        return lost
+        return None, cards.to_json(form(case, turn.locale, typed, notice=unavailable.text(turn.locale)))
+
+
+@verb("handover")
+async def hand_over(turn: Turn) -> Json:
+    stored, answer = await _submit(
+        turn,
+        cards.handover_form,
+        ("note",),
+        lambda case: lifecycle.hand_over(
+            case, actor=turn.signature, note=turn.field("note"), now=turn.services.clock()
+        ),
+    )
+    if answer:
+        return answer
     await _tell_channel_free_to_take(turn, stored)
     return _case_card(turn, stored)
 
@@ -161,28 +179,17 @@ async def open_close(turn: Turn) -> Json:
 @verb("close")
 async def close(turn: Turn) -> Json:
     """Hanterad, customer cells wiped and read back, then the draft for the actor alone."""
-    case, stale = await _current(turn)
-    if stale:
-        return stale
-    typed = turn.values(*EMAIL_FIELDS)
-    try:
-        draft = draft_from_form(turn.data)
-        changed = lifecycle.close(case, actor=turn.signature, now=turn.services.clock())
-    except InvalidInputs as bad:
-        errors = {e.field: e.text(turn.locale) for e in bad.errors}
-        return cards.to_json(cards.close_form(case, turn.locale, typed, errors))
-    except NotAllowed as refused:
-        return _case_card(turn, case, refused.text(turn.locale))
-    try:
-        stored, lost = await _store(turn, case, changed)
-    except LedgerUnavailable as unavailable:
-        return cards.to_json(
-            cards.close_form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
-        )
-    if lost:
-        return lost
+    draft: list[str] = []
+
+    def close_with_draft(case: Case) -> Case:
+        draft.append(draft_from_form(turn.data))  # the e-mail is checked before anything is stored
+        return lifecycle.close(case, actor=turn.signature, now=turn.services.clock())
+
+    stored, answer = await _submit(turn, cards.close_form, EMAIL_FIELDS, close_with_draft)
+    if answer:
+        return answer
     await _check_wiped(turn, stored)
-    return cards.to_json(cards.email_draft_card(stored.case_id, draft, turn.locale, checklist=True))
+    return cards.to_json(cards.email_draft_card(stored.case_id, draft[0], turn.locale, checklist=True))
 
 
 async def _check_wiped(turn: Turn, case: Case) -> None:
@@ -209,39 +216,17 @@ async def open_correct(turn: Turn) -> Json:
 
 @verb("correct")
 async def correct(turn: Turn) -> Json:
-    case, stale = await _current(turn)
-    if stale:
-        return stale
-    typed = turn.values(*REGISTRATION_FIELDS)
-    try:
-        changed = lifecycle.correct(
+    stored, answer = await _submit(
+        turn,
+        cards.correct_form,
+        REGISTRATION_FIELDS,
+        lambda case: lifecycle.correct(
             case,
             actor=turn.signature,
             customer_number=turn.field("customerNumber"),
             cab_number=turn.field("cabNumber"),
             description=turn.field("description"),
             now=turn.services.clock(),
-        )
-    except InvalidInputs as bad:
-        errors = {_INPUT_OF[e.field]: e.text(turn.locale) for e in bad.errors}
-        return cards.to_json(cards.correct_form(case, turn.locale, typed, errors))
-    except NotAllowed as refused:
-        return _case_card(turn, case, refused.text(turn.locale))
-    try:
-        stored, lost = await _store(turn, case, changed)
-    except LedgerUnavailable as unavailable:
-        return cards.to_json(
-            cards.correct_form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
-        )
-    return lost or _case_card(turn, stored)  # type: ignore[arg-type]
-
-
-# Domain field names -> the card's input ids.
-_INPUT_OF = {
-    "customer_number": "customerNumber",
-    "cab_number": "cabNumber",
-    "description": "description",
-    "change_count": "changeCount",
-    "signature": "signature",
-    "note": "note",
-}
+        ),
+    )
+    return answer or _case_card(turn, stored)

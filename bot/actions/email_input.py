@@ -9,6 +9,8 @@ from cases import email, installations, validation
 from cases.email import Change
 from cases.errors import InvalidInput, InvalidInputs
 
+from .inputs import collect
+
 EMAIL_FIELDS = ("changedIds", "otherIds", "greeting", "emailChange", "emailValue", "emailOffer")
 
 _PRESETS: dict[str, Callable[[str], Change]] = {
@@ -16,8 +18,6 @@ _PRESETS: dict[str, Callable[[str], Change]] = {
     "faktureringsintervall": Change.billing_interval,
     "utskickssatt": Change.invoice_delivery,
 }
-# The domain's field names -> the form's input ids.
-_INPUT_OF = {"change": "emailValue", "offer": "emailOffer", "greeting": "greeting"}
 
 
 def draft_from_form(data: Mapping[str, Any]) -> str:
@@ -29,8 +29,8 @@ def draft_from_form(data: Mapping[str, Any]) -> str:
     for problem in (changed.error("changedIds"), others.error("otherIds", required=False)):
         if problem:
             errors.append(problem)
-    change = _attempt(errors, lambda: _change(text("emailChange"), text("emailValue"), text("emailOffer")))
-    greeting = _attempt(
+    change = collect(errors, lambda: _change(text("emailChange"), text("emailValue"), text("emailOffer")))
+    greeting = collect(
         errors,
         lambda: validation.free_text(text("greeting"), "greeting", max_length=validation.GREETING_MAX),
     )
@@ -45,11 +45,3 @@ def _change(kind: str, value: str, offer: str) -> Change:
     if kind == "annat":
         return Change.custom(value, offer)
     raise InvalidInput("emailChange", "Välj vad som har ändrats.", "Choose what was changed.")
-
-
-def _attempt(errors: list[InvalidInput], produce: Callable[[], Any]) -> Any:
-    try:
-        return produce()
-    except InvalidInput as bad:
-        errors.append(InvalidInput(_INPUT_OF.get(bad.field, bad.field), bad.message, bad.message_en))
-        return None

@@ -14,6 +14,7 @@ from cases.ledger import LedgerUnavailable
 
 from ..teams import where
 from .email_input import EMAIL_FIELDS, draft_from_form
+from .inputs import collect, errors_by_input
 from .routing import Turn, run, verb
 
 log = logging.getLogger(__name__)
@@ -24,10 +25,6 @@ REGISTER_FIELDS = (
     "customerNumber", "cabNumber", "description", "changeCount", "changeKind", "customerKind",
 )
 TRIAGE_FIELDS = ("changeCount", "customerKind", "changeKind")
-_INPUT_OF = {"customer_number": "customerNumber", "cab_number": "cabNumber"}
-
-# A case is registered in "Stora ärenden" only above this many changes (routine §4).
-REGISTER_ABOVE = 15
 
 
 def _register_form(turn: Turn, errors: dict[str, str] | None = None, notice: str | None = None) -> Json:
@@ -37,24 +34,16 @@ def _register_form(turn: Turn, errors: dict[str, str] | None = None, notice: str
 
 
 def _triage_of(turn: Turn) -> tuple[int, triage.Triage]:
-    """Count and kinds from the form; ``InvalidInputs`` keyed by input id."""
+    """Count and kinds from the form; every bad input reported at once."""
     errors: list[InvalidInput] = []
-    count = customer = change = None
-    try:
-        count = validation.change_count(turn.field("changeCount"))
-    except InvalidInput as bad:
-        errors.append(InvalidInput("changeCount", bad.message, bad.message_en))
-    try:
-        customer = triage.CustomerKind(turn.field("customerKind"))
-    except ValueError:
-        errors.append(InvalidInput("customerKind", "Välj kundtyp.", "Choose the kind of customer."))
-    try:
-        change = triage.ChangeKind(turn.field("changeKind"))
-    except ValueError:
-        errors.append(InvalidInput("changeKind", "Välj typ av ändring.", "Choose the kind of change."))
+    count = collect(errors, lambda: validation.change_count(turn.field("changeCount")))
+    route = collect(
+        errors,
+        lambda: triage.triage(count or 1, turn.field("customerKind"), turn.field("changeKind")),
+    )
     if errors:
         raise InvalidInputs(errors)
-    return count, triage.triage(count, customer, change)  # type: ignore[arg-type]
+    return count, route  # type: ignore[return-value]
 
 
 @verb("register")
@@ -62,9 +51,10 @@ async def register(turn: Turn) -> Json:
     try:
         count, route = _triage_of(turn)
     except InvalidInputs as bad:
-        return _register_form(turn, {e.field: e.text(turn.locale) for e in bad.errors})
-    if count <= REGISTER_ABOVE:
-        # Smaller cases are not registered: show what the routine says instead.
+        return _register_form(turn, errors_by_input(bad, turn.locale))
+    if route.route is not triage.Route.STORA_ARENDEN:
+        # Only cases of more than 15 changes are registered (and not a property
+        # owner's moves, which go to kundavtal): show what the routine says instead.
         return cards.to_json(cards.triage_card(route, turn.locale, count))
     try:
         new = lifecycle.register(
@@ -75,7 +65,7 @@ async def register(turn: Turn) -> Json:
             now=turn.services.clock(),
         )
     except InvalidInputs as bad:
-        return _register_form(turn, {_INPUT_OF.get(e.field, e.field): e.text(turn.locale) for e in bad.errors})
+        return _register_form(turn, errors_by_input(bad, turn.locale))
     try:
         case = await turn.services.ledger.add(new)
     except LedgerUnavailable as unavailable:
@@ -135,7 +125,7 @@ async def show_triage(turn: Turn) -> Json:
     try:
         count, route = _triage_of(turn)
     except InvalidInputs as bad:
-        errors = {e.field: e.text(turn.locale) for e in bad.errors}
+        errors = errors_by_input(bad, turn.locale)
         return cards.to_json(cards.triage_form(turn.locale, turn.values(*TRIAGE_FIELDS), errors))
     return cards.to_json(cards.triage_card(route, turn.locale, count))
 
@@ -146,6 +136,6 @@ async def draft_email(turn: Turn) -> Json:
     try:
         draft = draft_from_form(turn.data)
     except InvalidInputs as bad:
-        errors = {e.field: e.text(turn.locale) for e in bad.errors}
+        errors = errors_by_input(bad, turn.locale)
         return cards.to_json(cards.email_form(turn.locale, turn.values(*EMAIL_FIELDS), errors))
     return cards.to_json(cards.email_draft_card(None, draft, turn.locale, checklist=True))

@@ -138,3 +138,20 @@ async def test_correct_lets_the_registrant_fix_a_typo(office: Office) -> None:
     assert "5012346" in texts(fixed)
     assert (await office.ledger.get(case_id)).customer_number == "5012346"
     assert "5012346" in texts(post.card)
+
+
+async def test_a_property_owners_many_moves_go_to_kundavtal_not_the_workbook(office: Office) -> None:
+    await office.sign_up(ANNA, "xanna")
+    form = await office.say(ANNA, "registrera")
+    typed = {**REGISTRATION, "changeKind": "flytt", "customerKind": "fastighetsägare"}
+    answer = card_of(await office.click(ANNA, form, "register", typed))
+    assert "kundavtal" in texts(answer).lower()
+    assert await office.ledger.list() == []
+
+
+async def test_triage_shows_every_missing_choice_under_its_input(office: Office) -> None:
+    from tests.cards.forms import error_under
+
+    form = await office.say(ANNA, "triage")
+    answer = card_of(await office.click(ANNA, form, "triage", {"changeCount": "0", "customerKind": "?"}))
+    assert error_under(answer, "changeCount") and error_under(answer, "customerKind")

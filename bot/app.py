@@ -10,7 +10,9 @@ from aiohttp import web
 from aiohttp.web import Request, Response
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
+import cards
 from cases.clock import stockholm_now
+from cases.errors import DomainError
 from cases.ledger import Ledger
 from cases.workbook import LocalWorkbookLedger
 
@@ -20,6 +22,7 @@ from .handler import StoraArendenBot
 from .identity import SignatureBook
 from .services import Services
 from .storage import JsonFileStorage
+from .teams import locale
 from .team_channel import TeamChannelBook
 
 log = logging.getLogger(__name__)
@@ -69,3 +72,12 @@ def create_app(
 async def _on_turn_error(turn_context, error: Exception) -> None:  # noqa: ANN001
     # The message of an unexpected error may quote customer input: log the type only.
     log.error("unhandled error in turn: %s", type(error).__name__, exc_info=False)
+    if turn_context.activity.type == "message":
+        await turn_context.send_activity(error_text(error, locale(turn_context.activity)))
+
+
+def error_text(error: Exception, lang: str) -> str:
+    """What the agent reads: the domain's own words when it has them, else a plain apology."""
+    if isinstance(error, DomainError):
+        return error.text(lang)
+    return cards.texts.t("internal_error", lang)

@@ -155,3 +155,16 @@ async def test_triage_shows_every_missing_choice_under_its_input(office: Office)
     form = await office.say(ANNA, "triage")
     answer = card_of(await office.click(ANNA, form, "triage", {"changeCount": "0", "customerKind": "?"}))
     assert error_under(answer, "changeCount") and error_under(answer, "customerKind")
+
+
+async def test_a_command_whose_workbook_is_unreachable_gets_a_plain_answer(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cases.ledger import LedgerUnavailable
+
+    async def unreachable(*_args: object) -> list:
+        raise LedgerUnavailable("test: workbook unreachable")
+
+    monkeypatch.setattr(office.ledger, "list", unreachable)
+    answer = await office.say(ANNA, "kö")
+    assert "svarar inte just nu" in answer.text

@@ -26,6 +26,7 @@ from .queue import queue_card
 from .register import register_form
 from .registered import registered_card
 from .signature import signature_form
+from .stall import stall_digest, stall_notice
 from .triage import triage_card, triage_form
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "register_form",
     "registered_card",
     "signature_form",
+    "stall_digest",
+    "stall_notice",
     "texts",
     "to_json",
     "triage_card",

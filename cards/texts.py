@@ -272,6 +272,63 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Kommandona fungerar också på engelska: register, queue, mine, triage, email, help.",
         "The Swedish commands work too: registrera, kö, mina, triage, mejl, hjälp.",
     ),
+    # -- stall notices and the morning digest (cards/stall.py) ---------------
+    "stall_new_1": (
+        "{case_id} · {status} har inte påbörjats på {limit}.",
+        "{case_id} · {status} has not been started in {limit}.",
+    ),
+    "stall_new_2": (
+        "Påminnelse: {case_id} · {status} har fortfarande inte påbörjats, efter {limit}.",
+        "Reminder: {case_id} · {status} has still not been started, after {limit}.",
+    ),
+    "stall_started_1": (
+        "{case_id} · {status} har inte ändrats på {limit}.",
+        "{case_id} · {status} has not changed in {limit}.",
+    ),
+    "stall_started_2": (
+        "Påminnelse: {case_id} · {status} har fortfarande inte ändrats, efter {limit}.",
+        "Reminder: {case_id} · {status} has still not changed, after {limit}.",
+    ),
+    "stall_handed_over_1": (
+        "{case_id} · {status} är överlämnat och ingen har tagit över det på {limit}.",
+        "{case_id} · {status} was handed over and nobody has taken it over in {limit}.",
+    ),
+    "stall_handed_over_2": (
+        "Påminnelse: {case_id} · {status} är överlämnat och ingen har tagit över det, efter {limit}.",
+        "Reminder: {case_id} · {status} was handed over and nobody has taken it over, after {limit}.",
+    ),
+    "stall_last_activity": ("Senaste aktivitet", "Last activity"),
+    "stall_still_for": ("Stilla i", "Still for"),
+    "dur_day": ("1 arbetsdag", "1 business day"),
+    "dur_days": ("{n} arbetsdagar", "{n} business days"),
+    "dur_hour": ("1 h arbetstid", "1 business hour"),
+    "dur_hours": ("{h} h arbetstid", "{h} business hours"),
+    "dur_hours_minutes": ("{h} h {m} min arbetstid", "{h} h {m} min of business time"),
+    "dur_minutes": ("{m} min arbetstid", "{m} min of business time"),
+    "digest_title": ("Stillastående ärenden {date}", "Stalled cases {date}"),
+    "digest_intro_one": (
+        "Ett ärende har stått still längre än rutinen säger.",
+        "One case has been still for longer than the routine says.",
+    ),
+    "digest_intro_many": (
+        "{n} ärenden har stått still längre än rutinen säger.",
+        "{n} cases have been still for longer than the routine says.",
+    ),
+    "digest_group_new": ("Inte påbörjade ({n})", "Not started ({n})"),
+    "digest_group_handed_over": ("Överlämnade, inte övertagna ({n})", "Handed over, not taken ({n})"),
+    "digest_group_started": ("Påbörjade utan ändring ({n})", "In progress without a change ({n})"),
+    "digest_row": (
+        "stilla i {still} · sedan {since}",
+        "still for {still} · since {since}",
+    ),
+    "digest_row_handler": (
+        "{handler} · stilla i {still} · sedan {since}",
+        "{handler} · still for {still} · since {since}",
+    ),
+    "digest_more": (
+        "… och {n} till. Skriv kö för hela listan.",
+        "… and {n} more. Type queue for the whole list.",
+    ),
 }
 
 

@@ -1,0 +1,256 @@
+"""Graph's error answers, what each means for a retry, and the errors the agent sees.
+
+Graph answers a failed workbook request with an OData error body, a top-level
+code bound to the status and a more specific second-level ``innerError`` code
+(learn.microsoft.com/graph/workbook-error-handling, workbook-error-codes). The
+second-level code decides first, as Microsoft advises; the status is the
+fallback. Error *messages* are never kept or logged: only codes, which carry
+no customer data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from enum import Enum
+from typing import Any
+
+from cases.columns import TABLE_NAME, WorkbookLayoutError
+from cases.errors import DomainError
+from cases.ledger import LedgerUnavailable
+
+log = logging.getLogger(__name__)
+
+# Our names of the requests that address the table: a 404 there means no table.
+TABLE_REQUESTS = frozenset({"table", "header row", "last row", "rows/add", "add column"})
+
+
+class Retry(Enum):
+    NEVER = "never"
+    THROTTLED = "throttled"  # 429: wait what Retry-After says
+    TRANSIENT = "transient"  # 502/503/504, transientFailure: jittered backoff
+    ACCESS_CONFLICT = "access-conflict"  # someone holds the workbook: wait a moment
+    NEW_SESSION = "new-session"  # the session is gone: create another, resend at once
+
+
+# Second-level codes (lower-case: Graph says codes are case-insensitive).
+_SESSION_RECREATABLE = {"invalidsessionrecreatable"}
+_ACCESS_CONFLICT = {"accessconflict", "invalidsessionaccessconflict"}
+_TRANSIENT_CODES = {
+    "connecterror",  # ours: the connection failed, nothing was sent
+    "networkerror",  # ours: sent, but the answer was lost
+    "transientfailure",
+    "serviceunavailableuncategorized",
+    "gatewaytimeoutuncategorized",
+    "toomanyrequestsuncategorized",
+}
+_TRANSIENT_STATUS = {502, 503, 504}
+
+
+@dataclass
+class GraphError(Exception):
+    """One failed request: its status, its codes (outermost first) and any Retry-After."""
+
+    status: int
+    codes: tuple[str, ...] = ()
+    retry_after: float | None = None
+    what: str = ""  # which request, as our own short name (never a URL with values)
+    session_sent: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        codes = "/".join(self.codes) or "-"
+        return f"{self.what or 'request'}: HTTP {self.status} {codes}"
+
+    def has_code(self, *wanted: str) -> bool:
+        folded = {c.casefold() for c in self.codes}
+        return any(w.casefold() in folded for w in wanted)
+
+    @property
+    def retry(self) -> Retry:
+        folded = {c.casefold() for c in self.codes}
+        if folded & _SESSION_RECREATABLE:
+            return Retry.NEW_SESSION
+        if folded & _ACCESS_CONFLICT:
+            return Retry.ACCESS_CONFLICT
+        if self.status == 429 or "toomanyrequests" in folded:
+            return Retry.THROTTLED
+        if self.status in _TRANSIENT_STATUS or folded & _TRANSIENT_CODES:
+            return Retry.TRANSIENT
+        return Retry.NEVER
+
+    @property
+    def not_found(self) -> bool:
+        return self.status == 404 or self.has_code("itemNotFound", "notFound")
+
+    @property
+    def denied(self) -> bool:
+        return self.status in (401, 403)
+
+    @property
+    def ambiguous(self) -> bool:
+        """Whether the request may have been carried out although it failed.
+
+        A 504 (or a 502 from a gateway) can come after the workbook applied the
+        change; a 429, 503 or a refused session means it was not applied.
+        """
+        return self.status in (502, 504) or self.has_code(
+            "gatewayTimeoutUncategorized", "networkError"
+        )
+
+
+def graph_error(
+    status: int, headers: Any, body: bytes | str | dict[str, Any] | None, what: str = ""
+) -> GraphError:
+    """A ``GraphError`` from a response's parts (a whole response or one of a $batch)."""
+    return GraphError(
+        status, error_codes(body), parse_retry_after(_header(headers, "Retry-After")), what
+    )
+
+
+def error_codes(body: bytes | str | dict[str, Any] | None) -> tuple[str, ...]:
+    """The ``code`` of the error and of each nested ``innerError``, outermost first."""
+    document: Any = body
+    if isinstance(body, bytes | str):
+        try:
+            document = json.loads(body or b"null")
+        except ValueError:
+            return ()
+    codes: list[str] = []
+    node = document.get("error") if isinstance(document, dict) else None
+    while isinstance(node, dict) and len(codes) < 8:
+        code = node.get("code")
+        if isinstance(code, str) and code:
+            codes.append(code)
+        node = node.get("innerError") or node.get("innererror")
+    return tuple(codes)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    return max(0.0, (moment - datetime.now(moment.tzinfo or UTC)).total_seconds())
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    if hasattr(headers, "get"):
+        found = headers.get(name)
+        if found is None:
+            found = next((v for k, v in dict(headers).items() if k.lower() == name.lower()), None)
+        if isinstance(found, list):
+            found = found[0] if found else None
+        return found
+    return None
+
+
+# -- what the agent is told ------------------------------------------------------
+
+
+class GraphUnavailable(LedgerUnavailable):
+    """Nothing was saved, and the reason is known (logged with codes only)."""
+
+
+class WriteUnconfirmed(LedgerUnavailable):
+    """A write was sent but its answer never came in time: it may or may not have taken.
+
+    The agent must not be told "nothing was saved" then: a second registration
+    would make a duplicate. The Ärende-ID is named so they can look it up.
+    """
+
+    def __init__(self, case_id: str, detail: str = "") -> None:
+        DomainError.__init__(
+            self,
+            f"Arbetsboken svarade inte i tid, så det är oklart om ändringen sparades ({case_id}). "
+            "Titta i kön innan du försöker igen.",
+            f"The workbook did not answer in time, so it is unclear whether the change was saved "
+            f"({case_id}). Check the queue before you try again.",
+        )
+        self.detail = detail
+        self.case_id = case_id
+
+
+class AccessDenied(LedgerUnavailable):
+    """Graph refused the bot's identity: a set-up problem for the admin, not the agent."""
+
+    def __init__(self, detail: str = "") -> None:
+        DomainError.__init__(
+            self,
+            "Boten har inte behörighet till arbetsboken Stora ärenden. Inget sparades. "
+            "Säg till den som administrerar boten.",
+            "The bot has no access to the Stora ärenden workbook. Nothing was saved. "
+            "Tell whoever administers the bot.",
+        )
+        self.detail = detail
+
+
+class WriteNotVerified(DomainError):
+    """The workbook's answer to a write shows other values than the bot wrote."""
+
+    def __init__(self, case_id: str, header: str) -> None:
+        super().__init__(
+            f"{case_id}: kolumnen {header} i Stora ärenden visar inte det boten skrev. "
+            "Kontrollera raden i Excel.",
+            f"{case_id}: the column {header} in Stora ärenden does not show what the bot wrote. "
+            "Check the row in Excel.",
+        )
+        self.case_id = case_id
+        self.header = header
+
+
+class WipeNotVerified(WriteNotVerified):
+    """After a close, a customer cell still holds data (the routine's wipe did not take)."""
+
+    def __init__(self, case_id: str, header: str) -> None:
+        DomainError.__init__(
+            self,
+            f"{case_id} är markerat Hanterad men kunduppgifterna i kolumnen {header} finns kvar. "
+            "Radera dem för hand och meddela ansvarig.",
+            f"{case_id} is marked Hanterad but the customer data in the column {header} is still "
+            "there. Delete it by hand and tell the person in charge.",
+        )
+        self.case_id = case_id
+        self.header = header
+
+
+def agent_error(call: str, in_doubt: str, failed: Exception) -> Exception:
+    """What the agent is told when a Ledger call gives up (the cause logged, codes only).
+
+    ``in_doubt``: the Ärende-ID of a write sent whose answer never came.
+    """
+    what = failed.summary() if isinstance(failed, GraphError) else str(failed)
+    lost_answer = not isinstance(failed, GraphError) or failed.ambiguous
+    if in_doubt and lost_answer:
+        log.warning("graph write unconfirmed", extra={"case_id": in_doubt, "error": what})
+        return WriteUnconfirmed(in_doubt, what)
+    if isinstance(failed, GraphError) and failed.denied:
+        log.error("graph refused the bot (run: python -m bot check)", extra={"error": what})
+        return AccessDenied(what)
+    if (
+        isinstance(failed, GraphError)
+        and failed.retry is Retry.NEVER
+        and failed.not_found
+        and failed.what in TABLE_REQUESTS
+    ):
+        return WorkbookLayoutError(
+            f"tabellen {TABLE_NAME} finns inte.", f"there is no table named {TABLE_NAME}."
+        )
+    log.warning("graph %s gave up", call, extra={"error": what})
+    return GraphUnavailable(what)

@@ -1,0 +1,385 @@
+"""The Graph Ledger: the team's "Stora ärenden" in SharePoint, edited as a co-author.
+
+Same protocol and contract as the local workbook (``cases.ledger``), through
+the Excel workbook API inside one persistent session. Never a download and
+re-upload: agents keep the file open in Excel for the web all day.
+
+Requests, in steady state (the layout and the case's row known from before):
+
+- ``get``: one read, a JSON batch of the header row and the case's row; the
+  header row proves the columns are where they were, the row's Ärende-ID that
+  the case is still there (else one full read finds it again).
+- ``update``: that same read right before the write, the expected-state check,
+  then one write: a ``PATCH`` of the changed cells only, ``null`` for the
+  cells in between. Graph's answer is the read-back (wipe check included).
+- ``add``: one read (header row, last row, the high-water mark on the "_bot"
+  sheet), one write: a batch of the new high-water mark, then ``rows/add``.
+- ``list``: one read of the whole table.
+
+Requests to the workbook go one at a time (an asyncio lock), as Microsoft
+advises; retries and deadlines are ``graph.deadline``'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+from azure.core.credentials_async import AsyncTokenCredential
+
+from cases.clock import stockholm_now
+from cases.columns import (
+    ARENDE_ID,
+    BOT_HEADERS,
+    LAST_ID_LABEL,
+    SAVED_AT_LABEL,
+    STATE_SHEET,
+    case_from_cells,
+    case_to_cells,
+    format_case_id,
+    format_datetime,
+    id_key,
+)
+from cases.errors import CaseNotFound
+from cases.ledger import Conflict
+from cases.model import Case, NewCase, Status
+
+from .client import BatchItem, GraphTransport, TimedOut, make_graph_client
+from .config import GraphConfig
+from .deadline import Clock, Deadline, RetryPolicy, Sleep
+from .errors import GraphError, GraphUnavailable, Retry, agent_error
+from .excel import Layout, Snapshot, is_blank, parse_address, whole_number
+from .location import Locator
+from .session import IDLE_LIMIT, WorkbookSession
+from .workbook import WorkbookRequests
+from .writes import CUSTOMER_HEADERS, RowWrite
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass
+class Op:
+    """One Ledger call: its deadline, its session, and whether a write is in doubt."""
+
+    name: str
+    deadline: Deadline
+    session: str | None = None
+    requests: WorkbookRequests = field(init=False)  # set by each attempt
+    in_doubt: str = ""  # Ärende-ID of a write sent without a definite answer
+
+
+class GraphLedger:
+    def __init__(
+        self,
+        config: GraphConfig,
+        credential: AsyncTokenCredential,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        idle_limit: float = IDLE_LIMIT,
+        owns_credential: bool = False,
+    ) -> None:
+        self.config = config
+        self._credential = credential if owns_credential else None
+        self._http = http_client or httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
+        self._owns_http = http_client is None
+        self.transport = GraphTransport(
+            make_graph_client(config, credential, http_client=self._http)
+        )
+        self.policy = RetryPolicy(clock, sleep)
+        self.locator = Locator(config, self.transport)
+        self.session = WorkbookSession(self.transport, clock, idle_limit)
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._layout: Layout | None = None
+        self._rows: dict[str, int] = {}
+        self._highest = 0
+
+    @classmethod
+    def create(cls, config: GraphConfig) -> GraphLedger:
+        from .credentials import make_credential
+
+        return cls(config.check(), make_credential(config), owns_credential=True)
+
+    # -- the Ledger protocol -----------------------------------------------------
+
+    async def add(self, new: NewCase) -> Case:
+        return await self._run("add", lambda op: self._add(op, new))
+
+    async def get(self, case_id: str) -> Case:
+        return await self._run("get", lambda op: self._get(op, case_id))
+
+    async def list(self, statuses: Iterable[Status] | None = None) -> builtins.list[Case]:
+        wanted = None if statuses is None else frozenset(Status(s) for s in statuses)
+        snapshot = await self._run("list", self._read_all)
+        return [c for c in snapshot.cases if wanted is None or c.status in wanted]
+
+    async def update(self, expected: Case, new: Case) -> Case:
+        if new.case_id != expected.case_id:
+            raise ValueError(
+                f"an update cannot change the Ärende-ID ({expected.case_id} -> {new.case_id})"
+            )
+        return await self._run("update", lambda op: self._update(op, expected, new))
+
+    async def ready(self) -> None:
+        """The readiness probe's check: file, session, table and headers, in one read."""
+        await self._run("ready", self._read_header)
+
+    async def warm_up(self, seconds: float = 15.0) -> None:
+        """Locate the file, open the session and read the table before the first click."""
+        await self._run("warm up", self._read_all, seconds=seconds)
+
+    async def aclose(self) -> None:
+        location = self.locator.known
+        if location is not None:
+            await self.session.close(location, self.policy.deadline(2.0))
+        if self._owns_http:
+            await self._http.aclose()
+        if self._credential is not None:
+            await self._credential.close()
+
+    # -- one call: lock, deadline, retries, and what the agent is told --------------
+
+    async def _run(
+        self, name: str, body: Callable[[Op], Awaitable[T]], seconds: float | None = None
+    ) -> T:
+        op = Op(name, self.policy.deadline(seconds or self.config.deadline))
+        try:
+            async with asyncio.timeout(max(0.0, op.deadline.remaining())):
+                await self._lock.acquire()
+        except TimeoutError:
+            raise GraphUnavailable(f"{name}: workbook busy") from None
+        try:
+            return await self.policy.run(op.deadline, lambda: self._attempt(op, body))
+        except (GraphError, TimedOut) as failed:
+            raise agent_error(op.name, op.in_doubt, failed) from None
+        finally:
+            self._lock.release()
+
+    async def _attempt(self, op: Op, body: Callable[[Op], Awaitable[T]]) -> T:
+        location = await self.locator.locate(op.deadline)
+        op.session = await self.session.current(location, op.deadline)
+        op.requests = WorkbookRequests(self.transport, location)
+        try:
+            result = await body(op)
+        except GraphError as failed:
+            if failed.retry is Retry.NEW_SESSION or failed.has_code("invalidSessionAccessConflict"):
+                self.session.drop()
+            raise
+        self.session.used()
+        return result
+
+    # -- reads ---------------------------------------------------------------------
+
+    async def _send(self, op: Op, info: Any, what: str) -> Any:
+        return (await self.transport.send(info, what, op.deadline, op.session)).body
+
+    async def _batch(self, op: Op, items: builtins.list[BatchItem]) -> dict[str, Any]:
+        answers = await self.transport.batch(items, op.deadline, op.session)
+        return {key: answer.body for key, answer in answers.items()}
+
+    async def _read_all(self, op: Op) -> Snapshot:
+        body = await self._send(op, op.requests.table_range(), "table")
+        snapshot = Snapshot.from_table_range(body["address"], body["values"])
+        self._layout, self._rows = snapshot.layout, snapshot.rows
+        self._highest = max(self._highest, snapshot.highest_number)
+        return snapshot
+
+    async def _read_header(self, op: Op) -> Layout:
+        body = await self._send(op, op.requests.header_row(), "header row")
+        return Layout.from_header_range(body["address"], body["values"])
+
+    async def _locate(self, op: Op, case_id: str) -> tuple[Layout, int, list[Any], list[Any]]:
+        """The case's row right now: layout, row number, values and number formats.
+
+        One read when the row is where it was; else the whole table is read to
+        find it (it moved, or this process has not seen it yet), then the row.
+        """
+        key = id_key(case_id)
+        for _ in range(2):
+            if self._layout is None or key not in self._rows:
+                await self._read_all(op)
+                if key not in self._rows:
+                    raise CaseNotFound(case_id)
+            assert self._layout is not None
+            row = self._rows[key]
+            address = self._layout.row_address(row).cells
+            found = await self._batch(
+                op,
+                [
+                    BatchItem("h", op.requests.header_row(), "header row"),
+                    BatchItem("r", op.requests.cells(self._layout.sheet, address), "row"),
+                ],
+            )
+            layout = Layout.from_header_range(found["h"]["address"], found["h"]["values"])
+            values, formats = found["r"]["values"][0], found["r"]["numberFormat"][0]
+            if layout == self._layout and id_key(values[layout.columns[ARENDE_ID]]) == key:
+                return layout, row, values, formats
+            self._layout = None  # moved, sorted, or columns changed: read it all again
+        raise GraphUnavailable(f"{case_id} keeps moving")  # pragma: no cover - two moves in a row
+
+    async def _get(self, op: Op, case_id: str) -> Case:
+        if self._layout is None or id_key(case_id) not in self._rows:
+            # Not seen yet: the whole table answers it, no need to read the row again.
+            snapshot = await self._read_all(op)
+            found = snapshot.case(case_id)
+            if found is not None:
+                return found
+            if id_key(case_id) not in snapshot.rows:
+                raise CaseNotFound(case_id)
+            # There, but unreadable: reading the row raises the error that says which column.
+        layout, _, values, _ = await self._locate(op, case_id)
+        return case_from_cells(layout.known_cells(values))
+
+    # -- writes --------------------------------------------------------------------
+
+    async def _update(self, op: Op, expected: Case, new: Case) -> Case:
+        layout, row, values, formats = await self._locate(op, expected.case_id)
+        current = case_from_cells(layout.known_cells(values))
+        if op.in_doubt and current == new:
+            return self._remember(new, row)  # the write that went unanswered did take
+        op.in_doubt = ""
+        if current != expected:
+            raise Conflict(current)
+        before, after = case_to_cells(current), case_to_cells(new)
+        texts = {h: t for h, t in after.items() if t != before[h]}
+        if not new.has_customer_data:  # a wipe: every customer cell, and read back
+            texts.update({h: "" for h in CUSTOMER_HEADERS})
+        if not texts:
+            return current
+        if await self._add_missing_columns(op, layout, texts):
+            return await self._update(op, expected, new)
+        write = RowWrite(layout, row, texts, formats)
+        shown = await self._write_row(op, write, new.case_id)
+        return self._remember(case_from_cells({**layout.known_cells(values), **shown}), row)
+
+    async def _write_row(self, op: Op, write: RowWrite, case_id: str) -> dict[str, str]:
+        """PATCH the cells, and once more any that came back other than sent; the cells as shown."""
+        shown, formats = await self._patch(op, write, case_id)
+        repair = write.repair(shown, case_id, formats)
+        if repair is None:
+            return shown
+        again, _ = await self._patch(op, repair, case_id)
+        repair.verify(again, case_id)
+        return {**shown, **again}
+
+    async def _patch(
+        self, op: Op, write: RowWrite, case_id: str
+    ) -> tuple[dict[str, str], list[Any] | None]:
+        """One PATCH: the written cells as Graph's answer shows them, and their formats."""
+        info = op.requests.write_cells(write.layout.sheet, write.address, [write.values()])
+        op.in_doubt = case_id
+        try:
+            body = await self._send(op, info, "write row")
+        except GraphError as failed:
+            if not failed.ambiguous:
+                op.in_doubt = ""
+            raise
+        op.in_doubt = ""
+        formats = (body.get("numberFormat") or [None])[0]
+        return write.shown(body["values"][0], write.first), write.formats_of(formats, write.first)
+
+    async def _add(self, op: Op, new: NewCase) -> Case:
+        if op.in_doubt:  # an earlier attempt's write went unanswered: did it take?
+            snapshot = await self._read_all(op)
+            done = next(
+                (c for c in snapshot.cases if id_key(c.case_id) == id_key(op.in_doubt)), None
+            )
+            if done is not None:
+                return self._remember(done, self._rows[id_key(done.case_id)])
+            op.in_doubt = ""
+        if self._layout is None:
+            await self._read_all(op)  # cold: the highest ID in the table, once
+        requests = op.requests
+        found = await self.transport.batch(
+            [  # one read
+                BatchItem("h", requests.header_row(), "header row"),
+                BatchItem("l", requests.last_row(), "last row"),
+                BatchItem("s", requests.cells(STATE_SHEET, "A1:B2", "address,values"), "state"),
+            ],
+            op.deadline,
+            op.session,
+            missing_ok={"s"},
+        )
+        layout = Layout.from_header_range(found["h"].body["address"], found["h"].body["values"])
+        self._layout = layout
+        state = found["s"].body if "s" in found else None
+        last_id = whole_number(state["values"][0][1]) if state else 0
+        number = max(last_id, self._highest) + 1
+        case = new.with_id(format_case_id(number))
+        texts = {h: t for h, t in case_to_cells(case).items() if t}
+        if await self._add_missing_columns(op, layout, texts):
+            return await self._add(op, new)
+        last = found["l"].body
+        last_row = parse_address(last["address"]).min_row
+        # An empty last row (the template's first row: an Excel table always has
+        # one) is filled before the table grows.
+        reuse = is_blank(last["values"][0])
+        write = RowWrite(layout, last_row if reuse else 0, texts, last["numberFormat"][0])
+        items = []
+        if state is None:  # the bot's state sheet, once, "very hidden" as the local one makes it
+            items += [
+                BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"),
+                BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
+            ]
+        mark = [[LAST_ID_LABEL, number], [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())]]
+        items.append(BatchItem("s", requests.write_cells(STATE_SHEET, "A1:B2", mark), "state"))
+        if reuse:
+            cells = requests.write_cells(layout.sheet, write.address, [write.values()])
+            items.append(BatchItem("r", cells, "write row"))
+        else:
+            items.append(BatchItem("r", requests.add_row(write.whole_row()), "rows/add"))
+        op.in_doubt = case.case_id
+        try:
+            answers = await self._batch(op, items)
+        except GraphError as failed:
+            if not failed.ambiguous:
+                op.in_doubt = ""
+            raise
+        op.in_doubt = ""
+        self._highest = number
+        answer = answers["r"]
+        if reuse:
+            row, first = last_row, write.first
+        else:
+            row, first = layout.header_row + 1 + int(answer["index"]), 0
+        write.row = row
+        shown = write.shown(answer["values"][0], first)
+        formats = write.formats_of((answer.get("numberFormat") or [None])[0], first)
+        repair = write.repair(shown, case.case_id, formats)
+        if repair is not None:
+            again, _ = await self._patch(op, repair, case.case_id)
+            repair.verify(again, case.case_id)
+            shown.update(again)
+        return self._remember(case_from_cells(shown), row)
+
+    async def _add_missing_columns(self, op: Op, layout: Layout, texts: dict[str, str]) -> bool:
+        """Append the bot's columns a workbook made before the bot lacks (DESIGN §3)."""
+        missing = [
+            h for h in BOT_HEADERS if h not in layout.columns and (h in texts or h == ARENDE_ID)
+        ]
+        if not missing:
+            return False
+        await self._batch(
+            op,
+            [
+                BatchItem(f"c{n}", op.requests.add_column(h), "add column")
+                for n, h in enumerate(missing)
+            ],
+        )
+        log.info("added the bot's columns to the table", extra={"columns": missing})
+        await self._read_all(op)
+        return True
+
+    def _remember(self, case: Case, row: int) -> Case:
+        self._rows[id_key(case.case_id)] = row
+        return case

@@ -1,0 +1,493 @@
+"""A fake Microsoft Graph on loopback: the workbook endpoints the bot uses, and faults.
+
+Shaped on the request and response examples of Microsoft's Graph docs: status
+codes, OData error bodies with a second-level ``innerError`` code, the
+``Retry-After`` and ``workbook-session-id`` headers, JSON batching with
+``dependsOn`` (and 424 for a request whose dependency failed). The real
+msgraph-sdk talks to it over HTTP; it checks the bearer token, counts
+requests per endpoint, and injects faults on request::
+
+    fake.inject("range.patch", status=429, retry_after="1")
+    fake.inject(None, status=503, times=50)           # a storm on everything
+    fake.inject("rows.add", status=504, process=True) # done, but the answer is lost
+    fake.inject("range.get", delay=0.3)               # a slow answer
+    fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
+    fake.expire_sessions()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from aiohttp import web
+
+from cases.columns import TABLE_NAME
+
+from .graph_workbook import Workbook, box_of
+
+TOKEN = "fake-graph-token"
+SESSION_HEADER = "workbook-session-id"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SESSION_INFO = "microsoft.graph.workbookSessionInfo"
+
+DRIVE_ID = "b!fakeDriveId-StoraArenden"
+ITEM_ID = "01FAKEITEMIDSTORAARENDEN"
+GROUP_ID = "0a1b2c3d-0000-4000-8000-00000000b0ff"
+FOLDER = "Backoffice"
+FILE_NAME = "Stora ärenden.xlsx"
+
+_WORKBOOK = re.compile(r"^/drives/(?P<drive>[^/]+)/items/(?P<item>[^/]+)/workbook(?P<rest>/.*)$")
+_TABLE = re.compile(r"^/tables/(?P<table>[^/(]+)(?P<rest>/.*)?$")
+_SHEET = re.compile(r"^/worksheets/(?P<sheet>[^/(]+)(?P<rest>/.*)?$")
+_RANGE = re.compile(r"^/range\(address='(?P<address>[^']*)'\)$")
+_PATH_ITEM = re.compile(r"^/drives/(?P<drive>[^/]+)/(items/)?root:/(?P<path>.+):$")
+
+_MESSAGES = {
+    400: ("invalidRequest", "The request is malformed or incorrect."),
+    401: ("InvalidAuthenticationToken", "Access token is empty."),
+    403: ("accessDenied", "The caller doesn't have permission to perform the action."),
+    404: ("itemNotFound", "The resource could not be found."),
+    409: ("conflict", "The current state conflicts with what the request expects."),
+    424: ("FailedDependency", "The request failed because it depends on a request that failed."),
+    429: ("tooManyRequests", "The app or user has been throttled."),
+    502: ("badGateway", "The server encountered a temporary error."),
+    503: ("serviceUnavailable", "The service is not available. Please try your request again."),
+    504: (
+        "gatewayTimeout",
+        "The server did not receive a timely response from the upstream server.",
+    ),
+}
+_INNER = {
+    409: "accessConflict",
+    429: "tooManyRequestsUncategorized",
+    502: "transientFailure",
+    503: "serviceUnavailableUncategorized",
+    504: "gatewayTimeoutUncategorized",
+}
+
+
+def error_body(status: int, code: str = "", inner: str = "", message: str = "") -> dict[str, Any]:
+    top, text = _MESSAGES.get(status, ("generalException", "An error occurred."))
+    inner_code = inner or _INNER.get(status, "")
+    error: dict[str, Any] = {"code": code or top, "message": message or text}
+    details = {
+        "date": "2026-11-23T08:00:00",
+        "request-id": str(uuid.uuid4()),
+        "client-request-id": str(uuid.uuid4()),
+    }
+    error["innerError"] = (
+        {"code": inner_code, "message": text, **details} if inner_code else details
+    )
+    return {"error": error}
+
+
+@dataclass
+class Fault:
+    kinds: frozenset[str] | None  # endpoint kinds hit (see FakeGraph.kind_of); None: every one
+    status: int = 0  # 0: answer normally (after ``delay``)
+    code: str = ""
+    inner: str = ""
+    retry_after: str | None = None
+    delay: float = 0.0
+    process: bool = False  # carry the request out first, then answer with the fault
+    times: int = 1
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None
+    headers: dict[str, str] | None = None
+
+
+class FakeGraph:
+    def __init__(self, workbook: Workbook | None = None) -> None:
+        self.workbook = workbook or Workbook()
+        self.counts: Counter[str] = Counter()  # every request, a batch's inner ones included
+        self.http: Counter[str] = Counter()  # HTTP requests as sent ($batch as one)
+        self.log: list[tuple[str, str, int]] = []  # (kind, session-or-"", status)
+        self.sessions: dict[str, bool] = {}  # id -> still valid
+        self.sessionless_requests = 0
+        self._faults: list[Fault] = []
+        self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], None], list[int]]] = []
+        self._ids = itertools.count(1)
+        self.token = TOKEN
+        self.denied: set[str] = set()  # endpoint kinds answered 403 (a missing permission)
+        self.latency = 0.0  # added to every HTTP request (the benchmark's 100 ms)
+        self.in_flight = 0
+        self.max_in_flight = 0  # Microsoft asks for one request at a time per workbook
+        self.base_url = ""
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=4 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._http_request)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/v1.0"
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # -- what a test asks of it ----------------------------------------------------
+
+    def inject(self, kinds: str | set[str] | None, **fault: Any) -> Fault:
+        wanted = None if kinds is None else frozenset({kinds} if isinstance(kinds, str) else kinds)
+        added = Fault(wanted, **fault)
+        self._faults.append(added)
+        return added
+
+    def before(
+        self, kinds: str | set[str] | None, action: Callable[[Workbook], None], times: int = 1
+    ) -> None:
+        """Run ``action`` on the workbook just before the next matching request is handled."""
+        wanted = None if kinds is None else frozenset({kinds} if isinstance(kinds, str) else kinds)
+        self._hooks.append((wanted, action, [times]))
+
+    def expire_sessions(self) -> None:
+        for session in self.sessions:
+            self.sessions[session] = False
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+        self._hooks.clear()
+
+    def reset_counts(self) -> None:
+        self.counts.clear()
+        self.http.clear()
+
+    @property
+    def writes(self) -> int:
+        return sum(n for k, n in self.counts.items() if k in WRITE_KINDS)
+
+    @property
+    def reads(self) -> int:
+        return sum(n for k, n in self.counts.items() if k in READ_KINDS)
+
+    # -- HTTP ----------------------------------------------------------------------
+
+    async def _http_request(self, request: web.Request) -> web.Response:
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return await self._http_answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _http_answer(self, request: web.Request) -> web.Response:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        path = request.rel_url.path
+        if not path.startswith("/v1.0/"):
+            return _json(Reply(404, error_body(404)))
+        raw = await request.read()
+        body = json.loads(raw) if raw else None
+        auth = request.headers.get("Authorization", "")
+        if auth != f"Bearer {self.token}":
+            return _json(Reply(401, error_body(401)))
+        relative = path[len("/v1.0") :]
+        query = {k: v[0] for k, v in parse_qs(request.rel_url.query_string).items()}
+        if relative == "/$batch" and request.method == "POST":
+            self.http["$batch"] += 1
+            reply = await self._faulted(
+                "$batch", request.headers, lambda: self._batch(body, request.headers)
+            )
+        else:
+            kind = self.kind_of(request.method, relative)
+            self.http[kind] += 1
+            reply = await self._one(request.method, relative, query, dict(request.headers), body)
+        return _json(reply)
+
+    async def _batch(self, body: Any, headers: Any) -> Reply:
+        requests = (body or {}).get("requests") or []
+        if len(requests) > 20:
+            return Reply(400, error_body(400, message="Too many requests in a batch (20 at most)."))
+        failed: set[str] = set()
+        responses = []
+        for item in requests:
+            for key in ("id", "method", "url"):
+                if key not in item:
+                    return Reply(400, error_body(400, message=f"Batch request without {key}."))
+            if "depends_on" in item:
+                return Reply(400, error_body(400, message="Unknown property depends_on."))
+            if "body" in item and "content-type" not in {
+                k.lower() for k in (item.get("headers") or {})
+            }:
+                return Reply(400, error_body(400, message="Content-Type header missing."))
+            if set(item.get("dependsOn") or ()) & failed:
+                reply = Reply(424, error_body(424))
+            else:
+                url = urlsplit(item["url"])
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                reply = await self._one(
+                    item["method"],
+                    unquote(url.path),
+                    query,
+                    item.get("headers") or {},
+                    item.get("body"),
+                )
+            if reply.status >= 400:
+                failed.add(str(item["id"]))
+            responses.append(
+                {
+                    "id": item["id"],
+                    "status": reply.status,
+                    "headers": {"Content-Type": "application/json", **(reply.headers or {})},
+                    "body": reply.body,
+                }
+            )
+        return Reply(200, {"responses": responses})
+
+    async def _one(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: Any
+    ) -> Reply:
+        kind = self.kind_of(method, path)
+        self.counts[kind] += 1
+        session = next((v for k, v in headers.items() if k.lower() == SESSION_HEADER), "")
+        for wanted, action, left in self._hooks:
+            if left[0] > 0 and (wanted is None or kind in wanted):
+                left[0] -= 1
+                action(self.workbook)
+        reply = await self._faulted(
+            kind, headers, lambda: self._handle(kind, method, path, query, session, body)
+        )
+        self.log.append((kind, session, reply.status))
+        return reply
+
+    async def _faulted(self, kind: str, headers: Any, handle: Callable[[], Any]) -> Reply:
+        fault = next(
+            (f for f in self._faults if f.times > 0 and (f.kinds is None or kind in f.kinds)), None
+        )
+        if fault is None:
+            return await handle()
+        fault.times -= 1
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if not fault.status:
+            return await handle()
+        if fault.process:
+            await handle()
+        extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
+        return Reply(fault.status, error_body(fault.status, fault.code, fault.inner), extra)
+
+    # -- the endpoints ---------------------------------------------------------------
+
+    @staticmethod
+    def kind_of(method: str, path: str) -> str:
+        if path.startswith("/groups/") and path.endswith("/drive"):
+            return "group.drive"
+        if _PATH_ITEM.match(path):
+            return "item.byPath"
+        match = _WORKBOOK.match(path)
+        if not match:
+            return f"{method} {path}"
+        rest = match["rest"].replace("()", "")
+        if rest in ("/createSession", "/closeSession", "/refreshSession"):
+            return rest[1:]
+        if table := _TABLE.match(rest):
+            tail = table["rest"] or ""
+            return {
+                "": "table",
+                "/range": "table.range",
+                "/headerRowRange": "table.headerRowRange",
+                "/dataBodyRange/lastRow": "table.lastRow",
+                "/rows/add": "rows.add",
+                "/columns/add": "columns.add",
+            }.get(tail, f"table{tail}")
+        if rest == "/worksheets/add":
+            return "worksheets.add"
+        if sheet := _SHEET.match(rest):
+            tail = sheet["rest"] or ""
+            if _RANGE.match(tail):
+                return "range.get" if method == "GET" else "range.patch"
+            return "worksheet.patch" if method == "PATCH" and not tail else f"worksheet{tail}"
+        return f"workbook{rest}"
+
+    async def _handle(
+        self, kind: str, method: str, path: str, query: dict[str, str], session: str, body: Any
+    ) -> Reply:  # noqa: C901, E501
+        if kind in self.denied:
+            return Reply(403, error_body(403))
+        if kind == "group.drive":
+            if GROUP_ID not in path:
+                return Reply(404, error_body(404))
+            return Reply(
+                200,
+                {
+                    "id": DRIVE_ID,
+                    "driveType": "documentLibrary",
+                    "name": "Documents",
+                    "webUrl": "https://contoso.sharepoint.com/sites/Backoffice/Shared%20Documents",
+                },
+            )
+        if kind == "item.byPath":
+            match = _PATH_ITEM.match(path)
+            assert match is not None
+            if match["drive"] != DRIVE_ID or match["path"] != f"{FOLDER}/{FILE_NAME}":
+                return Reply(404, error_body(404))
+            return Reply(
+                200,
+                {
+                    "id": ITEM_ID,
+                    "name": FILE_NAME,
+                    "file": {"mimeType": XLSX},
+                    "parentReference": {"driveId": DRIVE_ID, "driveType": "documentLibrary"},
+                },
+            )
+        match = _WORKBOOK.match(path)
+        if not match or match["drive"] != DRIVE_ID or match["item"] != ITEM_ID:
+            return Reply(404, error_body(404))
+        if kind == "createSession":
+            if method != "POST" or not isinstance(body, dict) or "persistChanges" not in body:
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            new = f"cluster=FAKE&session={next(self._ids)}"
+            self.sessions[new] = True
+            return Reply(
+                201,
+                {
+                    "@odata.context": f"{self.base_url}/$metadata#{SESSION_INFO}",
+                    "id": new,
+                    "persistChanges": bool(body["persistChanges"]),
+                },
+            )
+        if session:
+            if not self.sessions.get(session):
+                return Reply(404, error_body(404, inner="invalidSessionReCreatable",
+                                             message="The session specified in the request does not exist or is invalid due to a transient error."))  # fmt: skip  # noqa: E501
+        else:
+            self.sessionless_requests += 1
+        if kind == "closeSession":
+            self.sessions[session] = False
+            return Reply(204)
+        if kind == "refreshSession":
+            return Reply(204)
+        select = query.get("$select", "").split(",") if query.get("$select") else None
+        wb = self.workbook
+        if kind.startswith("table") or kind in ("rows.add", "columns.add"):
+            table = _TABLE.match(match["rest"].replace("()", ""))
+            if (
+                wb.table is None
+                or table is None
+                or unquote(table["table"]).casefold() != TABLE_NAME.casefold()
+            ):
+                return Reply(404, error_body(404, inner="itemNotFound"))
+        if kind == "table":
+            return Reply(
+                200,
+                {
+                    "id": wb.t.id,
+                    "name": wb.t.name,
+                    "showHeaders": True,
+                    "showTotals": False,
+                    "style": "TableStyleMedium2",
+                },
+            )
+        if kind in ("table.range", "table.headerRowRange", "table.lastRow"):
+            return Reply(200, wb.range_json(wb.t.sheet, wb.table_box(kind.split(".")[1]), select))
+        if kind == "rows.add":
+            values = (body or {}).get("values")
+            if not isinstance(values, list) or len(values) != 1:
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            try:
+                index = wb.add_row(values[0])
+            except ValueError:
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            row = wb.t.header_row + 1 + index
+            values_now = wb.range_json(
+                wb.t.sheet, (wb.t.first_col, row, wb.t.last_col, row), ["values"]
+            )["values"]
+            return Reply(
+                200,
+                {
+                    "@odata.type": "#microsoft.graph.workbookTableRow",
+                    "index": index,
+                    "values": values_now,
+                },
+            )
+        if kind == "columns.add":
+            offset = wb.add_column(str((body or {}).get("name") or f"Column{wb.t.last_col + 1}"))
+            return Reply(
+                200,
+                {
+                    "@odata.type": "#microsoft.graph.workbookTableColumn",
+                    "id": str(offset + 1),
+                    "index": offset,
+                    "name": wb.headers()[offset],
+                    "values": [],
+                },
+            )
+        if kind == "worksheets.add":
+            name = str((body or {}).get("name") or f"Sheet{len(wb.sheets) + 1}")
+            if wb.sheet(name):
+                return Reply(
+                    409, error_body(409, code="itemAlreadyExists", inner="itemAlreadyExists")
+                )
+            sheet = wb.add_sheet(name)
+            return Reply(
+                200,
+                {
+                    "id": sheet.id,
+                    "name": sheet.name,
+                    "position": len(wb.sheets) - 1,
+                    "visibility": sheet.visibility,
+                },
+            )
+        sheet_match = _SHEET.match(match["rest"])
+        sheet = wb.sheet(unquote(sheet_match["sheet"])) if sheet_match else None
+        if sheet is None:
+            return Reply(404, error_body(404, inner="itemNotFound"))
+        if kind == "worksheet.patch":
+            if "visibility" in (body or {}):
+                sheet.visibility = body["visibility"]
+            return Reply(200, {"id": sheet.id, "name": sheet.name, "visibility": sheet.visibility})
+        range_match = _RANGE.match(sheet_match["rest"] or "")  # type: ignore[index]
+        if range_match is None:
+            return Reply(400, error_body(400, inner="invalidArgument"))
+        box = box_of(range_match["address"])
+        if kind == "range.patch":
+            if set(body or {}) - {"values", "numberFormat", "formulas"}:
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            try:
+                wb.write(sheet, box, (body or {}).get("values") or [])
+            except ValueError:
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            return Reply(200, wb.range_json(sheet, box, None))
+        return Reply(200, wb.range_json(sheet, box, select))
+
+
+READ_KINDS = frozenset(
+    {
+        "table",
+        "table.range",
+        "table.headerRowRange",
+        "table.lastRow",
+        "range.get",
+        "group.drive",
+        "item.byPath",
+    }
+)
+WRITE_KINDS = frozenset(
+    {"range.patch", "rows.add", "columns.add", "worksheets.add", "worksheet.patch"}
+)
+
+
+def _json(reply: Reply) -> web.Response:
+    headers = dict(reply.headers or {})
+    if reply.status == 204 or reply.body is None:
+        return web.Response(status=reply.status, headers=headers)
+    return web.json_response(reply.body, status=reply.status, headers=headers)

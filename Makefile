@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench workbook pictures playground clean
+.PHONY: run test bench workbook pictures playground clean package lock image image-check teams-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.clicks
+	$(BIN)/python -m bench.graph
 
 # An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx
 workbook: $(STAMP)
@@ -38,6 +39,38 @@ PLAYGROUND_VERSION ?= 0.2.28
 playground:
 	npx --yes @microsoft/m365agentsplayground@$(PLAYGROUND_VERSION) \
 		-e http://127.0.0.1:$(or $(STORA_PORT),3978)/api/messages -c msteams --disable-telemetry
+
+# -- shipping: docs/deploy.md ---------------------------------------------------
+# The Teams app zip to upload; MicrosoftAppId and STORA_BOT_DOMAIN from the environment or .env.
+package: $(STAMP)
+	$(BIN)/python -m deployment.teams.package $(if $(OUT),--out $(OUT))
+
+# The image's dependencies, pinned with hashes, from pyproject.toml. Keeps the
+# current pins where they still fit; `make lock UPGRADE=1` moves to the newest.
+UV_VERSION ?= 0.13.8
+LOCK       := deployment/requirements.lock
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
+
+# The container image (needs a Docker engine), and the check CI runs on it.
+IMAGE ?= stora-arenden:dev
+image:
+	docker build -t $(IMAGE) .
+image-check:
+	bash deployment/image-check.sh
+
+# The official Teams manifest schema, from npm, into deployment/teams/schema/ (see SOURCE.md there).
+TEAMS_MANIFEST_VERSION ?= 1.30
+APP_MANIFEST_PACKAGE   ?= @microsoft/app-manifest@1.1.2
+teams-schema:
+	tmp=$$(mktemp -d) && npm pack --silent --pack-destination $$tmp $(APP_MANIFEST_PACKAGE) >/dev/null \
+	&& tar xzf $$tmp/*.tgz -C $$tmp \
+	&& cp $$tmp/package/build/json-schemas/teams/v$(TEAMS_MANIFEST_VERSION)/MicrosoftTeams.schema.json \
+	      $$tmp/package/build/json-schemas/teams/v$(TEAMS_MANIFEST_VERSION)/MicrosoftTeams.Localization.schema.json \
+	      deployment/teams/schema/ \
+	&& rm -rf $$tmp && sha256sum deployment/teams/schema/*.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,20 +1,38 @@
-"""``python -m bot``: start the bot on the configured port (3978 by default)."""
+"""``python -m bot``: start the bot on the configured port (3978 by default).
+
+``python -m bot check``: check the workbook set-up (Graph or local) and exit.
+"""
 
 from __future__ import annotations
 
 import logging
+import sys
 
 from aiohttp import web
 
 from .app import create_app
 from .config import Settings
+from .logs import configure_logging
+
+log = logging.getLogger("bot")
 
 
 def main() -> None:
     settings = Settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if sys.argv[1:2] == ["check"]:
+        from .check import main as check
+
+        sys.exit(check(settings))
+    configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
-    web.run_app(app, host=settings.bind_host, port=settings.port)
+    log.info("listening on http://%s:%s/api/messages", settings.bind_host, settings.port)
+    # SIGTERM/SIGINT: stop listening, drain background work, let turns in flight finish.
+    # aiohttp's own banner would be the one line of stdout that is not JSON: off.
+    web.run_app(
+        app, host=settings.bind_host, port=settings.port,
+        shutdown_timeout=settings.shutdown_timeout, print=None,
+    )  # fmt: skip
+    log.info("stopped")
 
 
 if __name__ == "__main__":

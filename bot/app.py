@@ -1,4 +1,4 @@
-"""The aiohttp application: ``POST /api/messages`` and ``GET /healthz``."""
+"""The aiohttp application: ``POST /api/messages``, ``GET /healthz`` and ``GET /readyz``."""
 
 from __future__ import annotations
 
@@ -15,19 +15,27 @@ from cases.clock import stockholm_now
 from cases.errors import DomainError
 from cases.ledger import Ledger
 from cases.workbook import LocalWorkbookLedger
+from graph.deadline import request_budget
 
+from .background import BackgroundWork
 from .case_cards import CaseCards
 from .config import Settings
 from .handler import StoraArendenBot
+from .health import LedgerProbe
 from .identity import SignatureBook
+from .logs import log_context, new_id
+from .notify import install_notifications
 from .services import Services
-from .storage import JsonFileStorage
+from .state import create_storage, storage_context
 from .teams import locale
 from .team_channel import TeamChannelBook
 
 log = logging.getLogger(__name__)
 
 SERVICES = web.AppKey("services", Services)
+# Work outside requests (the notifier's scans) registers here, so that a
+# shutdown lets it finish: see bot/background.py.
+BACKGROUND = web.AppKey("background", BackgroundWork)
 
 
 def create_app(
@@ -44,11 +52,11 @@ def create_app(
         )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
     adapter.on_turn_error = _on_turn_error
-    storage = JsonFileStorage(settings.state_dir)
+    storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
     services = Services(
         settings=settings,
         # Give up on a locked workbook well inside Teams' 5 s for a click.
-        ledger=ledger or LocalWorkbookLedger(settings.workbook, lock_timeout=2.5),
+        ledger=ledger or default_ledger(settings),
         signatures=SignatureBook(storage),
         case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock),
         team_channels=TeamChannelBook(storage),
@@ -56,17 +64,71 @@ def create_app(
     )
     bot = StoraArendenBot(services)
 
+    background = BackgroundWork()
+    probe = LedgerProbe(services.ledger)
+
     async def messages(request: Request) -> Response:
-        return await adapter.process(request, bot)
+        # One id per activity, on every line logged while it is handled.
+        # All Graph work for one activity shares one budget inside Teams' 5 s.
+        with log_context(correlation_id=new_id()), request_budget(settings.graph_click_budget):
+            return await adapter.process(request, bot)
 
     async def healthz(_request: Request) -> Response:
         return web.json_response({"status": "ok"})
 
+    async def readyz(_request: Request) -> Response:
+        if background.stopping:
+            return web.json_response({"status": "stopping"}, status=503)
+        readiness = await probe.check()
+        if readiness.ready:
+            return web.json_response({"status": "ready"})
+        return web.json_response({"status": "not ready", "ledger": readiness.reason}, status=503)
+
+    async def drain_background(_app: web.Application) -> None:
+        # aiohttp has stopped listening; turns in flight go on meanwhile, and
+        # aiohttp waits for them (shutdown_timeout) once this returns.
+        await background.drain(settings.shutdown_timeout)
+
     app = web.Application()
     app[SERVICES] = services
+    app[BACKGROUND] = background
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.on_shutdown.append(drain_background)
+    app.cleanup_ctx.append(storage_context(storage))
+    app.cleanup_ctx.append(_ledger_context(services.ledger))
+    install_notifications(app, services, adapter=adapter, storage=storage, background=background)
     return app
+
+
+def default_ledger(settings: Settings) -> Ledger:
+    """The team's workbook through Graph when its settings are given, else the local one."""
+    graph = settings.graph_config()
+    if graph.configured:
+        from graph.ledger import GraphLedger
+
+        return GraphLedger.create(graph)
+    # Give up on a locked workbook well inside Teams' 5 s for a click.
+    return LocalWorkbookLedger(settings.workbook, lock_timeout=2.5)
+
+
+def _ledger_context(ledger: Ledger):  # noqa: ANN202
+    """Open a Graph Ledger's session before the first click, close it at shutdown."""
+
+    async def context(_app: web.Application):  # noqa: ANN202
+        warm_up = getattr(ledger, "warm_up", None)
+        if warm_up is not None:
+            try:
+                await warm_up()
+            except Exception as failed:  # noqa: BLE001 - the first click tries again
+                log.warning("workbook not reachable at start-up: %s", type(failed).__name__)
+        yield
+        close = getattr(ledger, "aclose", None)
+        if close is not None:
+            await close()
+
+    return context
 
 
 async def _on_turn_error(turn_context, error: Exception) -> None:  # noqa: ANN001

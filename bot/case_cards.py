@@ -118,6 +118,16 @@ class CaseCards:
         where = (await self._storage.read([_key(case_id)])).get(_key(case_id))
         return where.get("locale") if where else None
 
+    async def thread(self, case_id: str) -> ConversationReference | None:
+        """The conversation of replies under the case's card; None when it was never posted."""
+        where = (await self._storage.read([_key(case_id)])).get(_key(case_id))
+        if not where:
+            return None
+        reference = ConversationReference().deserialize(where["reference"])
+        if ";messageid=" not in reference.conversation.id:
+            reference.conversation.id = f"{reference.conversation.id};messageid={where['activity_id']}"
+        return reference
+
     async def _activity(self, case: Case, locale: str) -> Activity:
         card = cards.case_card(
             case, viewer=None, locale=locale, now=self._clock(), refresh_user_ids=await self.viewers()

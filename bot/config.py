@@ -8,10 +8,13 @@ Everything else is prefixed ``STORA_``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from graph.config import GraphConfig
 
 LOOPBACK = "127.0.0.1"
 
@@ -38,6 +41,74 @@ class Settings(BaseSettings):
     tenant_id: str = Field("", validation_alias="STORA_TENANT_ID")
     team_id: str = Field("", validation_alias="STORA_TEAM_ID")
     log_level: str = Field("INFO", validation_alias="STORA_LOG_LEVEL")
+    # "json" (one object a line, for Azure) or "text" (for a person at a terminal).
+    log_format: Literal["json", "text"] = Field("text", validation_alias="STORA_LOG_FORMAT")
+    # On SIGTERM: how long background work, then turns in flight, may take to finish.
+    # (aiohttp reads 0 as "wait forever", so it must be above 0.)
+    shutdown_timeout: float = Field(8.0, gt=0, validation_alias="STORA_SHUTDOWN_TIMEOUT")
+    # -- stall notices (docs/notifications.md); thresholds in business time -----
+    notify_secret: str = Field("", validation_alias="STORA_NOTIFY_SECRET", repr=False)
+    notify_interval_seconds: float = Field(60, ge=0, validation_alias="STORA_NOTIFY_INTERVAL_SECONDS")
+    stall_new_hours: float = Field(4, gt=0, validation_alias="STORA_STALL_NEW_HOURS")
+    stall_started_days: float = Field(1, gt=0, validation_alias="STORA_STALL_STARTED_DAYS")
+    stall_handed_over_hours: float = Field(2, gt=0, validation_alias="STORA_STALL_HANDED_OVER_HOURS")
+    stall_escalation: float = Field(2, gt=1, validation_alias="STORA_STALL_ESCALATION")
+    business_opens: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", validation_alias="STORA_BUSINESS_OPENS")
+    business_closes: str = Field("17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", validation_alias="STORA_BUSINESS_CLOSES")
+    business_holidays: str = Field("public,de_facto", validation_alias="STORA_BUSINESS_HOLIDAYS")
+    digest_window_minutes: float = Field(120, gt=0, validation_alias="STORA_DIGEST_WINDOW_MINUTES")
+    notify_posts_per_second: float = Field(1, gt=0, validation_alias="STORA_NOTIFY_POSTS_PER_SECOND")
+    # -- where the bot's own state lives (bot/state.py) -------------------------
+    storage: Literal["file", "blob"] = Field("file", validation_alias="STORA_STORAGE")
+    blob_account_url: str = Field("", validation_alias="STORA_BLOB_ACCOUNT_URL")
+    blob_container: str = Field("stora-arenden-state", validation_alias="STORA_BLOB_CONTAINER")
+    blob_connection_string: str = Field("", validation_alias="STORA_BLOB_CONNECTION_STRING", repr=False)
+    # -- the team's workbook in SharePoint through Microsoft Graph (docs/graph.md) --
+    # Set the ids, or the team's group id (then folder and file): the bot then
+    # uses Graph instead of the local workbook.
+    graph_drive_id: str = Field("", validation_alias="STORA_GRAPH_DRIVE_ID")
+    graph_item_id: str = Field("", validation_alias="STORA_GRAPH_ITEM_ID")
+    graph_group_id: str = Field("", validation_alias="STORA_GRAPH_GROUP_ID")
+    graph_folder: str = Field("", validation_alias="STORA_GRAPH_FOLDER")
+    graph_file: str = Field("Stora ärenden.xlsx", validation_alias="STORA_GRAPH_FILE")
+    graph_credential: Literal["", "secret", "certificate", "managed-identity"] = Field(
+        "", validation_alias="STORA_GRAPH_CREDENTIAL"
+    )
+    graph_deadline: float = Field(2.5, gt=0, validation_alias="STORA_GRAPH_DEADLINE")
+    graph_click_budget: float = Field(4.0, gt=0, lt=5, validation_alias="STORA_GRAPH_CLICK_BUDGET")
+    graph_base_url: str = Field(
+        "https://graph.microsoft.com/v1.0", validation_alias="STORA_GRAPH_BASE_URL"
+    )
+    # azure-identity's own names; empty ones fall back to the bot's MicrosoftApp* values.
+    azure_tenant_id: str = Field("", validation_alias="AZURE_TENANT_ID")
+    azure_client_id: str = Field("", validation_alias="AZURE_CLIENT_ID")
+    azure_client_secret: str = Field("", validation_alias="AZURE_CLIENT_SECRET", repr=False)
+    azure_client_certificate_path: str = Field("", validation_alias="AZURE_CLIENT_CERTIFICATE_PATH")
+    azure_client_certificate_password: str = Field(
+        "", validation_alias="AZURE_CLIENT_CERTIFICATE_PASSWORD", repr=False
+    )
+
+    def graph_config(self) -> GraphConfig:
+        """The Graph store's settings; ``.configured`` says whether the bot should use it."""
+        from graph.config import GraphConfig
+
+        msi = self.app_type == "UserAssignedMSI"
+        secret = self.azure_client_secret or ("" if msi else self.app_password)
+        registration = self.graph_credential in ("secret", "certificate") or (
+            not self.graph_credential and (secret or self.azure_client_certificate_path)
+        )
+        return GraphConfig(
+            drive_id=self.graph_drive_id, item_id=self.graph_item_id, group_id=self.graph_group_id,
+            folder=self.graph_folder, file_name=self.graph_file, credential=self.graph_credential,
+            tenant_id=self.azure_tenant_id or self.app_tenant_id,
+            # A managed identity's client id only when it is the bot's own (UserAssignedMSI).
+            client_id=self.azure_client_id or (self.app_id if registration or msi else ""),
+            client_secret=secret,
+            certificate_path=self.azure_client_certificate_path,
+            certificate_password=self.azure_client_certificate_password,
+            deadline=self.graph_deadline, click_budget=self.graph_click_budget,
+            base_url=self.graph_base_url,
+        )  # fmt: skip
 
     @property
     def authenticated(self) -> bool:

@@ -13,6 +13,7 @@ from cases.model import Status
 from . import responses
 from .actions import dispatch
 from .commands import Command, parse
+from .logs import log_context
 from .services import Services
 from .teams import Where, aad_object_id, command_text, locale, where
 
@@ -26,6 +27,14 @@ class StoraArendenBot(ActivityHandler):
         self._services = services
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        # Type and Teams' own ids only: never the text or the card data.
+        with log_context(
+            activity_type=activity.type, activity_name=activity.name, activity_id=activity.id
+        ):
+            await self._on_turn(turn_context)
+
+    async def _on_turn(self, turn_context: TurnContext) -> None:
         place = where(turn_context.activity)
         if not self._serves(place):
             log.warning(

@@ -6,7 +6,9 @@ served by blob storage, so nothing above this module knows the difference.
 
 Writes follow the Bot Framework's optimistic-concurrency contract: an item
 that carries an ``e_tag`` other than ``"*"`` is written only when the stored
-item still has that e_tag, otherwise ``StorageConflict`` is raised.
+item still has that e_tag, otherwise ``StorageConflict`` is raised. An item
+whose e_tag is ``CREATE_ONLY`` is written only when the key holds nothing yet:
+no stored item ever carries that e_tag (Azure Blob storage: If-None-Match: *).
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from filelock import FileLock
 
 class StorageConflict(KeyError):
     """Someone wrote the item since it was read (its e_tag moved on)."""
+
+
+# The e_tag of an item that must not exist yet: two writers creating the same
+# key at once cannot both succeed. Stored e_tags are uuid4 hex, never this.
+CREATE_ONLY = "create-only"
 
 
 class JsonFileStorage(Storage):

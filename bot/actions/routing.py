@@ -14,6 +14,7 @@ from cases.errors import DomainError
 from cases.ledger import LedgerUnavailable
 
 from .. import responses
+from ..logs import log_context, new_id
 from ..services import Services
 from ..teams import aad_object_id, locale, user_mri
 
@@ -87,7 +88,9 @@ async def dispatch(context: TurnContext, services: Services) -> InvokeResponse:
         aad_object_id=aad_object_id(context.activity),
         mri=user_mri(context.activity),
     )
-    return await run(turn)
+    # One id per case action: every line it logs, the ledger's included, carries it.
+    with log_context(action_id=new_id(), verb=name, case_id=turn.case_id):
+        return await run(turn)
 
 
 async def run(turn: Turn) -> InvokeResponse:

@@ -68,6 +68,37 @@ def examples() -> dict[str, dict]:
     return {
         "register-form": cards.to_json(cards.register_form("sv-SE")),
         "case-card": cards.to_json(cards.case_card(case, viewer="xbo", locale="sv-SE", now=now)),
+        **stall_examples(),
+    }
+
+
+def stall_examples() -> dict[str, dict]:
+    """A stall notice and a morning digest (docs/notifications.md)."""
+    from cases.business_time import BusinessCalendar
+    from cases.stalls import StallRules, observe, stall_of
+
+    calendar, rules = BusinessCalendar(), StallRules()
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 11, day, hour, minute, tzinfo=STOCKHOLM)
+
+    def registered(number: int, when: datetime):  # noqa: ANN202
+        new = lifecycle.register("5012345", "9876543", "Exempel", actor="xanna", now=when)
+        return new.with_id(f"SA-{number:06d}")
+
+    new = registered(41, at(23, 9, 10))
+    started = lifecycle.claim(registered(42, at(20, 9)), actor="xbo", now=at(20, 10))
+    taken = lifecycle.claim(registered(43, at(23, 9)), actor="xcia", now=at(23, 10))
+    handed = lifecycle.hand_over(taken, actor="xcia", note="Exempel", now=at(23, 14, 30))
+
+    def stall(case, now: datetime):  # noqa: ANN001, ANN202
+        return stall_of(case, observe(None, case, now), rules, calendar, now)
+
+    morning = at(24, 8)
+    digest = [stall(case, morning) for case in (new, started, handed)]
+    return {
+        "stall-notice": cards.to_json(cards.stall_notice(stall(new, at(23, 13, 10)), "sv-SE", now=at(23, 13, 10))),
+        "stall-digest": cards.to_json(cards.stall_digest(digest, "sv-SE", now=morning)),
     }
 
 

@@ -1,0 +1,48 @@
+"""``python -m bot check``: can the bot use its workbook? Each problem with how to fix it.
+
+With Graph settings (docs/graph.md) it checks credentials, permissions, the
+file, the table and its headers in SharePoint; without, the local workbook.
+Exit status 0 when all is well, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+from cases.columns import TABLE_NAME, WorkbookLayoutError
+from cases.ledger import LedgerUnavailable
+from cases.workbook import LocalWorkbookLedger
+
+from .config import Settings
+
+
+def main(settings: Settings | None = None) -> int:
+    settings = settings or Settings()
+    graph = settings.graph_config()
+    if graph.configured:
+        from graph.check import check, render
+
+        print("Stora ärenden: the workbook in SharePoint, through Microsoft Graph")
+        findings = asyncio.run(check(graph))
+        print(render(findings))
+        return 0 if all(f.ok for f in findings) else 1
+    print(f"Stora ärenden: the local workbook {settings.workbook} (no STORA_GRAPH_* settings)")
+    try:
+        cases = asyncio.run(LocalWorkbookLedger(settings.workbook).list())
+    except WorkbookLayoutError as wrong:
+        print(f"  PROBLEM  {wrong.message_en}")
+        print(
+            f"           fix: open it in Excel and repair the table {TABLE_NAME}, or move it away "
+            "to have a new one made from the template"
+        )
+        return 1
+    except LedgerUnavailable as unavailable:
+        print(f"  PROBLEM  cannot open it ({unavailable.detail})")
+        return 1
+    print(f"  ok       table {TABLE_NAME} with the routine's columns, {len(cases)} cases")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""Proactive posts to the team's channel, paced and retried as Teams asks.
+
+Teams limits how fast a bot may post to one conversation (a few messages per
+second, fewer over longer windows) and answers 429 with Retry-After past that.
+The Bot Framework's Python SDK neither paces nor retries (DESIGN §9), so:
+
+- **pacing**: one ``aiolimiter.AsyncLimiter`` per channel (a leaky bucket
+  holding one message), ``STORA_NOTIFY_POSTS_PER_SECOND`` per channel, one by
+  default: well under Teams' limits even when a morning has many notices;
+- **retries**: ``tenacity`` runs the retry loop. It retries 429 and 503, waits
+  exactly what Retry-After says (seconds or an HTTP date) and otherwise backs
+  off exponentially with jitter, and stops after ``attempts`` tries or when the
+  next wait would pass ``deadline`` seconds. tenacity over stamina: the wait
+  must come from the server's answer, which tenacity takes as a plain
+  callable, and its ``sleep`` can be swapped in a test; stamina (built on
+  tenacity) adds jittered defaults and instrumentation we would override anyway.
+
+A post that finally fails raises ``PostFailed``, which says whether the Bot
+Connector certainly did not take the message (an error answer, or no
+connection at all): only then is it safe to post again later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from aiolimiter import AsyncLimiter
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import Activity, ConversationParameters, ConversationReference
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 503})
+# A gateway that times out or garbles the answer may have passed the post on.
+UNKNOWN_OUTCOME_STATUSES = frozenset({502, 504})
+
+
+class PostFailed(Exception):
+    def __init__(self, status: int | None, *, definite: bool) -> None:
+        super().__init__(f"post failed (HTTP {status})" if status else "post failed (no answer)")
+        self.status = status
+        # True: the message certainly was not posted, so posting it again later
+        # cannot make a duplicate. False: it may have been.
+        self.definite = definite
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    deadline: float = 60.0  # seconds, for one post's retries
+    backoff: float = 1.0  # first back-off without Retry-After; doubles, with jitter
+    max_backoff: float = 30.0
+
+
+class Poster:
+    def __init__(
+        self,
+        adapter: BotAdapter,
+        *,
+        app_id: str,
+        per_second: float = 1.0,
+        policy: RetryPolicy = RetryPolicy(),
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        stopping: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self._adapter = adapter
+        self._app_id = app_id
+        self._per_second = per_second
+        self._policy = policy
+        # The app's BackgroundWork.sleep wakes at once on shutdown, and
+        # ``stopping`` then ends the retries: the post counts as failed, and the
+        # next scan, after the restart, posts it.
+        self._sleep = sleep
+        self._stopping = stopping
+        self._limiters: dict[str, AsyncLimiter] = {}
+
+    async def reply(self, reference: ConversationReference, activity: Activity) -> None:
+        """Post ``activity`` into the conversation (a channel thread: ``…;messageid=…``)."""
+
+        async def attempt() -> None:
+            await self._pace(reference.conversation.id)
+            failure: list[BaseException] = []
+
+            async def send(turn_context: TurnContext) -> None:
+                # The adapter hands errors inside a turn to on_turn_error and
+                # swallows them; catch here so the retry loop sees them.
+                try:
+                    await turn_context.send_activity(activity)
+                except Exception as error:  # noqa: BLE001 - handed to the retry loop
+                    failure.append(error)
+
+            await self._adapter.continue_conversation(reference, send, self._app_id)
+            if failure:
+                raise failure[0]
+
+        await self._with_retries(attempt)
+
+    async def new_thread(self, channel_id: str, service_url: str, activity: Activity) -> None:
+        """A new top-level post in the channel."""
+
+        async def attempt() -> None:
+            await self._pace(channel_id)
+            params = ConversationParameters(
+                is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
+            )
+            await self._adapter.create_conversation(
+                self._app_id, _nothing, params, "msteams", service_url, None
+            )
+
+        await self._with_retries(attempt)
+
+    async def _pace(self, conversation_id: str) -> None:
+        channel = conversation_id.split(";")[0]
+        limiter = self._limiters.get(channel)
+        if limiter is None:
+            limiter = self._limiters[channel] = AsyncLimiter(1, 1 / self._per_second)
+        await limiter.acquire()
+
+    async def _with_retries(self, attempt: Callable[[], Awaitable[None]]) -> None:
+        policy = self._policy
+        give_up = stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline)
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda error: status_of(error) in RETRY_STATUSES),
+            wait=self._wait,
+            stop=lambda retry_state: self._stopping() or give_up(retry_state),
+            sleep=self._sleep,
+            before_sleep=_log_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt_state in retrying:
+                with attempt_state:
+                    await attempt()
+        except Exception as error:
+            status = status_of(error)
+            if status is not None:
+                raise PostFailed(status, definite=status not in UNKNOWN_OUTCOME_STATUSES) from error
+            raise PostFailed(None, definite=never_sent(error)) from error
+
+    def _wait(self, retry_state) -> float:  # noqa: ANN001 - tenacity's RetryCallState
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        told = retry_after(error)
+        if told is not None:
+            return told
+        backoff = self._policy.backoff * 2 ** (retry_state.attempt_number - 1)
+        return min(self._policy.max_backoff, backoff) * random.uniform(0.5, 1.0)
+
+
+async def _nothing(_turn_context: TurnContext) -> None:
+    return None
+
+
+def _log_retry(retry_state) -> None:  # noqa: ANN001
+    error = retry_state.outcome.exception() if retry_state.outcome else None
+    wait = retry_state.next_action.sleep if retry_state.next_action else 0
+    log.info("post answered HTTP %s; retrying in %.1f s", status_of(error), wait)
+
+
+def status_of(error: BaseException | None) -> int | None:
+    """The HTTP status of the Bot Connector's error answer, if there was one."""
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    return status if isinstance(status, int) else None
+
+
+def retry_after(error: BaseException | None, *, now: datetime | None = None) -> float | None:
+    """Seconds the answer's Retry-After asks for (delta-seconds or an HTTP date), else None."""
+    headers = getattr(getattr(error, "response", None), "headers", None) or {}
+    value = headers.get("Retry-After") if hasattr(headers, "get") else None
+    if value is None:
+        return None
+    value = str(value).strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def never_sent(error: BaseException) -> bool:
+    """True when the request never reached the Bot Connector (no connection was made)."""
+    try:
+        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    except ImportError:  # pragma: no cover - msrest brings requests and urllib3
+        return isinstance(error, ConnectionRefusedError)
+    unsent = (ConnectionRefusedError, NewConnectionError, ConnectTimeoutError)
+    seen: set[int] = set()
+    stack: list[object] = [error]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, unsent):
+            return True
+        stack += [
+            getattr(item, "inner_exception", None),
+            getattr(item, "reason", None),
+            item.__cause__,
+            item.__context__,
+            *item.args,
+        ]
+    return False

@@ -55,7 +55,6 @@ def create_app(
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
     services = Services(
         settings=settings,
-        # Give up on a locked workbook well inside Teams' 5 s for a click.
         ledger=ledger or default_ledger(settings),
         signatures=SignatureBook(storage),
         case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock),

@@ -23,7 +23,6 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.ledger
-	$(BIN)/python -m bench.clicks
 	$(BIN)/python -m bench.graph
 
 # An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx

@@ -14,7 +14,6 @@ from datetime import datetime
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, Storage, TurnContext
 from botbuilder.schema import (
     Activity,
-    ActivityTypes,
     ConversationParameters,
     ConversationReference,
 )
@@ -161,12 +160,22 @@ class CaseCards:
         reference = ConversationReference().deserialize(where["reference"])
         if thread_of and ";messageid=" not in reference.conversation.id:
             reference.conversation.id = f"{reference.conversation.id};messageid={thread_of}"
-        await self._adapter.continue_conversation(reference, logic, self._app_id)
+        failure: list[Exception] = []
+
+        async def guarded(turn_context: TurnContext) -> None:
+            # The adapter hands an error inside a turn to on_turn_error, which
+            # only logs its type: catch it here so the caller knows the channel
+            # card was not redrawn.
+            try:
+                await logic(turn_context)
+            except Exception as error:  # noqa: BLE001 - re-raised below, outside the turn
+                failure.append(error)
+
+        await self._adapter.continue_conversation(reference, guarded, self._app_id)
+        if failure:
+            raise failure[0]
 
 
 def _key(case_id: str) -> str:
     return f"case-card/{case_id}"
 
-
-def is_message(activity: Activity) -> bool:
-    return activity.type == ActivityTypes.message

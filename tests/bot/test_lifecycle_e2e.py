@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 
 import openpyxl
+import pytest
 
 from cases.model import Status
 from tests.bot.conftest import ANNA, BO, CIA, Office
@@ -237,3 +238,19 @@ async def test_a_busy_workbook_saves_nothing_and_keeps_what_was_typed(office: Of
     # Once the workbook is free again, the same click goes through.
     registered = card_of(await office.click(ANNA, form, "register", REGISTRATION, card=answer))
     assert "SA-000001" in texts(registered)
+
+
+async def test_a_channel_card_that_cannot_be_redrawn_is_logged_and_the_click_still_counts(
+    office: Office, caplog: pytest.LogCaptureFixture
+) -> None:
+    await register_case(office)
+    await office.sign_up(BO, "xbo")
+    post = case_post(office)
+    office.connector.fail_next(500, times=10)  # the redraw's PUT, and msrest's own retries of it
+    with caplog.at_level("ERROR", logger="bot.actions.case_verbs"):
+        claimed = card_of(await office.click(BO, post, "claim"))
+    assert verbs(claimed) == {"handover.form", "close.form"}
+    (row,) = workbook_rows(office)
+    assert row["Hanteras av"] == "xbo"
+    assert verbs(post.card) == {"claim"}  # the channel still shows the old card
+    assert any("channel card not updated" in r.getMessage() for r in caplog.records)

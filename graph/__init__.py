@@ -14,6 +14,8 @@ Modules, each with one concern:
 - ``writes``: writing one row's cells and checking Graph's answer;
 - ``ledger``: ``GraphLedger``, the Ledger protocol over all of the above;
 - ``check``: ``python -m bot check``, set-up problems and how to fix them.
+- ``directory``: an agent's Elin signature from a user attribute in the directory.
 
-Importing this package is cheap: msgraph-sdk loads only with ``graph.ledger``.
+Importing this package is cheap: msgraph-sdk loads only with ``graph.ledger``
+or ``graph.directory``.
 """

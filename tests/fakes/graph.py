@@ -13,6 +13,10 @@ requests per endpoint, and injects faults on request::
     fake.inject("range.get", delay=0.3)               # a slow answer
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
     fake.expire_sessions()
+
+It also answers ``GET /users/{id}`` for the directory's signature attribute:
+``fake.add_user(id, employeeId="xanna")``, and ``fake.user_selects`` records
+each request's ``$select``.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ _TABLE = re.compile(r"^/tables/(?P<table>[^/(]+)(?P<rest>/.*)?$")
 _SHEET = re.compile(r"^/worksheets/(?P<sheet>[^/(]+)(?P<rest>/.*)?$")
 _RANGE = re.compile(r"^/range\(address='(?P<address>[^']*)'\)$")
 _PATH_ITEM = re.compile(r"^/drives/(?P<drive>[^/]+)/(items/)?root:/(?P<path>.+):$")
+_USER = re.compile(r"^/users/(?P<user>[^/]+)$")
 
 _MESSAGES = {
     400: ("invalidRequest", "The request is malformed or incorrect."),
@@ -127,6 +132,8 @@ class FakeGraph:
         self.max_in_flight = 0  # Microsoft asks for one request at a time per workbook
         self.base_url = ""
         self._runner: web.AppRunner | None = None
+        self.users: dict[str, dict[str, Any]] = {}  # id -> the user's properties
+        self.user_selects: list[str | None] = []  # each GET /users/{id}'s $select, as sent
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -158,6 +165,9 @@ class FakeGraph:
         """Run ``action`` on the workbook just before the next matching request is handled."""
         wanted = None if kinds is None else frozenset({kinds} if isinstance(kinds, str) else kinds)
         self._hooks.append((wanted, action, [times]))
+
+    def add_user(self, user_id: str, **properties: Any) -> None:
+        self.users[user_id] = {"id": user_id, **properties}
 
     def expire_sessions(self) -> None:
         for session in self.sessions:
@@ -293,6 +303,8 @@ class FakeGraph:
             return "group.drive"
         if _PATH_ITEM.match(path):
             return "item.byPath"
+        if method == "GET" and _USER.match(path):
+            return "user.get"
         match = _WORKBOOK.match(path)
         if not match:
             return f"{method} {path}"
@@ -321,6 +333,8 @@ class FakeGraph:
     async def _handle(
         self, kind: str, method: str, path: str, query: dict[str, str], session: str, body: Any
     ) -> Reply:  # noqa: C901, E501
+        if kind == "user.get":
+            return self._user(path, query)
         if kind in self.denied:
             return Reply(403, error_body(403))
         if kind == "group.drive":
@@ -469,6 +483,52 @@ class FakeGraph:
             return Reply(200, wb.range_json(sheet, box, None))
         return Reply(200, wb.range_json(sheet, box, select))
 
+
+    def _user(self, path: str, query: dict[str, str]) -> Reply:
+        """``GET /users/{id}`` as https://learn.microsoft.com/en-us/graph/api/user-get shows it."""
+        select = query.get("$select")
+        self.user_selects.append(select)
+        if "user.get" in self.denied:
+            # The directory's own code for an app without User.Read.All.
+            return Reply(403, error_body(403, code="Authorization_RequestDenied",
+                                         message="Insufficient privileges to complete the operation."))  # fmt: skip  # noqa: E501
+        match = _USER.match(path)
+        assert match is not None
+        user_id = unquote(match["user"])
+        user = self.users.get(user_id)
+        if user is None:
+            return Reply(404, error_body(404, code="Request_ResourceNotFound", message=(
+                f"Resource '{user_id}' does not exist or one of its queried "
+                "reference-property objects are not present.")))  # fmt: skip
+        names = [n.strip() for n in select.split(",")] if select else list(USER_DEFAULTS)
+        for name in names:
+            # The doc is silent on a path in $select: stricter, refuse it, so the
+            # bot must select the parent of a nested attribute.
+            if "/" in name or not (name in USER_PROPERTIES or _EXTENSION.fullmatch(name)):
+                return Reply(400, error_body(400, code="Request_BadRequest", message=(
+                    f"Could not find a property named '{name}' on type 'microsoft.graph.user'.")))  # fmt: skip  # noqa: E501
+        entity = "users/$entity" if not select else f"users({','.join(names)})/$entity"
+        body: dict[str, Any] = {"@odata.context": f"{self.base_url}/$metadata#{entity}"}
+        for name in names:
+            if name in user:
+                body[name] = user[name]
+            elif not _EXTENSION.fullmatch(name):
+                # A selected property without a value comes back as null. The doc is
+                # silent on an extension without one: stricter, leave it out.
+                body[name] = None
+        return Reply(200, body)
+
+
+# What GET /users/{id} returns without $select (the doc's "default properties").
+USER_DEFAULTS = (
+    "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone",
+    "officeLocation", "preferredLanguage", "surname", "userPrincipalName",
+)
+USER_PROPERTIES = frozenset({
+    *USER_DEFAULTS, "accountEnabled", "department", "employeeId", "employeeType",
+    "onPremisesExtensionAttributes", "onPremisesSamAccountName", "onPremisesUserPrincipalName",
+})  # fmt: skip
+_EXTENSION = re.compile(r"extension_[0-9a-f]{32}_\w+")
 
 READ_KINDS = frozenset(
     {

@@ -1,20 +1,46 @@
 """Who is acting: a Teams user (their AAD object id) and their Elin signature.
 
-Signatures are asked for once and kept in bot storage. The card never tells
-the bot who is acting; only the authenticated activity's ``from.aadObjectId``
-does, so nobody can act under another person's signature.
+The card never tells the bot who is acting; only the authenticated activity's
+``from.aadObjectId`` does, so nobody can act under another person's signature.
+And a signature, once bound to an account, belongs to that account for good:
+nobody else can take it, not even after its owner has moved on to another one,
+or they would act on the owner's cases. Only an admin releases it (bot/admin.py).
+
+The stored document (one key, written with its e_tag so that two bindings at
+once cannot both win)::
+
+    {"by_user": {aad: signature},   # the signature each account acts under now
+     "owners":  {signature: aad},   # every signature ever bound; never shrunk by a rebind
+     "names":   {aad: display name}}
+
+A document from before "owners" existed is read as if each active binding
+owned its signature.
 """
 
 from __future__ import annotations
 
-from botbuilder.core import Storage
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+from botbuilder.core import Storage
+from microsoft_teams.cards import AdaptiveCard
+
+import cards
 from cases import validation
 from cases.errors import InvalidInput
 
-from .storage import StorageConflict
+from .storage import CREATE_ONLY, StorageConflict
 
 _KEY = "signatures"
+_ATTEMPTS = 5
+
+# "Does this signature still hold an open case?" (handler or registered by).
+OpenCases = Callable[[str], Awaitable[bool]]
+
+
+async def _no_open_cases(_signature: str) -> bool:
+    return False
 
 
 class SignatureTaken(InvalidInput):
@@ -26,31 +52,131 @@ class SignatureTaken(InvalidInput):
         )
 
 
+class SignatureInUse(InvalidInput):
+    """A rebind would leave the open cases under the old signature without their owner."""
+
+    def __init__(self, signature: str) -> None:
+        super().__init__(
+            "signature",
+            f"Du har öppna ärenden som {signature}. Byt signatur när de är klara.",
+            f"You have open cases as {signature}. Change your signature once they are done.",
+        )
+
+
+@dataclass(frozen=True)
+class Binding:
+    signature: str
+    aad_object_id: str
+    name: str
+    active: bool  # the signature its owner acts under now
+
+
+@dataclass
+class _Book:
+    by_user: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    e_tag: str = CREATE_ONLY
+
+    @classmethod
+    def of(cls, document: Mapping[str, Any]) -> _Book:
+        by_user = dict(document.get("by_user") or {})
+        owners = dict(document.get("owners") or {})
+        for aad, signature in by_user.items():
+            owners.setdefault(signature, aad)  # written before ownership was kept
+        return cls(by_user, owners, dict(document.get("names") or {}),
+                   document.get("e_tag") or CREATE_ONLY)  # fmt: skip
+
+    def stored(self) -> dict[str, Any]:
+        return {"by_user": self.by_user, "owners": self.owners, "names": self.names,
+                "e_tag": self.e_tag}  # fmt: skip
+
+
 class SignatureBook:
-    def __init__(self, storage: Storage) -> None:
+    """Signatures typed by the agents themselves, asked for once."""
+
+    def __init__(self, storage: Storage, has_open_cases: OpenCases = _no_open_cases) -> None:
         self._storage = storage
+        self._has_open_cases = has_open_cases
 
-    async def signature_of(self, aad_object_id: str) -> str | None:
-        return (await self._document()).get("by_user", {}).get(aad_object_id)
+    async def signature_of(self, aad_object_id: str, name: str = "") -> str | None:
+        book = await self._read()
+        signature = book.by_user.get(aad_object_id)
+        if signature and name and book.names.get(aad_object_id) != name:
+            # Bindings made before names were kept get theirs on the next click.
+            await self.bind(aad_object_id, signature, name)
+        return signature
 
-    async def register(self, aad_object_id: str, raw_signature: str) -> str:
-        """Validate and keep ``raw_signature`` for the user; one owner per signature."""
-        signature = validation.signature(raw_signature)
-        for _ in range(5):
-            document = await self._document()
-            by_user: dict[str, str] = dict(document.get("by_user", {}))
-            owner = next((aad for aad, sig in by_user.items() if sig == signature), None)
+    async def register(self, aad_object_id: str, raw_signature: str, name: str = "") -> str:
+        """Validate what the agent typed and bind it to them."""
+        return await self.bind(aad_object_id, validation.signature(raw_signature), name)
+
+    def form(
+        self,
+        locale: str | None,
+        pending: Mapping[str, Any],
+        values: Mapping[str, str] | None = None,
+        errors: Mapping[str, str] | None = None,
+    ) -> AdaptiveCard:
+        """The card that asks for the signature, ``pending`` (the click) kept in its data."""
+        return cards.signature_form(locale, pending, values or {}, errors or {})
+
+    async def bind(self, aad_object_id: str, signature: str, name: str = "") -> str:
+        """Make ``signature`` the account's own; refused when it is another's or
+        when the account's current signature still holds open cases."""
+        checked: str | None = None
+        for _ in range(_ATTEMPTS):
+            book = await self._read()
+            owner = book.owners.get(signature)
             if owner not in (None, aad_object_id):
                 raise SignatureTaken()
-            by_user[aad_object_id] = signature
-            try:
-                await self._storage.write(
-                    {_KEY: {"by_user": by_user, "e_tag": document.get("e_tag", "*")}}
-                )
+            current = book.by_user.get(aad_object_id)
+            unchanged = current == signature and owner == aad_object_id
+            if unchanged and (not name or book.names.get(aad_object_id) == name):
                 return signature
-            except StorageConflict:
-                continue  # another registration landed in between: look again
+            if current not in (None, signature, checked):
+                if await self._has_open_cases(current):
+                    raise SignatureInUse(current)
+                checked = current
+            book.by_user[aad_object_id] = signature
+            book.owners[signature] = aad_object_id
+            if name:
+                book.names[aad_object_id] = name
+            if await self._write(book):
+                return signature
         raise RuntimeError("signature book kept changing under us")
 
-    async def _document(self) -> dict:
-        return (await self._storage.read([_KEY])).get(_KEY, {})
+    async def bindings(self) -> list[Binding]:
+        book = await self._read()
+        return [
+            Binding(sig, aad, book.names.get(aad, ""), book.by_user.get(aad) == sig)
+            for sig, aad in sorted(book.owners.items())
+        ]
+
+    async def release(self, signature: str) -> Binding | None:
+        """Forget who owns ``signature`` (an admin's decision); None if nobody did."""
+        signature = signature.strip().lower()
+        for _ in range(_ATTEMPTS):
+            book = await self._read()
+            owner = book.owners.pop(signature, None)
+            if owner is None:
+                return None
+            active = book.by_user.get(owner) == signature
+            if active:
+                del book.by_user[owner]
+            name = book.names.get(owner, "")
+            if owner not in book.by_user and owner not in book.owners.values():
+                book.names.pop(owner, None)
+            if await self._write(book):
+                return Binding(signature, owner, name, active)
+        raise RuntimeError("signature book kept changing under us")
+
+    async def _read(self) -> _Book:
+        return _Book.of((await self._storage.read([_KEY])).get(_KEY, {}))
+
+    async def _write(self, book: _Book) -> bool:
+        try:
+            await self._storage.write({_KEY: book.stored()})
+        except StorageConflict:
+            return False  # another binding landed in between: look again
+        return True

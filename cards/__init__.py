@@ -21,6 +21,7 @@ from .correct import correct_form
 from .email import EMAIL_CHANGES, email_form
 from .handover import handover_form, handover_notice
 from .help import help_card
+from .identity import directory_signature_card, signature_list_card
 from .notice import notice_card
 from .queue import queue_card
 from .register import register_form
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_REFRESH_USERS",
     "case_card",
     "close_form",
+    "directory_signature_card",
     "correct_form",
     "email_draft_card",
     "email_form",
@@ -45,6 +47,7 @@ __all__ = [
     "register_form",
     "registered_card",
     "signature_form",
+    "signature_list_card",
     "stall_digest",
     "stall_notice",
     "texts",

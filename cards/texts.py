@@ -238,6 +238,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "signature": ("Elin-signatur (börjar på x)", "Elin signature (starts with x)"),
     "need_signature": ("Fyll i din Elin-signatur.", "Enter your Elin signature."),
+    "try_again": ("Försök igen", "Try again"),
+    "directory_signature_missing": (
+        "Din Elin-signatur hämtas ur katalogen, men jag får ingen giltig för dig där. Be din "
+        "administratör lägga in den och klicka sedan Försök igen.",
+        "Your Elin signature comes from the directory, but I get no valid one for you there. "
+        "Ask your admin to add it, then click Try again.",
+    ),
+    # -- signatures, for the admins (bot/admin.py) ---------------------------
+    "signatures_title": ("Bundna signaturer", "Bound signatures"),
+    "signatures_empty": ("Ingen signatur är bunden ännu.", "No signature is bound yet."),
+    "signatures_active": ("{name} · används", "{name} · in use"),
+    "signatures_kept": ("{name} · vilande, ingen annan kan ta den", "{name} · resting, nobody else can take it"),
+    "signatures_no_name": ("namn okänt", "name unknown"),
+    "signatures_release_hint": ("Frigör en med: släpp xanna", "Free one with: release xanna"),
+    "signature_released": (
+        "{signature} är släppt: {name} kan binda en ny, och någon annan kan ta {signature}.",
+        "{signature} is released: {name} can bind a new one, and someone else can take {signature}.",
+    ),
+    "signature_not_bound": ("{signature} är inte bunden till någon.", "{signature} is not bound to anyone."),
+    "release_needs_signature": ("Skriv signaturen efter släpp.", "Type the signature after release."),
+    "admins_only": ("Det kommandot är bara för administratörer.", "That command is for admins only."),
     # -- help --------------------------------------------------------------
     "help_title": ("Stora ärenden – det här kan jag", "Stora ärenden – what I can do"),
     "help_intro": (

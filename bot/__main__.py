@@ -24,6 +24,9 @@ def main() -> None:
 
         sys.exit(check(settings))
     configure_logging(settings.log_level, settings.log_format)
+    if problem := settings.team_problem():
+        log.error("not starting: %s", problem)
+        sys.exit(2)
     app = create_app(settings)
     log.info("listening on http://%s:%s/api/messages", settings.bind_host, settings.port)
     # SIGTERM/SIGINT: stop listening, drain background work, let turns in flight finish.

@@ -24,6 +24,7 @@ from .handler import StoraArendenBot
 from .health import LedgerProbe
 from .identity import SignatureBook
 from .logs import log_context, new_id
+from .membership import TeamRoster
 from .notify import install_notifications
 from .services import Services
 from .state import create_storage, storage_context
@@ -50,6 +51,8 @@ def create_app(
             "Listening on %s only; set MicrosoftAppId for Teams.",
             settings.bind_host,
         )
+    if problem := settings.team_problem():
+        raise ValueError(problem)
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
     adapter.on_turn_error = _on_turn_error
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
@@ -58,7 +61,10 @@ def create_app(
         ledger=ledger or default_ledger(settings),
         signatures=SignatureBook(storage),
         case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock),
-        team_channels=TeamChannelBook(storage),
+        team_channels=TeamChannelBook(storage, configured_team=settings.team_id),
+        roster=TeamRoster(
+            member_ttl=settings.membership_ttl_seconds, outsider_ttl=settings.outsider_ttl_seconds
+        ),
         clock=clock,
     )
     bot = StoraArendenBot(services)

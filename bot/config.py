@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     # (channelData.team.id, "19:...@thread.tacv2") or its AAD group id.
     tenant_id: str = Field("", validation_alias="STORA_TENANT_ID")
     team_id: str = Field("", validation_alias="STORA_TEAM_ID")
+    # Without STORA_TEAM_ID, an authenticated bot starts only when told to bind
+    # the first team that installs it (bot/team_channel.py).
+    team_bind_first: bool = Field(False, validation_alias="STORA_TEAM_BIND_FIRST")
+    # How long a roster answer is trusted (bot/membership.py): a removed member
+    # keeps access at most this long; someone just added waits at most the other.
+    membership_ttl_seconds: float = Field(300, ge=0, validation_alias="STORA_MEMBERSHIP_TTL_SECONDS")
+    outsider_ttl_seconds: float = Field(60, ge=0, validation_alias="STORA_OUTSIDER_TTL_SECONDS")
     log_level: str = Field("INFO", validation_alias="STORA_LOG_LEVEL")
     # "json" (one object a line, for Azure) or "text" (for a person at a terminal).
     log_format: Literal["json", "text"] = Field("text", validation_alias="STORA_LOG_FORMAT")
@@ -118,6 +125,20 @@ class Settings(BaseSettings):
     def bind_host(self) -> str:
         """Without an App ID nobody's token is checked: never listen beyond loopback."""
         return self.host if self.authenticated else LOOPBACK
+
+    def team_problem(self) -> str | None:
+        """Why the bot must not start as configured, or None.
+
+        With an App ID, anyone in the tenant (or beyond) can reach the bot, so it
+        must know which team it serves before the first activity arrives.
+        Locally, the Playground's mock team is bound at its installation.
+        """
+        if self.authenticated and not self.team_id and not self.team_bind_first:
+            return (
+                "MicrosoftAppId is set but no team is: set STORA_TEAM_ID to the Backoffice "
+                "team's id, or STORA_TEAM_BIND_FIRST=true to serve the first team that installs the bot."
+            )
+        return None
 
     @property
     def allowed_tenant(self) -> str:

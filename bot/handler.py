@@ -13,9 +13,10 @@ from cases.model import Status
 from . import responses
 from .actions import dispatch
 from .commands import Command, parse
+from .gate import Gate, Refusal
 from .logs import log_context
 from .services import Services
-from .teams import Where, aad_object_id, command_text, locale, where
+from .teams import aad_object_id, command_text, locale, where
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 class StoraArendenBot(ActivityHandler):
     def __init__(self, services: Services) -> None:
         self._services = services
+        self._gate = Gate(services.settings, services.team_channels, services.roster)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -35,27 +37,38 @@ class StoraArendenBot(ActivityHandler):
             await self._on_turn(turn_context)
 
     async def _on_turn(self, turn_context: TurnContext) -> None:
-        place = where(turn_context.activity)
-        if not self._serves(place):
-            log.warning(
-                "activity from outside the configured tenant or team ignored",
-                extra={"type": turn_context.activity.type},
-            )
-            if turn_context.activity.type == ActivityTypes.invoke:
-                await _reply_invoke(turn_context, responses.error(403, "Forbidden", "Forbidden"))
+        activity = turn_context.activity
+        if _installs_in_a_team(activity):
+            await self._on_team_installation(turn_context)
             return
-        await super().on_turn(turn_context)
+        refusal = await self._gate.check(turn_context)
+        if refusal is None:
+            await super().on_turn(turn_context)
+            return
+        log.warning("activity refused", extra={"reason": refusal.name, "type": activity.type})
+        text = cards.texts.t(refusal.value, locale(activity))
+        if activity.type == ActivityTypes.invoke:
+            status, code = (503, "ServiceUnavailable") if refusal is Refusal.UNKNOWN else (403, "Forbidden")
+            await _reply_invoke(turn_context, responses.error(status, code, text))
+        elif activity.type == ActivityTypes.message and refusal is not Refusal.TENANT:
+            # Words only: no case ids, no buttons. Another tenant gets nothing at all.
+            await turn_context.send_activity(MessageFactory.text(text))
 
-    def _serves(self, place: Where) -> bool:
-        settings = self._services.settings
-        if settings.allowed_tenant and place.tenant_id != settings.allowed_tenant:
-            return False
-        if settings.team_id and place.team_id and settings.team_id not in (
-            place.team_id,
-            place.team_aad_group_id,
-        ):
-            return False
-        return True
+    async def _on_team_installation(self, turn_context: TurnContext) -> None:
+        """The bot added to a team: bind or keep the served team; refuse any other."""
+        activity = turn_context.activity
+        if self._gate.tenant_refused(turn_context):
+            log.warning("installation in another tenant ignored")
+            return
+        if not await self._services.team_channels.remember(activity):
+            log.warning("installation in a team the bot does not serve refused")
+            if activity.type == ActivityTypes.installation_update and activity.action == "add":
+                text = cards.texts.t(Refusal.TEAM.value, locale(activity))
+                await turn_context.send_activity(MessageFactory.text(text))
+            return
+        log.info("installed in the served team; its channel is kept for case cards and notices")
+        if activity.type == ActivityTypes.installation_update and activity.action == "add":
+            await self._greet(turn_context)
 
     # -- text commands ---------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -113,15 +126,8 @@ class StoraArendenBot(ActivityHandler):
 
     # -- installation ------------------------------------------------------
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        if await self._services.team_channels.remember(turn_context.activity):
-            log.info("installed in a team; its channel is kept for case cards and notices")
+        # Team installations are taken in _on_team_installation; this is a 1:1 or chat.
         await self._greet(turn_context)
-
-    async def on_members_added_activity(self, members_added, turn_context: TurnContext) -> None:  # noqa: ANN001
-        # Teams may announce the team install as a conversationUpdate only.
-        bot_id = turn_context.activity.recipient.id
-        if any(member.id == bot_id for member in members_added or []):
-            await self._services.team_channels.remember(turn_context.activity)
 
     async def _greet(self, turn_context: TurnContext) -> None:
         lang = locale(turn_context.activity)
@@ -132,3 +138,14 @@ class StoraArendenBot(ActivityHandler):
 
 async def _reply_invoke(turn_context: TurnContext, response: InvokeResponse) -> None:
     await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=response))
+
+
+def _installs_in_a_team(activity: Activity) -> bool:
+    """installationUpdate in a team, or the conversationUpdate that adds the bot to one."""
+    if not where(activity).team_id:
+        return False
+    if activity.type == ActivityTypes.installation_update:
+        return (activity.action or "").startswith("add")  # "add", "add-upgrade"
+    bot_id = activity.recipient.id if activity.recipient else None
+    added = activity.members_added or [] if activity.type == ActivityTypes.conversation_update else []
+    return any(member.id == bot_id for member in added)

@@ -11,6 +11,7 @@ from cases.ledger import Ledger
 from .case_cards import CaseCards
 from .config import Settings
 from .identity import SignatureBook
+from .membership import TeamRoster
 from .team_channel import TeamChannelBook
 
 
@@ -21,4 +22,5 @@ class Services:
     signatures: SignatureBook
     case_cards: CaseCards
     team_channels: TeamChannelBook
+    roster: TeamRoster
     clock: Callable[[], datetime]

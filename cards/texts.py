@@ -31,6 +31,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Något gick fel hos mig. Försök igen om en stund.",
         "Something went wrong on my side. Try again in a moment.",
     ),
+    "refused_not_member": (
+        "Stora ärenden är bara för Backoffice-teamet. Be teamets ägare lägga till dig om du ska arbeta med stora ärenden.",
+        "Stora ärenden is for the Backoffice team only. Ask the team's owner to add you if you work with large cases.",
+    ),
+    "refused_team": (
+        "Stora ärenden arbetar bara i Backoffice-teamet, inte här.",
+        "Stora ärenden works in the Backoffice team only, not here.",
+    ),
+    "refused_tenant": (
+        "Stora ärenden arbetar bara i sin egen organisation.",
+        "Stora ärenden works in its own organisation only.",
+    ),
+    "refused_not_set_up": (
+        "Stora ärenden är inte installerat i Backoffice-teamet än. Be teamets ägare lägga till appen där.",
+        "Stora ärenden is not installed in the Backoffice team yet. Ask the team's owner to add the app there.",
+    ),
+    "refused_unknown": (
+        "Jag kunde inte kontrollera att du är med i Backoffice-teamet. Försök igen om en stund.",
+        "I could not check that you are in the Backoffice team. Try again in a moment.",
+    ),
     "no_identity": (
         "Jag kan inte se vem du är. Försök igen i Teams.",
         "I cannot tell who you are. Try again in Teams.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from tests.fakes.teams import Agent
 ANNA = Agent("Anna Andersson", "aad-anna")
 BO = Agent("Bo Berg", "aad-bo")
 CIA = Agent("Cia Carlsson", "aad-cia", locale="en-US")
+# In the tenant, not in the Backoffice team.
+OUTSIDER = Agent("Olle Utanför", "aad-olle")
+TEAM_MEMBERS = (ANNA, BO, CIA)
 # Short, so a test holding the workbook lock sees the bot give up quickly.
 LOCK_TIMEOUT = 0.5
 
@@ -83,7 +87,11 @@ class Office:
         conversation_id = post.conversation_id
         if ";messageid=" not in conversation_id and post.reply_to is None:
             conversation_id = f"{conversation_id};messageid={post.activity_id}"
-        kind = "personal" if conversation_id.startswith("a:") else "channel"
+        kind = (
+            "personal" if conversation_id.startswith("a:")
+            else "groupChat" if "@thread.v2" in conversation_id
+            else "channel"
+        )  # fmt: skip
         status, body = await self.post(
             teams.card_action(
                 agent, self.connector.url, conversation_id=conversation_id,
@@ -100,24 +108,42 @@ class Office:
         assert answer["type"] == "application/vnd.microsoft.card.adaptive", answer
 
 
-@pytest.fixture
-async def office(tmp_path: Path) -> AsyncIterator[Office]:
-    connector = FakeConnector()
-    await connector.start()
+def seat_team(connector: FakeConnector) -> None:
+    """Put the agents on the Backoffice team's roster, as Teams would know them."""
+    for agent in TEAM_MEMBERS:
+        connector.add_member(teams.TEAM, agent.account())
+
+
+@contextlib.asynccontextmanager
+async def serve(
+    settings: Settings, connector: FakeConnector, session: aiohttp.ClientSession
+) -> AsyncIterator[Office]:
+    """The bot's real app on a loopback port, with ``settings``, talking to ``connector``."""
     clock = Clock()
-    workbook = tmp_path / "stora-arenden.xlsx"
-    ledger = LocalWorkbookLedger(workbook, lock_timeout=LOCK_TIMEOUT)
-    settings = Settings(
-        _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state", STORA_WORKBOOK=workbook,
-        STORA_TENANT_ID=teams.TENANT, STORA_TEAM_ID=teams.TEAM,
-    )
-    app = create_app(settings, ledger=ledger, clock=clock)
-    runner = web.AppRunner(app)
+    ledger = LocalWorkbookLedger(settings.workbook, lock_timeout=LOCK_TIMEOUT)
+    runner = web.AppRunner(create_app(settings, ledger=ledger, clock=clock))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    async with aiohttp.ClientSession() as session:
-        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, workbook, session)
-    await runner.cleanup()
-    await connector.stop()
+    try:
+        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, settings.workbook, session)
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def office(tmp_path: Path) -> AsyncIterator[Office]:
+    connector = FakeConnector()
+    await connector.start()
+    seat_team(connector)
+    workbook = tmp_path / "stora-arenden.xlsx"
+    settings = Settings(
+        _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state", STORA_WORKBOOK=workbook,
+        STORA_TENANT_ID=teams.TENANT, STORA_TEAM_ID=teams.TEAM,
+    )
+    try:
+        async with aiohttp.ClientSession() as session, serve(settings, connector, session) as office:
+            yield office
+    finally:
+        await connector.stop()

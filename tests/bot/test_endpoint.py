@@ -33,6 +33,7 @@ async def test_with_an_app_id_a_request_without_a_token_is_refused(tmp_path: Pat
         _env_file=None, MicrosoftAppId="11111111-2222-3333-4444-555555555555",
         MicrosoftAppPassword="not-used", MicrosoftAppTenantId=teams.TENANT,
         STORA_STATE_DIR=tmp_path / "state", STORA_WORKBOOK=tmp_path / "wb.xlsx",
+        STORA_TEAM_ID=teams.TEAM,
     )
     runner, port = await _serve(settings)
     try:
@@ -71,12 +72,13 @@ async def test_activity_from_another_tenant_is_ignored(office: Office) -> None:
     assert office.connector.posts == {}
 
 
-async def test_activity_from_another_team_is_ignored(office: Office) -> None:
+async def test_activity_from_another_team_gets_words_and_nothing_else(office: Office) -> None:
     activity = teams.channel_post(ANNA, office.connector.url, "registrera")
     activity["channelData"]["team"] = {"id": "19:other-team@thread.tacv2"}
     activity["channelData"]["teamsTeamId"] = "19:other-team@thread.tacv2"
     await office.post(activity)
-    assert office.connector.posts == {}
+    (answer,) = office.connector.posts.values()
+    assert answer.cards == [] and "bara i Backoffice-teamet" in answer.text
 
 
 async def test_a_click_from_another_tenant_is_refused(office: Office) -> None:

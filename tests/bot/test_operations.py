@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.health import LedgerProbe
 from cases.ledger import LedgerUnavailable
 from cases.workbook import LocalWorkbookLedger
-from tests.bot.conftest import ANNA
+from tests.bot.conftest import ANNA, seat_team
 from tests.fakes import teams
 from tests.fakes.connector import FakeConnector
 
@@ -115,6 +115,7 @@ class _SlowList:
 async def test_a_turn_in_flight_finishes_when_the_app_stops(tmp_path: Path) -> None:
     connector = FakeConnector()
     await connector.start()
+    seat_team(connector)
     ledger = _SlowList(LocalWorkbookLedger(tmp_path / "wb.xlsx"), delay=0.5)
     try:
         async with _served(tmp_path, ledger=ledger, notify=False) as (url, _app, runner):
@@ -225,7 +226,7 @@ class _served:  # noqa: N801 - used as a context manager
     def __init__(self, tmp_path: Path, *, ledger: Any = None, notify: bool = True) -> None:
         self.settings = Settings(
             _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state",
-            STORA_WORKBOOK=tmp_path / "wb.xlsx", STORA_SHUTDOWN_TIMEOUT=5,
+            STORA_WORKBOOK=tmp_path / "wb.xlsx", STORA_SHUTDOWN_TIMEOUT=5, STORA_TEAM_ID=teams.TEAM,
             STORA_NOTIFY_INTERVAL_SECONDS=60 if notify else 0,
         )  # fmt: skip
         self.ledger = ledger

@@ -60,6 +60,10 @@ class FakeConnector:
         self._faults: deque[tuple[int, dict[str, str]]] = deque()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        # Team rosters: team conversation id -> {user id: account}. Empty by
+        # default, so a test must say who is in the team (the stricter choice).
+        self.rosters: dict[str, dict[str, dict[str, Any]]] = {}
+        self.failing_member_lookups = 0  # the next N look-ups answer 503
 
     # -- lifecycle -------------------------------------------------------
     async def start(self) -> None:
@@ -69,6 +73,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._delete)
+        app.router.add_get("/v3/conversations/{cid}/members/{mid}", self._member)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -85,6 +90,16 @@ class FakeConnector:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         for _ in range(times):
             self._faults.append((status, headers))
+
+    # -- the team's roster ---------------------------------------------------
+    def add_member(self, team_id: str, account: dict[str, Any]) -> None:
+        self.rosters.setdefault(team_id, {})[account["id"]] = account
+
+    def remove_member(self, team_id: str, user_id: str) -> None:
+        self.rosters.get(team_id, {}).pop(user_id, None)
+
+    def member_lookups(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "GET" and "/members/" in c.path]
 
     # -- what the channel shows -------------------------------------------
     def in_conversation(self, conversation_id: str) -> list[Post]:
@@ -163,6 +178,37 @@ class FakeConnector:
         post.versions.append(post.activity)
         post.activity = activity
         return web.json_response({"id": aid}, status=200)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        """GET /v3/conversations/{teamId}/members/{userId}: "Get single member details"
+        (learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context).
+
+        The user may be named by their Teams id or their AAD object id, as the doc
+        says. A user not in the team: 404 ``MemberNotFoundInConversation``, the code
+        Microsoft's Teams samples (BotBuilder-Samples 57.teams-conversation-bot)
+        test for and what the Agents Playground's connector answers. A team the
+        bot is not in: 403 ``BotNotInConversationRoster``
+        (MicrosoftDocs/msteams-docs#1428).
+        """
+        if fault := await self._fault(request):
+            return fault
+        cid, mid = request.match_info["cid"], request.match_info["mid"]
+        if self.failing_member_lookups:
+            self.failing_member_lookups -= 1
+            self.calls.append(Call("GET", request.path, None, 503))
+            return _error(503, "ServiceError", "Injected fault")
+        roster = self.rosters.get(cid)
+        if roster is None:
+            self.calls.append(Call("GET", request.path, None, 403))
+            return _error(403, "BotNotInConversationRoster", "The bot is not part of the conversation roster.")
+        account = roster.get(mid) or next(
+            (a for a in roster.values() if a.get("aadObjectId") == mid), None
+        )
+        if account is None:
+            self.calls.append(Call("GET", request.path, None, 404))
+            return _error(404, "MemberNotFoundInConversation", "Member not found in conversation")
+        self.calls.append(Call("GET", request.path, None, 200))
+        return web.json_response(account, status=200)
 
     async def _delete(self, request: web.Request) -> web.Response:
         aid = request.match_info["aid"]

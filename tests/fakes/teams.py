@@ -42,7 +42,7 @@ def _base(agent: Agent, service_url: str, conversation_id: str, kind: str) -> di
         "from": agent.account(),
         "recipient": BOT,
         "conversation": {
-            "isGroup": kind == "channel",
+            "isGroup": kind in ("channel", "groupChat"),
             "conversationType": kind,
             "tenantId": TENANT,
             "id": conversation_id,
@@ -85,6 +85,30 @@ def channel_post(agent: Agent, service_url: str, text: str) -> dict[str, Any]:
 def personal_message(agent: Agent, service_url: str, text: str) -> dict[str, Any]:
     activity = _base(agent, service_url, f"a:personal-{agent.aad_object_id}", "personal")
     activity.update(type="message", text=text, textFormat="plain")
+    return activity
+
+
+def group_message(agent: Agent, service_url: str, text: str) -> dict[str, Any]:
+    """A message in a group chat (no team): Teams delivers it with an @mention too."""
+    activity = _base(agent, service_url, "19:groupchat-4711@thread.v2", "groupChat")
+    mention = f"<at>{BOT['name']}</at>"
+    activity.update(
+        type="message",
+        text=f"{mention} {text}",
+        textFormat="plain",
+        entities=[{"type": "mention", "mentioned": BOT, "text": mention}, *activity["entities"]],
+    )
+    return activity
+
+
+def installed_in_other_team(agent: Agent, service_url: str, team: str, group: str) -> dict[str, Any]:
+    """The installationUpdate of another team than the Backoffice team."""
+    activity = installed_in_team(agent, service_url)
+    activity["conversation"]["id"] = team
+    activity["channelData"].update(
+        teamsTeamId=team, teamsChannelId=team, team={"id": team, "aadGroupId": group},
+        channel={"id": team}, settings={"selectedChannel": {"id": team}},
+    )
     return activity
 
 

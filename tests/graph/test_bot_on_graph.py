@@ -19,7 +19,7 @@ from bot.app import SERVICES, create_app
 from bot.config import Settings
 from cases.workbook import LocalWorkbookLedger
 from graph.ledger import GraphLedger
-from tests.bot.conftest import ANNA, BO, CIA, Clock, Office
+from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, seat_team
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes import teams
@@ -49,6 +49,7 @@ async def office_on_graph(
     budget, deadline = getattr(request, "param", (4.0, 2.5))
     connector = FakeConnector()
     await connector.start()
+    seat_team(connector)
     clock = Clock()
     ledger = make_ledger(virtual=False, deadline=deadline)
     app = create_app(

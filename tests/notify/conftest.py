@@ -30,7 +30,7 @@ from cases import lifecycle
 from cases.clock import STOCKHOLM
 from cases.model import Case, NewCase
 from cases.workbook import LocalWorkbookLedger
-from tests.bot.conftest import ANNA, LOCK_TIMEOUT, Clock, Office
+from tests.bot.conftest import ANNA, LOCK_TIMEOUT, Clock, Office, seat_team
 from tests.fakes import teams
 from tests.fakes.connector import FakeConnector, Post
 
@@ -201,6 +201,7 @@ class GatedConnector(FakeConnector):
 async def connector() -> AsyncIterator[GatedConnector]:
     fake = GatedConnector()
     await fake.start()
+    seat_team(fake)
     yield fake
     await fake.stop()
 

@@ -18,6 +18,11 @@ The Bot Framework's Python SDK neither paces nor retries (DESIGN §9), so:
 A post that finally fails raises ``PostFailed``, which says whether the Bot
 Connector certainly did not take the message (an error answer, or no
 connection at all): only then is it safe to post again later.
+
+One ``Poster`` serves the whole app (``create_app``): the stall notices and
+every redraw of a case card share its per-channel pacing. Each call may bring
+its own ``RetryPolicy``: a click has well under Teams' 5 s, a background pass
+has a minute.
 """
 
 from __future__ import annotations
@@ -81,11 +86,14 @@ class Poster:
         self._stopping = stopping
         self._limiters: dict[str, AsyncLimiter] = {}
 
-    async def reply(self, reference: ConversationReference, activity: Activity) -> None:
+    async def reply(
+        self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
+    ) -> None:
         """Post ``activity`` into the conversation (a channel thread: ``…;messageid=…``)."""
+        policy = policy or self._policy
 
         async def attempt() -> None:
-            await self._pace(reference.conversation.id)
+            await self._pace(reference.conversation.id, policy)
             failure: list[BaseException] = []
 
             async def send(turn_context: TurnContext) -> None:
@@ -100,13 +108,39 @@ class Poster:
             if failure:
                 raise failure[0]
 
-        await self._with_retries(attempt)
+        await self._with_retries(attempt, policy)
 
-    async def new_thread(self, channel_id: str, service_url: str, activity: Activity) -> None:
-        """A new top-level post in the channel."""
+    async def update(
+        self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
+    ) -> None:
+        """Replace the posted message ``activity.id`` with ``activity`` (a PUT: the same every time)."""
+        policy = policy or self._policy
 
         async def attempt() -> None:
-            await self._pace(channel_id)
+            await self._pace(reference.conversation.id, policy)
+            failure: list[BaseException] = []
+
+            async def replace(turn_context: TurnContext) -> None:
+                _without_transport_retries(turn_context)
+                try:
+                    await turn_context.update_activity(activity)
+                except Exception as error:  # noqa: BLE001 - handed to the retry loop
+                    failure.append(error)
+
+            await self._adapter.continue_conversation(reference, replace, self._app_id)
+            if failure:
+                raise failure[0]
+
+        await self._with_retries(attempt, policy)
+
+    async def new_thread(
+        self, channel_id: str, service_url: str, activity: Activity, *, policy: RetryPolicy | None = None
+    ) -> None:
+        """A new top-level post in the channel."""
+        policy = policy or self._policy
+
+        async def attempt() -> None:
+            await self._pace(channel_id, policy)
             params = ConversationParameters(
                 is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
             )
@@ -114,21 +148,26 @@ class Poster:
                 self._app_id, _nothing, params, "msteams", service_url, None
             )
 
-        await self._with_retries(attempt)
+        await self._with_retries(attempt, policy)
 
-    async def _pace(self, conversation_id: str) -> None:
+    async def _pace(self, conversation_id: str, policy: RetryPolicy) -> None:
         channel = conversation_id.split(";")[0]
         limiter = self._limiters.get(channel)
         if limiter is None:
             limiter = self._limiters[channel] = AsyncLimiter(1, 1 / self._per_second)
-        await limiter.acquire()
+        # A click must not queue behind a morning's notices for longer than it
+        # has: past its deadline it gives up unsent, and its outbox retries.
+        try:
+            async with asyncio.timeout(policy.deadline):
+                await limiter.acquire()
+        except TimeoutError:
+            raise PostFailed(None, definite=True) from None
 
-    async def _with_retries(self, attempt: Callable[[], Awaitable[None]]) -> None:
-        policy = self._policy
+    async def _with_retries(self, attempt: Callable[[], Awaitable[None]], policy: RetryPolicy) -> None:
         give_up = stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline)
         retrying = AsyncRetrying(
             retry=retry_if_exception(lambda error: status_of(error) in RETRY_STATUSES),
-            wait=self._wait,
+            wait=self._wait(policy),
             stop=lambda retry_state: self._stopping() or give_up(retry_state),
             sleep=self._sleep,
             before_sleep=_log_retry,
@@ -138,19 +177,42 @@ class Poster:
             async for attempt_state in retrying:
                 with attempt_state:
                     await attempt()
+        except PostFailed:
+            raise
         except Exception as error:
             status = status_of(error)
             if status is not None:
                 raise PostFailed(status, definite=status not in UNKNOWN_OUTCOME_STATUSES) from error
             raise PostFailed(None, definite=never_sent(error)) from error
 
-    def _wait(self, retry_state) -> float:  # noqa: ANN001 - tenacity's RetryCallState
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        told = retry_after(error)
-        if told is not None:
-            return told
-        backoff = self._policy.backoff * 2 ** (retry_state.attempt_number - 1)
-        return min(self._policy.max_backoff, backoff) * random.uniform(0.5, 1.0)
+    def _wait(self, policy: RetryPolicy):  # noqa: ANN202
+        def wait(retry_state) -> float:  # noqa: ANN001 - tenacity's RetryCallState
+            error = retry_state.outcome.exception() if retry_state.outcome else None
+            told = retry_after(error)
+            if told is not None:
+                return told
+            backoff = policy.backoff * 2 ** (retry_state.attempt_number - 1)
+            return min(policy.max_backoff, backoff) * random.uniform(0.5, 1.0)
+
+        return wait
+
+
+def _without_transport_retries(turn_context: TurnContext) -> None:
+    """Leave every retry of a PUT to the loop above.
+
+    msrest configures urllib3 to retry PUT (an idempotent method) on any 5xx
+    and on a 503 or 429 with Retry-After, sleeping in a worker thread: seconds
+    no deadline, shutdown or test clock can see. The connector client is new
+    for each turn, and its session's adapters hold this very ``Retry`` object,
+    so changing it here changes this turn's calls only: one try, and an error
+    answer comes back with its status.
+    """
+    client = turn_context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+    retry_policy = getattr(getattr(client, "config", None), "retry_policy", None)
+    retry = getattr(retry_policy, "policy", None)
+    if retry is not None:
+        retry.total = 0
+        retry.status_forcelist = None
 
 
 async def _nothing(_turn_context: TurnContext) -> None:

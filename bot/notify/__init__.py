@@ -19,7 +19,7 @@ from ..config import Settings
 from ..services import Services
 from .book import NoticeBook
 from .notifier import ScanReport, StallNotifier
-from .posting import Poster, PostFailed, RetryPolicy
+from ..posting import Poster, PostFailed, RetryPolicy
 from .schedule import NOTIFY_PATH, Schedule, notify_handler
 
 __all__ = [

@@ -49,7 +49,7 @@ from .book import (
     same_stall,
     track_of,
 )
-from .posting import Poster, PostFailed
+from ..posting import Poster, PostFailed
 
 log = logging.getLogger(__name__)
 

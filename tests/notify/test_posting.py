@@ -14,7 +14,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
 from bot.config import Settings
-from bot.notify.posting import Poster, PostFailed, RetryPolicy, never_sent, retry_after
+from bot.posting import Poster, PostFailed, RetryPolicy, never_sent, retry_after
 from tests.fakes.connector import FakeConnector
 
 CHANNEL = "19:backoffice-general@thread.tacv2"
@@ -164,3 +164,44 @@ async def test_a_stopping_app_ends_the_retries(connector: FakeConnector) -> None
         await stopping.reply(thread(connector), MessageFactory.text("hej"))
     assert (failed.value.status, failed.value.definite) == (429, True)
     assert statuses(connector) == [429] and sleeps == []
+
+
+async def test_an_update_replaces_the_message_and_honours_retry_after(connector: FakeConnector) -> None:
+    sleeps = Sleeps()
+    paced = poster(sleeps)
+    await paced.new_thread(CHANNEL, connector.url, MessageFactory.text("first"))
+    (post,) = connector.top_level_posts()
+    connector.fail_next(429, retry_after=2)
+    again = MessageFactory.text("second")
+    again.id = post.activity_id
+    await paced.update(thread(connector), again)
+    assert statuses(connector) == [201, 429, 200]
+    assert sleeps == [2.0]
+    assert post.text == "second"
+
+
+async def test_an_update_is_tried_once_per_attempt_underneath_the_retry_loop(
+    connector: FakeConnector,
+) -> None:
+    # msrest would retry a PUT's 5xx on its own, sleeping in a worker thread
+    # where no deadline, shutdown or test clock reaches.
+    paced = poster(Sleeps())
+    await paced.new_thread(CHANNEL, connector.url, MessageFactory.text("first"))
+    connector.fail_next(500, times=4)
+    again = MessageFactory.text("second")
+    again.id = connector.top_level_posts()[0].activity_id
+    with pytest.raises(PostFailed) as failed:
+        await paced.update(thread(connector), again)
+    assert (failed.value.status, failed.value.definite) == (500, True)
+    assert statuses(connector) == [201, 500]
+
+
+async def test_a_short_policy_gives_up_within_its_deadline(connector: FakeConnector) -> None:
+    sleeps = Sleeps()
+    connector.fail_next(503, retry_after=3, times=2)
+    with pytest.raises(PostFailed) as failed:
+        await poster(sleeps).reply(
+            thread(connector), MessageFactory.text("hej"), policy=RetryPolicy(attempts=3, deadline=2.0)
+        )
+    assert (failed.value.status, failed.value.definite) == (503, True)
+    assert statuses(connector) == [503] and sleeps == []

@@ -7,6 +7,7 @@ Every card is Adaptive Card 1.5 (what Teams renders) and every button is an
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
@@ -23,8 +24,10 @@ from microsoft_teams.cards import (
     ExecuteAction,
     NumberInput,
     RefreshDefinition,
+    RichTextBlock,
     TextBlock,
     TextInput,
+    TextRun,
 )
 
 from cases.clock import to_stockholm
@@ -71,15 +74,75 @@ def para(text: str, *, subtle: bool = False, color: str | None = None) -> TextBl
 
 
 def notice(text: str, *, style: str = "warning") -> Container:
-    """A short message at the top of a card: what just happened, or what went wrong."""
-    return Container(style=style, items=[TextBlock(text=text, wrap=True)])
+    """A short message at the top of a card: what just happened, or what went wrong.
+
+    Shown ``literal``: a refusal can name a handler or an Ärende-ID taken from the
+    workbook or from a click's data.
+    """
+    return Container(style=style, items=[literal(text)])
+
+
+# -- text people wrote -------------------------------------------------------
+#
+# TextBlocks and Fact values render Markdown, so a description such as
+# "[Logga in igen](https://evil.example)" would be a live link on the card. Text
+# that comes from a person (descriptions, notes, the e-mail draft, signatures,
+# numbers, messages that quote any of them) is shown as text instead:
+#
+# - ``literal``/``lines``: a RichTextBlock of TextRuns. The schema says TextRun
+#   text is not Markdown, and the web/desktop and Android renderers show it as
+#   it is. Teams for iOS still runs its Markdown parser over each run on its own
+#   (Teams-AdaptiveCards-Mobile, UtiliOS.mm), so every Markdown character (or a row of the same one) gets a run of its own:
+#   no run then holds a link, emphasis or list marker together with text for it.
+#   Backslash escapes are no use here: the renderers without Markdown show them.
+# - ``escape_markdown``: for Fact values, which are always Markdown. Teams mobile
+#   honours some escapes only and shows the backslash of the others, so it is meant
+#   for values that hold none of these characters when valid: signatures, numbers.
+
+# CommonMark's and GFM's syntax characters (":" starts a bare-URL autolink, "&"
+# an entity), all ASCII punctuation, so CommonMark takes each escaped one as itself.
+MARKDOWN_CHARACTERS = "\\`*_{}[]()#+-.!|<>~&:"
+_SYNTAX = re.escape(MARKDOWN_CHARACTERS)
+_MARKDOWN = re.compile(f"[{_SYNTAX}]")
+# A run: one Markdown character or a row of it, a line break, or text with neither.
+_RUNS = re.compile(rf"([{_SYNTAX}\r\n])\1*|[^{_SYNTAX}\r\n]+")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as a Markdown string that reads as typed, on one line.
+
+    Line breaks become spaces, as a Fact shows them anyway; so only the start of
+    the text could open a block (a list, a heading), and its marker is escaped too.
+    """
+    return _MARKDOWN.sub(lambda found: "\\" + found.group(), " ".join(text.split()))
+
+
+def literal(
+    text: str,
+    *,
+    weight: str | None = None,
+    color: str | None = None,
+    subtle: bool = False,
+    spacing: str | None = None,
+    element_id: str | None = None,
+) -> RichTextBlock:
+    """One line of text shown exactly as given, never as Markdown."""
+    runs = [found.group() for found in _RUNS.finditer(text)] or [""]
+    return RichTextBlock(
+        id=element_id,
+        spacing=spacing,
+        inlines=[
+            TextRun(text=run, weight=weight, color=color, is_subtle=subtle or None) for run in runs
+        ],
+    )
 
 
 def lines(text: str, *, element_id: str | None = None, style: str | None = None) -> Container:
-    """Multi-line text, one TextBlock per line.
+    """What a person wrote over several lines: one ``literal`` block per line.
 
-    Teams renders a single "\\n" inside a TextBlock as a space; a block per line
-    keeps every line break. Blank lines become extra spacing.
+    Teams renders a single "\\n" inside a TextBlock as a space, and not every
+    client breaks the line inside a TextRun; a block per line keeps every line
+    break. Blank lines become extra spacing.
     """
     items: list[CardElement] = []
     gap = False
@@ -87,14 +150,10 @@ def lines(text: str, *, element_id: str | None = None, style: str | None = None)
         if not line.strip():
             gap = True
             continue
-        items.append(
-            TextBlock(
-                text=line, wrap=True, spacing=("Medium" if gap else "None") if items else None
-            )
-        )
+        items.append(literal(line, spacing=("Medium" if gap else "None") if items else None))
         gap = False
     if not items:
-        items.append(TextBlock(text=" ", wrap=True))
+        items.append(literal(" "))
     return Container(id=element_id, style=style, items=items)
 
 
@@ -291,11 +350,13 @@ class Form:
         return head + list(top) + self.body
 
 
-def error_line(input_id: str, message: str) -> TextBlock:
-    """The error right under its input, in the attention colour."""
-    return TextBlock(
-        id=f"{input_id}Error", text=message, color="Attention", wrap=True, spacing="Small"
-    )
+def error_line(input_id: str, message: str) -> RichTextBlock:
+    """The error right under its input, in the attention colour.
+
+    ``literal``: the messages are the bot's, but nothing checks that none ever
+    quotes what was typed.
+    """
+    return literal(message, color="Attention", spacing="Small", element_id=f"{input_id}Error")
 
 
 def _number(raw: str) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.cardwalk import walk
+from tests.fakes.cardwalk import shown, walk
 
 
 def input_and_next(card: dict[str, Any], input_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -24,8 +24,10 @@ def input_and_next(card: dict[str, Any], input_id: str) -> tuple[dict[str, Any],
 def error_under(card: dict[str, Any], input_id: str) -> str | None:
     """The error message shown right under the input, if any."""
     _, following = input_and_next(card, input_id)
-    if following and following.get("type") == "TextBlock" and following.get("color") == "Attention":
-        return following["text"]
+    if following and following.get("id") == f"{input_id}Error":
+        runs = following["inlines"]
+        assert all(run["color"] == "Attention" for run in runs), following
+        return shown(following)
     return None
 
 

@@ -8,7 +8,7 @@ import pytest
 
 import cards
 from cases.model import Status
-from tests.fakes.cardwalk import buttons, texts, verbs
+from tests.fakes.cardwalk import buttons, shown, texts, verbs
 
 from .conftest import CUSTOMER, CUSTOMER_VALUES, HANDLER, NOW, OTHER, REGISTRANT, STATES, make_case, render
 
@@ -175,7 +175,7 @@ def test_handed_over_case_says_it_is_free_to_take(locale):
 def test_notice_comes_first():
     card = case_card(make_case("ny"), notice="Ärendet har ändrats sedan du såg det.")
     assert card["body"][0]["type"] == "Container"
-    assert card["body"][0]["items"][0]["text"] == "Ärendet har ändrats sedan du såg det."
+    assert shown(card["body"][0]["items"][0]) == "Ärendet har ändrats sedan du såg det."
     assert card["body"][1]["text"] == "SA-000042 · Ny"
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import cards
-from tests.fakes.cardwalk import buttons, inputs, texts, verbs
+from tests.fakes.cardwalk import buttons, inputs, shown, texts, verbs
 
 from .conftest import CUSTOMER, CUSTOMER_VALUES, make_case, render
 from .forms import assert_errors_in_place, assert_refilled, error_under, input_and_next
@@ -107,7 +107,7 @@ def test_notice_comes_first(name):
     build, _, _ = FORMS[name]
     card = render(build("sv-SE", {}, {}, "Arbetsboken svarar inte."))
     assert card["body"][0]["type"] == "Container"
-    assert card["body"][0]["items"][0]["text"] == "Arbetsboken svarar inte."
+    assert shown(card["body"][0]["items"][0]) == "Arbetsboken svarar inte."
 
 
 @pytest.mark.parametrize("name", FORMS)

@@ -11,7 +11,7 @@ import pytest
 import cards
 from cases.email import CLOSE_CHECKLIST, REGISTER_REMINDER, Change, confirmation_email
 from cases.triage import Route, Stage, triage
-from tests.fakes.cardwalk import buttons, texts, verbs
+from tests.fakes.cardwalk import buttons, shown, texts, verbs
 
 from .conftest import CUSTOMER_VALUES, HANDLER, NOW, STATES, make_case, render
 
@@ -49,7 +49,7 @@ def test_registered_card_holds_no_customer_data(locale):
 
 def test_registered_card_with_a_notice():
     card = render(cards.registered_card(make_case("ny"), "sv-SE", notice="Kortet kom inte ut."))
-    assert card["body"][0]["items"][0]["text"] == "Kortet kom inte ut."
+    assert shown(card["body"][0]["items"][0]) == "Kortet kom inte ut."
 
 
 # -- free to take ------------------------------------------------------------------
@@ -85,8 +85,8 @@ def test_draft_keeps_every_line_in_order(locale):
     assert DRAFT.count("\n") >= 3
     assert DRAFT in texts(card)  # one block per line: line breaks survive in Teams
     draft = next(n for n in card["body"] if n.get("id") == "emailDraft")
-    assert [block["text"] for block in draft["items"]] == DRAFT.split("\n")
-    assert all(block["wrap"] for block in draft["items"])
+    assert [shown(block) for block in draft["items"]] == DRAFT.split("\n")
+    assert all(block["type"] == "RichTextBlock" for block in draft["items"])  # these wrap
 
 
 def test_draft_with_checklist_and_done_button(locale):
@@ -112,7 +112,7 @@ def test_draft_without_case_or_checklist(locale):
 def test_draft_keeps_a_blank_line_as_spacing():
     card = render(cards.email_draft_card(None, "Hej\n\nRad två", "sv-SE", checklist=False))
     draft = next(n for n in card["body"] if n.get("id") == "emailDraft")
-    assert [b["text"] for b in draft["items"]] == ["Hej", "Rad två"]
+    assert [shown(b) for b in draft["items"]] == ["Hej", "Rad två"]
     assert draft["items"][1]["spacing"] == "Medium"
 
 

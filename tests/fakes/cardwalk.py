@@ -34,10 +34,22 @@ def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {n["id"]: n for n in walk(card) if str(n.get("type", "")).startswith("Input.") and "id" in n}
 
 
+def shown(element: dict[str, Any]) -> str:
+    """The text of a TextBlock, or of a RichTextBlock's runs read as the one line they make."""
+    if element.get("type") == "RichTextBlock":
+        return "".join(run if isinstance(run, str) else run["text"] for run in element["inlines"])
+    return element["text"]
+
+
 def texts(card: dict[str, Any]) -> str:
     """Every text the card shows, joined: TextBlocks, facts, labels, button titles."""
     parts = []
     for node in walk(card):
+        if node.get("type") == "RichTextBlock":
+            parts.append(shown(node))
+            continue
+        if node.get("type") == "TextRun":
+            continue  # read with its RichTextBlock
         for key in ("text", "title", "value", "label", "placeholder"):
             if isinstance(node.get(key), str):
                 parts.append(node[key])

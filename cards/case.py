@@ -25,7 +25,17 @@ from cases.lifecycle import Action, allowed_actions
 from cases.model import Case, Status
 
 from . import parts
-from .parts import button, case_data, heading, lines, notice as notice_block, title, when_and_age
+from .parts import (
+    button,
+    case_data,
+    escape_markdown,
+    heading,
+    lines,
+    literal,
+    notice as notice_block,
+    title,
+    when_and_age,
+)
 from .registered import cab_steps
 from .texts import t
 
@@ -92,15 +102,18 @@ def case_card(
 def _banner(text: str, detail: str | None = None, *, style: str) -> Container:
     items: list[CardElement] = [TextBlock(text=text, weight="Bolder", wrap=True)]
     if detail:
-        items.append(TextBlock(text=detail, wrap=True, spacing="Small"))
+        items.append(literal(detail, spacing="Small"))
     return Container(style=style, items=items)
 
 
 def _facts(case: Case, locale: str | None, now: datetime) -> list[Fact]:
     return [
         Fact(title=t("status", locale), value=_status_fact(case.status, locale)),
-        Fact(title=t("handler", locale), value=case.handler or t("nobody_yet", locale)),
-        Fact(title=t("registered_by", locale), value=case.registered_by),
+        Fact(
+            title=t("handler", locale),
+            value=escape_markdown(case.handler) if case.handler else t("nobody_yet", locale),
+        ),
+        Fact(title=t("registered_by", locale), value=escape_markdown(case.registered_by)),
         Fact(title=t("registered_at", locale), value=when_and_age(case.registered_at, now, locale)),
         Fact(title=t("changed_at", locale), value=when_and_age(case.changed_at, now, locale)),
     ]
@@ -114,7 +127,7 @@ def _status_fact(status: Status, locale: str | None) -> str:
 
 def _customer_data(case: Case, locale: str | None) -> list[CardElement]:
     facts = [
-        Fact(title=t(key, locale), value=value)
+        Fact(title=t(key, locale), value=escape_markdown(value))
         for key, value in (("customer_number", case.customer_number), ("cab_number", case.cab_number))
         if value
     ]

@@ -10,7 +10,7 @@ from cases import validation
 from cases.model import Case
 
 from . import parts
-from .parts import Form, button, cancel, case_data, para, title
+from .parts import Form, button, cancel, case_data, literal, para, title
 from .texts import t
 
 
@@ -49,6 +49,6 @@ def handover_notice(case: Case, locale: str | None) -> AdaptiveCard:
     text = t("handover_notice", locale, case_id=case.case_id, handler=case.handler)
     return parts.card(
         locale,
-        [para(text)],
+        [literal(text)],
         [button(t("btn_takeover", locale), "takeover", case_data(case), positive=True)],
     )

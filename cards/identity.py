@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from microsoft_teams.cards import AdaptiveCard, CardElement, Fact, FactSet
 
 from . import parts
-from .parts import button, para, title
+from .parts import button, escape_markdown, para, title
 from .texts import t
 
 
@@ -44,9 +44,9 @@ def signature_list_card(bindings: Iterable[BindingRow], locale: str | None) -> A
         return parts.card(locale, body)
     facts = [
         Fact(
-            title=row.signature,
+            title=escape_markdown(row.signature),
             value=t("signatures_active" if row.active else "signatures_kept", locale,
-                    name=row.name or t("signatures_no_name", locale)),
+                    name=escape_markdown(row.name) if row.name else t("signatures_no_name", locale)),
         )  # fmt: skip
         for row in rows
     ]

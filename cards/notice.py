@@ -5,8 +5,9 @@ from __future__ import annotations
 from microsoft_teams.cards import AdaptiveCard
 
 from . import parts
-from .parts import para
+from .parts import literal
 
 
 def notice_card(text: str, locale: str | None) -> AdaptiveCard:
-    return parts.card(locale, [para(text)])
+    """``literal``: a refusal can name a handler or an Ärende-ID from the workbook."""
+    return parts.card(locale, [literal(text)])

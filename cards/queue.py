@@ -11,7 +11,7 @@ from cases.model import Case, Status
 
 from . import parts
 from .case import status_text
-from .parts import age, heading, para
+from .parts import age, escape_markdown, heading, para
 from .texts import t
 
 GROUPS = (Status.NY, Status.PABORJAD)
@@ -54,12 +54,12 @@ def _row(case: Case, now: datetime, locale: str | None) -> str:
         return t(
             "queue_row_handed_over",
             locale,
-            handler=case.handler,
+            handler=escape_markdown(case.handler),
             age=age(case.handed_over_at, now, locale),
         )
     return t(
         "queue_row_started",
         locale,
-        handler=case.handler or t("nobody_yet", locale),
+        handler=escape_markdown(case.handler) if case.handler else t("nobody_yet", locale),
         age=age(case.changed_at, now, locale),
     )

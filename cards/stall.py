@@ -28,7 +28,17 @@ from cases.stalls import Stall, StallRule
 
 from . import parts
 from .case import status_text
-from .parts import button, case_data, heading, para, title, when, when_and_age
+from .parts import (
+    button,
+    case_data,
+    escape_markdown,
+    heading,
+    literal,
+    para,
+    title,
+    when,
+    when_and_age,
+)
 from .texts import t
 
 # A card holds about 28 KB in Teams; the digest stops listing well before that.
@@ -74,7 +84,7 @@ def stall_notice(stall: Stall, locale: str | None, *, now: datetime) -> Adaptive
     case = stall.case
     facts = [Fact(title=t("status", locale), value=stall_status(stall, locale))]
     if case.handler:
-        facts.append(Fact(title=t("handler", locale), value=case.handler))
+        facts.append(Fact(title=t("handler", locale), value=escape_markdown(case.handler)))
     facts += [
         Fact(title=t("stall_last_activity", locale), value=when_and_age(stall.since, now, locale)),
         Fact(
@@ -131,7 +141,7 @@ def _row(stall: Stall, locale: str | None) -> Container:
                 weight="Bolder",
                 wrap=True,
             ),
-            TextBlock(text=detail, wrap=True, is_subtle=True, spacing="None"),
+            literal(detail, subtle=True, spacing="None"),
             ActionSet(actions=[_action(stall, locale)]),
         ],
     )

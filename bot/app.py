@@ -8,6 +8,7 @@ from datetime import datetime
 
 from aiohttp import web
 from aiohttp.web import Request, Response
+from azure.core.credentials_async import AsyncTokenCredential
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 import cards
@@ -22,11 +23,11 @@ from .case_cards import CaseCards
 from .config import Settings
 from .handler import StoraArendenBot
 from .health import LedgerProbe
-from .identity import SignatureBook
 from .logs import log_context, new_id
 from .membership import TeamRoster
 from .notify import install_notifications
 from .services import Services
+from .signature_source import make_signatures, signatures_context
 from .state import create_storage, storage_context
 from .teams import locale
 from .team_channel import TeamChannelBook
@@ -44,7 +45,9 @@ def create_app(
     *,
     ledger: Ledger | None = None,
     clock: Callable[[], datetime] = stockholm_now,
+    graph_credential: AsyncTokenCredential | None = None,
 ) -> web.Application:
+    """``graph_credential``: for the signature directory (default: from the settings)."""
     if not settings.authenticated:
         log.warning(
             "No MicrosoftAppId set: requests are NOT authenticated. "
@@ -56,10 +59,11 @@ def create_app(
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
     adapter.on_turn_error = _on_turn_error
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
+    ledger = ledger or default_ledger(settings)
     services = Services(
         settings=settings,
-        ledger=ledger or default_ledger(settings),
-        signatures=SignatureBook(storage),
+        ledger=ledger,
+        signatures=make_signatures(settings, storage, ledger, graph_credential),
         case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock),
         team_channels=TeamChannelBook(storage, configured_team=settings.team_id),
         roster=TeamRoster(
@@ -103,6 +107,7 @@ def create_app(
     app.on_shutdown.append(drain_background)
     app.cleanup_ctx.append(storage_context(storage))
     app.cleanup_ctx.append(_ledger_context(services.ledger))
+    app.cleanup_ctx.append(signatures_context(services.signatures))
     install_notifications(app, services, adapter=adapter, storage=storage, background=background)
     return app
 

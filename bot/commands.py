@@ -12,6 +12,9 @@ class Command(StrEnum):
     TRIAGE = "triage"
     EMAIL = "mejl"
     HELP = "hjälp"
+    # For the admins (STORA_ADMINS) only: bot/admin.py.
+    SIGNATURES = "signaturer"
+    RELEASE = "släpp"
 
 
 _ALIASES = {
@@ -21,6 +24,8 @@ _ALIASES = {
     Command.TRIAGE: ("triage", "rutin", "routine"),
     Command.EMAIL: ("mejl", "mail", "email", "e-mail", "epost", "e-post"),
     Command.HELP: ("hjälp", "hjalp", "help", "?"),
+    Command.SIGNATURES: ("signaturer", "signatures"),
+    Command.RELEASE: ("släpp", "slapp", "release"),
 }
 _LOOKUP = {alias: command for command, aliases in _ALIASES.items() for alias in aliases}
 
@@ -29,3 +34,9 @@ def parse(text: str) -> Command:
     """The command the agent meant; anything unknown is a request for help."""
     first = text.strip().lower().split(maxsplit=1)[:1]
     return _LOOKUP.get(first[0], Command.HELP) if first else Command.HELP
+
+
+def argument(text: str) -> str:
+    """What follows the command word ("släpp xanna" -> "xanna"), or ""."""
+    parts = text.strip().split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""

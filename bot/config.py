@@ -94,6 +94,12 @@ class Settings(BaseSettings):
     azure_client_certificate_password: str = Field(
         "", validation_alias="AZURE_CLIENT_CERTIFICATE_PASSWORD", repr=False
     )
+    # -- who is who (docs/identity.md) ---------------------------------------------
+    # A user property in the directory holding each agent's Elin signature (read
+    # through Graph, User.Read.All); empty: each agent types theirs once.
+    signature_attribute: str = Field("", validation_alias="STORA_SIGNATURE_ATTRIBUTE")
+    # AAD object ids, comma-separated, of those who may list and release signatures.
+    admins: str = Field("", validation_alias="STORA_ADMINS")
 
     def graph_config(self) -> GraphConfig:
         """The Graph store's settings; ``.configured`` says whether the bot should use it."""

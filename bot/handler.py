@@ -11,6 +11,7 @@ import cards
 from cases.model import Status
 
 from . import responses
+from .admin import admin_card
 from .actions import dispatch
 from .commands import Command, parse
 from .gate import Gate, Refusal
@@ -98,7 +99,7 @@ class StoraArendenBot(ActivityHandler):
             case Command.MINE:
                 me = await services.signatures.signature_of(aad_object_id(activity))
                 if not me:
-                    return cards.signature_form(lang, {})
+                    return services.signatures.form(lang, {})
                 open_cases = await services.ledger.list([Status.NY, Status.PABORJAD])
                 mine = [c for c in open_cases if me in (c.handler, c.registered_by)]
                 return cards.queue_card(
@@ -108,6 +109,8 @@ class StoraArendenBot(ActivityHandler):
                     title=cards.texts.t("mine_title", lang),
                     empty=cards.texts.t("mine_empty", lang),
                 )
+            case Command.SIGNATURES | Command.RELEASE:
+                return await admin_card(command, activity, services, lang)
             case _:
                 return cards.help_card(lang)
 

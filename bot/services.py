@@ -10,8 +10,8 @@ from cases.ledger import Ledger
 
 from .case_cards import CaseCards
 from .config import Settings
-from .identity import SignatureBook
 from .membership import TeamRoster
+from .signature_source import SignatureSource
 from .team_channel import TeamChannelBook
 
 
@@ -19,7 +19,7 @@ from .team_channel import TeamChannelBook
 class Services:
     settings: Settings
     ledger: Ledger
-    signatures: SignatureBook
+    signatures: SignatureSource
     case_cards: CaseCards
     team_channels: TeamChannelBook
     roster: TeamRoster

@@ -37,6 +37,11 @@ def aad_object_id(activity: Activity) -> str:
     return (activity.from_property and activity.from_property.aad_object_id) or ""
 
 
+def display_name(activity: Activity) -> str:
+    """The name Teams shows for the user (kept beside their signature for the admins)."""
+    return ((activity.from_property and activity.from_property.name) or "").strip()
+
+
 def user_mri(activity: Activity) -> str:
     """The user's id in the conversation (``29:…`` in Teams): what ``refresh.userIds`` takes."""
     return (activity.from_property and activity.from_property.id) or ""

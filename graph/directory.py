@@ -32,9 +32,11 @@ from .deadline import Deadline
 from .errors import GraphError
 
 with warnings.catch_warnings():
-    # The generated builder warns about its own deprecated configuration
-    # classes as it is imported; we use the generic RequestConfiguration.
+    # The generated builders warn about their own deprecated configuration
+    # classes as they are imported (``client.users`` imports its module on first
+    # use); we use the generic RequestConfiguration.
     warnings.simplefilter("ignore", DeprecationWarning)
+    import msgraph.generated.users.users_request_builder  # noqa: F401
     from msgraph.generated.models.o_data_errors.o_data_error import ODataError
     from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 

@@ -12,7 +12,7 @@ from cases import lifecycle, triage, validation
 from cases.errors import InvalidInput, InvalidInputs
 from cases.ledger import LedgerUnavailable
 
-from ..teams import where
+from ..teams import display_name, where
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import collect, errors_by_input
 from .routing import Turn, run, verb
@@ -101,11 +101,11 @@ async def signature(turn: Turn) -> Json | InvokeResponse:
     pending = turn.data.get("pending") or {}
     try:
         turn.signature = await turn.services.signatures.register(
-            turn.aad_object_id, turn.field("signature")
+            turn.aad_object_id, turn.field("signature"), display_name(turn.context.activity)
         )
     except InvalidInput as bad:
         return cards.to_json(
-            cards.signature_form(
+            turn.services.signatures.form(
                 turn.locale, pending, turn.values("signature"), {"signature": bad.text(turn.locale)}
             )
         )

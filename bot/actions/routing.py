@@ -16,7 +16,7 @@ from cases.ledger import LedgerUnavailable
 from .. import responses
 from ..logs import log_context, new_id
 from ..services import Services
-from ..teams import aad_object_id, locale, user_mri
+from ..teams import aad_object_id, display_name, locale, user_mri
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +100,12 @@ async def run(turn: Turn) -> InvokeResponse:
         return responses.error(400, "BadRequest", cards.texts.t("unknown_action", turn.locale))
     if not turn.aad_object_id:
         return responses.error(401, "Unauthorized", cards.texts.t("no_identity", turn.locale))
-    turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id)
+    name = display_name(turn.context.activity)
+    turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id, name)
     await turn.services.case_cards.remember_viewer(turn.mri)
     if registered.needs_signature and not turn.signature:
         pending = {"verb": turn.verb, "data": turn.data}
-        return responses.card(cards.to_json(cards.signature_form(turn.locale, pending)))
+        return responses.card(cards.to_json(turn.services.signatures.form(turn.locale, pending)))
     try:
         result = await registered.handler(turn)
     except LedgerUnavailable as unavailable:

@@ -116,12 +116,15 @@ def seat_team(connector: FakeConnector) -> None:
 
 @contextlib.asynccontextmanager
 async def serve(
-    settings: Settings, connector: FakeConnector, session: aiohttp.ClientSession
+    settings: Settings, connector: FakeConnector, session: aiohttp.ClientSession, **app: Any
 ) -> AsyncIterator[Office]:
-    """The bot's real app on a loopback port, with ``settings``, talking to ``connector``."""
+    """The bot's real app on a loopback port, with ``settings``, talking to ``connector``.
+
+    ``app``: more of ``create_app``'s keywords, e.g. ``graph_credential``.
+    """
     clock = Clock()
     ledger = LocalWorkbookLedger(settings.workbook, lock_timeout=LOCK_TIMEOUT)
-    runner = web.AppRunner(create_app(settings, ledger=ledger, clock=clock))
+    runner = web.AppRunner(create_app(settings, ledger=ledger, clock=clock, **app))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

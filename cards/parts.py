@@ -92,8 +92,9 @@ def notice(text: str, *, style: str = "warning") -> Container:
 # - ``literal``/``lines``: a RichTextBlock of TextRuns. The schema says TextRun
 #   text is not Markdown, and the web/desktop and Android renderers show it as
 #   it is. Teams for iOS still runs its Markdown parser over each run on its own
-#   (Teams-AdaptiveCards-Mobile, UtiliOS.mm), so every Markdown character (or a row of the same one) gets a run of its own:
-#   no run then holds a link, emphasis or list marker together with text for it.
+#   (Teams-AdaptiveCards-Mobile, UtiliOS.mm), so every Markdown character, or a
+#   row of the same one, gets a run of its own: no run then holds a link, emphasis
+#   or list marker together with text for it.
 #   Backslash escapes are no use here: the renderers without Markdown show them.
 # - ``escape_markdown``: for Fact values, which are always Markdown. Teams mobile
 #   honours some escapes only and shows the backslash of the others, so it is meant
@@ -128,13 +129,16 @@ def literal(
 ) -> RichTextBlock:
     """One line of text shown exactly as given, never as Markdown."""
     runs = [found.group() for found in _RUNS.finditer(text)] or [""]
-    return RichTextBlock(
-        id=element_id,
-        spacing=spacing,
-        inlines=[
-            TextRun(text=run, weight=weight, color=color, is_subtle=subtle or None) for run in runs
-        ],
-    )
+    inlines: list[str] | list[TextRun] = runs
+    if weight or color or subtle:
+        inlines = [
+            TextRun(text=run, weight=weight, color=color, is_subtle=subtle or None)
+            for run in runs
+        ]
+    # Unstyled runs go as plain strings, the schema's short form of a TextRun: a run
+    # per Markdown character would otherwise cost some 30 bytes each, and a card
+    # must stay under Teams' 28 KB.
+    return RichTextBlock(id=element_id, spacing=spacing, inlines=inlines)
 
 
 def lines(text: str, *, element_id: str | None = None, style: str | None = None) -> Container:

@@ -21,7 +21,8 @@ _PLAIN_INLINES = {"text", "softbreak"}
 # What the Markdown parser of Teams mobile acts on: links, emphasis, list markers,
 # ordered-list dots, escapes, line breaks; and the brackets of HTML and mentions.
 MOBILE_MARKDOWN = frozenset("[]()*_-+.\\\r\n<>")
-# Text a person might type that is Markdown (or a Teams mention, or a bare link) in a TextBlock or a Fact.
+# Text a person might type that is Markdown in a TextBlock or a Fact (or a Teams
+# mention, or a bare link).
 HOSTILE = (
     "[Logga in igen här](https://evil.example/login)",
     "**viktigt** och _kursiv_",

@@ -30,7 +30,9 @@ def is_admin(settings: Settings, aad: str) -> bool:
     return bool(aad) and aad.casefold() in admins
 
 
-async def admin_card(command: Command, activity: Activity, services: Services, lang: str) -> AdaptiveCard:
+async def admin_card(
+    command: Command, activity: Activity, services: Services, lang: str
+) -> AdaptiveCard:
     if not is_admin(services.settings, aad_object_id(activity)):
         log.warning("admin command refused", extra={"command": command.value})
         return cards.notice_card(t("admins_only", lang), lang)

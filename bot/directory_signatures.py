@@ -17,6 +17,7 @@ from microsoft_teams.cards import AdaptiveCard
 import cards
 from cases import validation
 from cases.errors import InvalidInput
+from cases.ledger import LedgerUnavailable
 
 from .identity import Binding, SignatureBook, SignatureInUse, SignatureTaken
 
@@ -101,9 +102,10 @@ class DirectorySignatures:
             return None
         try:
             return await self._book.bind(aad_object_id, signature, name)
-        except (SignatureTaken, SignatureInUse) as refused:
-            # Taken: only an admin's release settles it. In use: the agent goes on
-            # under the old one until its cases are done, then the next click rebinds.
+        except (SignatureTaken, SignatureInUse, LedgerUnavailable) as refused:
+            # Taken: only an admin's release settles it. In use (or the open cases
+            # unknown): the agent goes on under the old one until its cases are
+            # done, then the next click rebinds.
             log.warning("directory signature not bound: %s", type(refused).__name__)
             return await self._book.signature_of(aad_object_id)
 

@@ -103,7 +103,8 @@ class SignatureDirectory:
             await self._credential.close()
 
     async def _read(self, aad_object_id: str) -> str | None:
-        query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=[self.path[0]])
+        select = [self.path[0]]
+        query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=select)
         remaining = Deadline(self._deadline).remaining()  # capped by the click's budget
         if remaining <= 0:
             raise TimedOut("user")

@@ -19,6 +19,7 @@ from .case import MAX_REFRESH_USERS, case_card
 from .close import close_form, email_draft_card
 from .correct import correct_form
 from .email import EMAIL_CHANGES, email_form
+from .glance import NOTICE_VIEW, case_glance, notice_data
 from .handover import handover_form, handover_notice
 from .help import help_card
 from .identity import directory_signature_card, signature_list_card
@@ -33,7 +34,9 @@ from .triage import triage_card, triage_form
 __all__ = [
     "EMAIL_CHANGES",
     "MAX_REFRESH_USERS",
+    "NOTICE_VIEW",
     "case_card",
+    "case_glance",
     "close_form",
     "directory_signature_card",
     "correct_form",
@@ -43,6 +46,7 @@ __all__ = [
     "handover_notice",
     "help_card",
     "notice_card",
+    "notice_data",
     "queue_card",
     "register_form",
     "registered_card",

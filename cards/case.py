@@ -65,7 +65,12 @@ def case_card(
     now: datetime,
     refresh_user_ids: Sequence[str] = (),
     notice: str | None = None,
+    details: bool = False,
 ) -> AdaptiveCard:
+    """``details``: show the customer data. Only in a per-user view (an invoke's
+    answer), never in the message stored in the channel: a Teams message keeps
+    its earlier versions under retention, so redrawing it later is no wipe.
+    """
     handled = case.status is Status.HANTERAD
     body: list[CardElement] = []
     if notice:
@@ -85,11 +90,15 @@ def case_card(
         body.append(_banner(t("handed_over", locale), by, style="warning"))
     body.append(FactSet(facts=_facts(case, locale, now)))
     # A closed case never shows customer data, even if a wipe did not take.
-    if not handled and case.has_customer_data:
+    if details and not handled and case.has_customer_data:
         body.extend(_customer_data(case, locale))
     if case.status is Status.NY:
         body.extend(cab_steps(case, locale))
     actions = [] if handled else _buttons(case, viewer, locale)
+    if not details and not handled:
+        # For whoever gets no per-user view: Teams refreshes for at most 60
+        # listed users, and some clients (the Playground) never do.
+        actions.append(button(t("btn_details", locale), "details", case_data(case)))
     refresh = None
     if not handled:
         refresh = RefreshDefinition(

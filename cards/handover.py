@@ -11,6 +11,7 @@ from cases.model import Case
 
 from . import parts
 from .parts import Form, button, cancel, case_data, literal, para, title
+from .glance import notice_data
 from .texts import t
 
 
@@ -50,5 +51,5 @@ def handover_notice(case: Case, locale: str | None) -> AdaptiveCard:
     return parts.card(
         locale,
         [literal(text)],
-        [button(t("btn_takeover", locale), "takeover", case_data(case), positive=True)],
+        [button(t("btn_takeover", locale), "takeover", notice_data(case), positive=True)],
     )

@@ -5,7 +5,9 @@ and times: never customer data, since they stay in the channel after the case
 is closed. Their buttons are the case card's own (Påbörja for a new case, Ta
 över for a started or handed-over one), with the same ``{"caseId", "version"}``
 data, so a click goes through the ordinary guard: a case that moved on since
-the notice was drawn is shown as it is now, and nothing is applied.
+the notice was drawn is shown as it is now, and nothing is applied. The data
+also says the click came from a notice, so the answer is a glance at the case
+(cards/glance.py), never a copy of the case card.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from . import parts
 from .case import status_text
 from .parts import (
     button,
-    case_data,
     escape_markdown,
     heading,
     literal,
@@ -39,6 +40,7 @@ from .parts import (
     when,
     when_and_age,
 )
+from .glance import notice_data
 from .texts import t
 
 # A card holds about 28 KB in Teams; the digest stops listing well before that.
@@ -150,5 +152,5 @@ def _row(stall: Stall, locale: str | None) -> Container:
 def _action(stall: Stall, locale: str | None) -> ExecuteAction:
     """What the case card offers anyone for this state: Påbörja, else Ta över."""
     if stall.rule is StallRule.NEW:
-        return button(t("btn_claim", locale), "claim", case_data(stall.case), positive=True)
-    return button(t("btn_takeover", locale), "takeover", case_data(stall.case), positive=True)
+        return button(t("btn_claim", locale), "claim", notice_data(stall.case), positive=True)
+    return button(t("btn_takeover", locale), "takeover", notice_data(stall.case), positive=True)

@@ -31,6 +31,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Något gick fel hos mig. Försök igen om en stund.",
         "Something went wrong on my side. Try again in a moment.",
     ),
+    "btn_details": ("Visa uppgifter", "Show details"),
+    "glance_details_on_card": (
+        "Kundens uppgifter finns på ärendekortet i kanalen (Visa uppgifter).",
+        "The customer's details are on the case card in the channel (Show details).",
+    ),
     "refused_not_member": (
         "Stora ärenden är bara för Backoffice-teamet. Be teamets ägare lägga till dig om du ska arbeta med stora ärenden.",
         "Stora ärenden is for the Backoffice team only. Ask the team's owner to add you if you work with large cases.",

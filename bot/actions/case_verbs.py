@@ -31,13 +31,17 @@ Json = dict[str, Any]
 
 
 def _case_card(turn: Turn, case: Case, notice: str | None = None) -> Json:
+    """The clicker's own view of the case: an invoke's answer, seen by them alone.
+
+    A click on a notice answers in the notice's place, which no redraw reaches:
+    there, a glance without the customer data instead of the case card.
+    """
+    now = turn.services.clock()
+    if turn.field("view") == cards.NOTICE_VIEW:
+        return cards.to_json(cards.case_glance(case, locale=turn.locale, now=now, notice=notice))
     return cards.to_json(
         cards.case_card(
-            case,
-            viewer=turn.signature,
-            locale=turn.locale,
-            now=turn.services.clock(),
-            notice=notice,
+            case, viewer=turn.signature, locale=turn.locale, now=now, notice=notice, details=True
         )
     )
 
@@ -81,8 +85,10 @@ async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
     return lost or _case_card(turn, stored)  # type: ignore[arg-type]
 
 
-@verb("refresh", needs_signature=False)
-async def refresh(turn: Turn) -> Json:
+@verb("refresh", needs_signature=False)  # Teams, for a member listed on the card
+@verb("details", needs_signature=False)  # a click, for members Teams does not refresh for
+async def own_view(turn: Turn) -> Json:
+    """The member's own view of the case card, customer data included."""
     return _case_card(turn, await turn.services.ledger.get(turn.case_id))
 
 

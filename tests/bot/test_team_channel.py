@@ -22,7 +22,7 @@ async def test_a_case_registered_in_a_chat_gets_its_card_in_the_teams_channel(of
     await _register_in_personal_chat(office)
     card_post = office.connector.top_level_posts()[-1]
     assert card_post.conversation_id == teams.CHANNEL
-    assert verbs(card_post.card) == {"claim"}
+    assert verbs(card_post.card) == {"claim", "details"}
 
 
 async def test_a_conversation_update_adding_the_bot_is_enough(office: Office) -> None:
@@ -36,4 +36,4 @@ async def test_without_a_known_team_the_card_stays_in_the_chat(office: Office) -
     await _register_in_personal_chat(office)
     assert office.connector.top_level_posts() == []
     cards_in_chat = [p for p in office.connector.posts.values() if p.conversation_id.startswith("a:")]
-    assert any(verbs(p.cards[0]) == {"claim"} for p in cards_in_chat if p.cards)
+    assert any(verbs(p.cards[0]) == {"claim", "details"} for p in cards_in_chat if p.cards)

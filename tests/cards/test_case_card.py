@@ -16,6 +16,8 @@ VIEWERS = (None, REGISTRANT, HANDLER, OTHER)
 
 
 def case_card(case, viewer=None, locale="sv-SE", **kwargs):
+    """An agent's own view has the customer data; the shared base card (viewer None) not."""
+    kwargs.setdefault("details", viewer is not None)
     return render(cards.case_card(case, viewer=viewer, locale=locale, now=NOW, **kwargs))
 
 
@@ -29,9 +31,9 @@ def test_every_state_and_viewer_is_a_valid_card(state, viewer, locale):
     ("state", "viewer", "expected"),
     [
         # The shared base card, before each agent's own view arrives.
-        ("ny", None, {"claim"}),
-        ("paborjad", None, {"takeover"}),
-        ("overlamnad", None, {"takeover"}),
+        ("ny", None, {"claim", "details"}),
+        ("paborjad", None, {"takeover", "details"}),
+        ("overlamnad", None, {"takeover", "details"}),
         ("hanterad", None, set()),
         # Each agent's own view.
         ("ny", REGISTRANT, {"claim", "correct.form"}),
@@ -77,22 +79,31 @@ def test_buttons_carry_case_id_and_version_only(state, viewer):
 
 
 @pytest.mark.parametrize("state", ["ny", "paborjad", "overlamnad"])
-def test_open_case_shows_customer_data(state, locale):
-    shown = texts(case_card(make_case(state), None, locale))
+def test_an_agents_own_view_shows_customer_data(state, locale):
+    shown = texts(case_card(make_case(state), None, locale, details=True))
     for key in ("customer_number", "cab_number", "description"):
         assert CUSTOMER[key] in shown
     assert (CUSTOMER["comment"] in shown) is (state == "overlamnad")
 
 
+@pytest.mark.parametrize("state", STATES)
+def test_the_base_card_for_the_channel_holds_no_customer_data(state, locale):
+    card = case_card(make_case(state), None, locale, refresh_user_ids=["29:a"])
+    everything = json.dumps(card, ensure_ascii=False)
+    for value in CUSTOMER_VALUES:
+        assert value not in everything
+    assert ("details" in verbs(card)) is (state != "hanterad")
+
+
 def test_customer_data_has_its_labels():
-    shown = texts(case_card(make_case("overlamnad")))
+    shown = texts(case_card(make_case("overlamnad"), details=True))
     for label in ("Kundnummer", "Ärendenummer CAB", "Vad gäller ärendet", "Eventuell kommentar"):
         assert label in shown
 
 
 def test_multi_line_description_keeps_its_lines():
     case = make_case("ny", description="Rad ett\nRad två\n\nRad tre")
-    card = case_card(case)
+    card = case_card(case, details=True)
     assert "Rad ett\nRad två\nRad tre" in texts(card)
 
 

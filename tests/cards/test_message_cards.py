@@ -66,7 +66,8 @@ def test_handover_notice(locale):
     take = buttons(card)["takeover"]
     assert set(buttons(card)) == {"takeover"}
     assert take["title"] == {"sv-SE": "Ta över", "en-US": "Take over"}[locale]
-    assert take["data"] == {"caseId": case.case_id, "version": case.version}
+    # From a notice: the click is answered with a glance, never a copy of the case card.
+    assert take["data"] == {"caseId": case.case_id, "version": case.version, "view": "notice"}
     assert leaks(card) == []  # not even the note
 
 

@@ -43,7 +43,9 @@ def test_a_notice_names_the_case_and_offers_the_cards_own_button(locale, state, 
     shown = texts(card)
     assert "SA-000042" in shown
     assert set(buttons(card)) == {verb}
-    assert buttons(card)[verb]["data"] == {"caseId": "SA-000042", "version": s.case.version}
+    # From a notice: answered with a glance at the case, never a copy of its card.
+    expected = {"caseId": "SA-000042", "version": s.case.version, "view": "notice"}
+    assert buttons(card)[verb]["data"] == expected
     everything = json.dumps(card, ensure_ascii=False)
     assert not [value for value in CUSTOMER_VALUES if value in everything]
     assert card["body"][0]["id"] == "stallNotice"
@@ -104,7 +106,7 @@ def test_the_digest_lists_every_stall_by_rule_with_a_button_each(locale):
     assert [(a["verb"], a["data"]["caseId"]) for a in actions] == [
         ("claim", "SA-000001"), ("takeover", "SA-000002"), ("takeover", "SA-000003"),
     ]
-    assert all(set(a["data"]) == {"caseId", "version"} for a in actions)
+    assert all(set(a["data"]) == {"caseId", "version", "view"} for a in actions)
     everything = json.dumps(card, ensure_ascii=False)
     assert not [value for value in CUSTOMER_VALUES if value in everything]
 

@@ -61,7 +61,7 @@ async def test_the_digest_at_the_start_of_the_day_lists_the_stalls_with_buttons_
     for value in CUSTOMER_VALUES:
         assert value not in shown
     (claim,) = actions(digest.card)
-    assert claim["verb"] == "claim" and set(claim["data"]) == {"caseId", "version"}
+    assert claim["verb"] == "claim" and set(claim["data"]) == {"caseId", "version", "view"}
 
     team.clock.now = at(2026, 11, 24, 8, 5)
     assert (await team.scan(bot))["digest"] is False  # once a day
@@ -70,7 +70,9 @@ async def test_the_digest_at_the_start_of_the_day_lists_the_stalls_with_buttons_
     # Bo clicks Påbörja in the digest: the ordinary claim, on the case as it is.
     await office.sign_up(BO, "xbo")
     answer = card_of(await office.invoke(BO, digest, "claim", claim["data"]))
-    assert verbs(answer) == {"handover.form", "close.form"}
+    # Answered in the digest's place: where the case stands, not a copy of its card.
+    assert verbs(answer) == set() and "SA-000001 · Påbörjad" in texts(answer)
+    assert not any(value in str(answer) for value in CUSTOMER_VALUES)
     assert (await team.ledger.get("SA-000001")).handler == "xbo"
 
     # A day later it has not moved: Wednesday's digest lists it as started, with Ta över.

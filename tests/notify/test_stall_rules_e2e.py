@@ -37,7 +37,9 @@ async def test_a_new_case_gets_a_notice_at_four_business_hours_and_an_escalation
     shown = texts(notice.card)
     assert "SA-000001 · Ny har inte påbörjats på 4 h arbetstid." in shown
     assert notice.activity["summary"] == "SA-000001 · Ny har inte påbörjats på 4 h arbetstid."
-    assert buttons(notice.card)["claim"]["data"] == {"caseId": case.case_id, "version": case.version}
+    assert buttons(notice.card)["claim"]["data"] == {
+        "caseId": case.case_id, "version": case.version, "view": "notice"
+    }
     assert notice.conversation_id.startswith("19:")  # in the team's channel
 
     for moment in (at(2026, 11, 23, 13, 5), at(2026, 11, 23, 16, 59, 59)):

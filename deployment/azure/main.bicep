@@ -38,8 +38,9 @@ param botAppPassword string
 @description('Tenant of the app registration and of the Backoffice team.')
 param tenantId string = tenant().tenantId
 
-@description('The Backoffice team (19:…@thread.tacv2, or its Microsoft 365 group id): the bot answers only there. Empty: any team of the tenant.')
-param teamId string = ''
+@description('The Backoffice team (19:…@thread.tacv2, or its Microsoft 365 group id): only its members are served. Required: the bot will not start without it (README, Privacy and access).')
+@minLength(1)
+param teamId string
 
 @description('The workbook\'s drive id (the team\'s document library, b!…) and item id (01…): docs/setup.md, step 2. The way to name it that Sites.Selected allows.')
 param workbookDriveId string = ''

@@ -200,7 +200,8 @@ def test_the_parameters_file_fits_the_declared_parameters_and_holds_no_secret() 
         if "minLength" in decorators:
             assert len(value["value"]) >= int(decorators["minLength"]), name
     required = {name for name, p in declared.items() if p.get("default") is None}
-    assert required == {"botAppId", "botAppPassword"}
+    # teamId too: an authenticated bot will not start without its team (README).
+    assert required == {"botAppId", "botAppPassword", "teamId"}
     assert required - set(given) == {"botAppPassword"}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from aiohttp import web
@@ -26,6 +26,8 @@ from .health import LedgerProbe
 from .logs import log_context, new_id
 from .membership import TeamRoster
 from .notify import install_notifications
+from .posting import Poster
+from .redraw_retries import RedrawRetries
 from .services import Services
 from .signature_source import make_signatures, signatures_context
 from .state import create_storage, storage_context
@@ -38,6 +40,7 @@ SERVICES = web.AppKey("services", Services)
 # Work outside requests (the notifier's scans) registers here, so that a
 # shutdown lets it finish: see bot/background.py.
 BACKGROUND = web.AppKey("background", BackgroundWork)
+REDRAWS = web.AppKey("redraws", RedrawRetries)
 
 
 def create_app(
@@ -46,8 +49,13 @@ def create_app(
     ledger: Ledger | None = None,
     clock: Callable[[], datetime] = stockholm_now,
     graph_credential: AsyncTokenCredential | None = None,
+    retry_sleep: Callable[[float], Awaitable[object]] | None = None,
 ) -> web.Application:
-    """``graph_credential``: for the signature directory (default: from the settings)."""
+    """``graph_credential``: for the signature directory (default: from the settings).
+
+    ``retry_sleep``: how a post waits before its retry (default: the background's
+    sleep, which a shutdown wakes); tests pass one that only records.
+    """
     if not settings.authenticated:
         log.warning(
             "No MicrosoftAppId set: requests are NOT authenticated. "
@@ -60,11 +68,21 @@ def create_app(
     adapter.on_turn_error = _on_turn_error
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
     ledger = ledger or default_ledger(settings)
+    background = BackgroundWork()
+    # One Poster for every proactive message: notices and card redraws share
+    # its pacing per channel, so together they stay inside Teams' rate limits.
+    poster = Poster(
+        adapter,
+        app_id=settings.app_id,
+        per_second=settings.notify_posts_per_second,
+        sleep=background.sleep if retry_sleep is None else retry_sleep,
+        stopping=lambda: background.stopping,
+    )
     services = Services(
         settings=settings,
         ledger=ledger,
         signatures=make_signatures(settings, storage, ledger, graph_credential),
-        case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock),
+        case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock, poster=poster),
         team_channels=TeamChannelBook(storage, configured_team=settings.team_id),
         roster=TeamRoster(
             member_ttl=settings.membership_ttl_seconds, outsider_ttl=settings.outsider_ttl_seconds
@@ -72,8 +90,9 @@ def create_app(
         clock=clock,
     )
     bot = StoraArendenBot(services)
-
-    background = BackgroundWork()
+    redraws = RedrawRetries(
+        services.case_cards, services.ledger, background, interval=settings.redraw_retry_seconds
+    )
     probe = LedgerProbe(services.ledger)
 
     async def messages(request: Request) -> Response:
@@ -101,6 +120,7 @@ def create_app(
     app = web.Application()
     app[SERVICES] = services
     app[BACKGROUND] = background
+    app[REDRAWS] = redraws
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -108,7 +128,10 @@ def create_app(
     app.cleanup_ctx.append(storage_context(storage))
     app.cleanup_ctx.append(_ledger_context(services.ledger))
     app.cleanup_ctx.append(signatures_context(services.signatures))
-    install_notifications(app, services, adapter=adapter, storage=storage, background=background)
+    app.on_startup.append(redraws.start)
+    install_notifications(
+        app, services, storage=storage, background=background, poster=poster, before_scan=redraws.run
+    )
     return app
 
 

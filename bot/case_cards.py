@@ -3,12 +3,16 @@
 Where each card lives (its conversation reference and activity id) is kept in
 bot storage, so any agent's action, from any conversation, updates the same
 message. Nothing here holds customer data: the card is redrawn from the Ledger.
+
+Redraws and the "free to take" notice go through the app's one ``Poster``
+(paced per channel, retried on 429 and 503); ``bot.redraws`` decides how long
+to try and keeps what failed in the outbox (``bot.redraw_outbox``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, Storage, TurnContext
@@ -20,6 +24,9 @@ from botbuilder.schema import (
 
 import cards
 from cases.model import Case
+
+from .posting import Poster, RetryPolicy
+from .redraw_outbox import RedrawOutbox
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +42,14 @@ class CaseCards:
         *,
         app_id: str,
         clock: Callable[[], datetime],
+        poster: Poster | None = None,
     ) -> None:
         self._adapter = adapter
         self._storage = storage
         self._app_id = app_id
         self._clock = clock
+        self._poster = poster or Poster(adapter, app_id=app_id)
+        self.outbox = RedrawOutbox(storage, clock)
 
     # -- the viewers a card refreshes itself for ---------------------------
     async def remember_viewer(self, mri: str) -> None:
@@ -86,31 +96,33 @@ class CaseCards:
             }
         )
 
-    async def update(self, case: Case) -> bool:
-        """Redraw the case's channel message from ``case``. False when it was never posted."""
+    async def update(self, case: Case, *, policy: RetryPolicy | None = None) -> bool:
+        """Redraw the case's channel message from ``case``. False when it was never posted.
+
+        Raises ``PostFailed`` when Teams did not take it within ``policy``.
+        """
         where = (await self._storage.read([_key(case.case_id)])).get(_key(case.case_id))
         if not where:
             log.warning("no channel card to update", extra={"case_id": case.case_id})
             return False
         activity = await self._activity(case, where.get("locale", "sv-SE"))
         activity.id = where["activity_id"]
-
-        async def replace(turn_context: TurnContext) -> None:
-            await turn_context.update_activity(activity)
-
-        await self._continue(where, replace)
+        reference = ConversationReference().deserialize(where["reference"])
+        await self._poster.update(reference, activity, policy=policy)
         return True
 
-    async def reply_in_thread(self, case_id: str, activity: Activity) -> bool:
-        """Post ``activity`` as a reply under the case's card (e.g. "free to take")."""
-        where = (await self._storage.read([_key(case_id)])).get(_key(case_id))
-        if not where:
+    async def posted(self, case_id: str) -> bool:
+        return bool((await self._storage.read([_key(case_id)])).get(_key(case_id)))
+
+    async def tell_free_to_take(self, case: Case, *, policy: RetryPolicy | None = None) -> bool:
+        """The hand-over notice under the case's card. False when the card was never posted."""
+        thread = await self.thread(case.case_id)
+        if thread is None:
             return False
-
-        async def reply(turn_context: TurnContext) -> None:
-            await turn_context.send_activity(activity)
-
-        await self._continue(where, reply, thread_of=where["activity_id"])
+        locale = await self.locale_of(case.case_id) or "sv-SE"
+        notice = cards.to_json(cards.handover_notice(case, locale))
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(notice))
+        await self._poster.reply(thread, activity, policy=policy)
         return True
 
     async def locale_of(self, case_id: str) -> str | None:
@@ -149,31 +161,6 @@ class CaseCards:
             self._app_id, remember, params, "msteams", service_url, None
         )
         return created["reference"], created["activity_id"]  # type: ignore[return-value]
-
-    async def _continue(
-        self,
-        where: dict,
-        logic: Callable[[TurnContext], Awaitable[None]],
-        *,
-        thread_of: str | None = None,
-    ) -> None:
-        reference = ConversationReference().deserialize(where["reference"])
-        if thread_of and ";messageid=" not in reference.conversation.id:
-            reference.conversation.id = f"{reference.conversation.id};messageid={thread_of}"
-        failure: list[Exception] = []
-
-        async def guarded(turn_context: TurnContext) -> None:
-            # The adapter hands an error inside a turn to on_turn_error, which
-            # only logs its type: catch it here so the caller knows the channel
-            # card was not redrawn.
-            try:
-                await logic(turn_context)
-            except Exception as error:  # noqa: BLE001 - re-raised below, outside the turn
-                failure.append(error)
-
-        await self._adapter.continue_conversation(reference, guarded, self._app_id)
-        if failure:
-            raise failure[0]
 
 
 def _key(case_id: str) -> str:

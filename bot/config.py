@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     business_holidays: str = Field("public,de_facto", validation_alias="STORA_BUSINESS_HOLIDAYS")
     digest_window_minutes: float = Field(120, gt=0, validation_alias="STORA_DIGEST_WINDOW_MINUTES")
     notify_posts_per_second: float = Field(1, gt=0, validation_alias="STORA_NOTIFY_POSTS_PER_SECOND")
+    # Channel cards Teams did not take at the click are redrawn this often (bot/redraws.py); 0: off.
+    redraw_retry_seconds: float = Field(15, ge=0, validation_alias="STORA_REDRAW_RETRY_SECONDS")
     # -- where the bot's own state lives (bot/state.py) -------------------------
     storage: Literal["file", "blob"] = Field("file", validation_alias="STORA_STORAGE")
     blob_account_url: str = Field("", validation_alias="STORA_BLOB_ACCOUNT_URL")

@@ -36,14 +36,20 @@ def close_form(
 
 
 def email_draft_card(
-    case_id: str | None, email_text: str, locale: str | None, checklist: bool
+    case_id: str | None,
+    email_text: str,
+    locale: str | None,
+    checklist: bool,
+    notice: str | None = None,
 ) -> AdaptiveCard:
     """The e-mail to copy, line by line as written; then what is left to do by hand.
 
     Shown to the agent who closed the case only: it holds the customer's
-    installation IDs. "Klart" goes back to the case card.
+    installation IDs. "Klart" goes back to the case card. ``notice``: what the
+    agent must know first, e.g. that the channel does not show the close yet.
     """
-    body: list[CardElement] = [title(t("draft_title", locale))]
+    body: list[CardElement] = [parts.notice(notice)] if notice else []
+    body.append(title(t("draft_title", locale)))
     if case_id:
         body.append(para(t("draft_closed", locale, case_id=case_id), color="Good"))
     body.append(para(t("draft_intro", locale)))

@@ -142,6 +142,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{case_id} är ledigt att ta över (lämnat av {handler})",
         "{case_id} is free to take over (handed over by {handler})",
     ),
+    # -- the channel lagging behind a stored change (bot/redraws.py) --------
+    "redraw_pending": (
+        "Ändringen är sparad, men kanalen visar den inte än. Jag fortsätter att försöka.",
+        "The change is saved, but the channel does not show it yet. I keep trying.",
+    ),
+    "redraw_pending_closed": (
+        "{case_id} är stängt och kunduppgifterna raderade ur arbetsboken, men kanalen visar det som öppet än. Jag fortsätter försöka uppdatera kortet.",
+        "{case_id} is closed and the customer data deleted from the workbook, but the channel card still shows it as open. I keep trying to update it.",
+    ),
     # -- close and the confirmation e-mail ---------------------------------
     "close_title": ("Stäng {case_id}", "Close {case_id}"),
     "close_intro": (

@@ -12,8 +12,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory
-
 import cards
 from cases import lifecycle
 from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
@@ -21,6 +19,7 @@ from cases.ledger import Conflict, LedgerUnavailable
 from cases.lifecycle import Action
 from cases.model import Case
 
+from .. import redraws
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input
 from .routing import Turn, verb
@@ -67,10 +66,10 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
 
 
 async def _redraw_channel_card(turn: Turn, case: Case) -> None:
-    try:
-        await turn.services.case_cards.update(case)
-    except Exception:  # the change is stored; a failed redraw must not hide that
-        log.exception("channel card not updated", extra={"case_id": case.case_id})
+    # The change is stored: a redraw Teams has not taken yet stays in the
+    # outbox, and the answer says so (``routing.run``, or close's own notice).
+    if not await redraws.redraw_now(turn.services.case_cards, case):
+        redraws.mark_pending(turn.extra, redraws.CARD)
 
 
 async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
@@ -167,13 +166,8 @@ async def hand_over(turn: Turn) -> Json:
 
 
 async def _tell_channel_free_to_take(turn: Turn, case: Case) -> None:
-    locale = await turn.services.case_cards.locale_of(case.case_id) or turn.locale
-    notice = cards.to_json(cards.handover_notice(case, locale))
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(notice))
-    try:
-        await turn.services.case_cards.reply_in_thread(case.case_id, activity)
-    except Exception:
-        log.exception("hand-over notice not posted", extra={"case_id": case.case_id})
+    if not await redraws.free_to_take_now(turn.services.case_cards, case):
+        redraws.mark_pending(turn.extra, redraws.NOTICE)
 
 
 @verb("close.form")
@@ -195,7 +189,10 @@ async def close(turn: Turn) -> Json:
     if answer:
         return answer
     await _check_wiped(turn, stored)
-    return cards.to_json(cards.email_draft_card(stored.case_id, draft[0], turn.locale, checklist=True))
+    lagging = redraws.pending_text(redraws.take_pending(turn.extra), turn.locale, closed=stored.case_id)
+    return cards.to_json(
+        cards.email_draft_card(stored.case_id, draft[0], turn.locale, checklist=True, notice=lagging)
+    )
 
 
 async def _check_wiped(turn: Turn, case: Case) -> None:

@@ -13,7 +13,7 @@ import cards
 from cases.errors import DomainError
 from cases.ledger import LedgerUnavailable
 
-from .. import responses
+from .. import redraws, responses
 from ..logs import log_context, new_id
 from ..services import Services
 from ..teams import aad_object_id, display_name, locale, user_mri
@@ -118,4 +118,4 @@ async def run(turn: Turn) -> InvokeResponse:
     log.info("action done", extra={"verb": turn.verb, "case_id": turn.case_id})
     if isinstance(result, InvokeResponse):
         return result
-    return responses.card(result)
+    return responses.card(redraws.answer_with_pending(result, turn.extra, turn.locale))

@@ -1,15 +1,17 @@
 """Team notifications on stalled cases (docs/notifications.md).
 
 ``install_notifications`` wires them into the aiohttp app: the notifier built
-from the settings, ``POST /api/notify``, and the in-process schedule.
+from the settings, ``POST /api/notify``, and the in-process schedule. The
+``Poster`` is the app's own (``create_app``), shared with the case cards.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import time, timedelta
 
 from aiohttp import web
-from botbuilder.core import BotAdapter, Storage
+from botbuilder.core import Storage
 
 from cases.business_time import BusinessCalendar, swedish_holidays
 from cases.stalls import StallRules
@@ -62,22 +64,18 @@ def install_notifications(
     app: web.Application,
     services: Services,
     *,
-    adapter: BotAdapter,
     storage: Storage,
     background: BackgroundWork,
+    poster: Poster,
+    before_scan: Callable[[], Awaitable[object]] | None = None,
 ) -> StallNotifier:
+    """``before_scan``: more background work ``POST /api/notify`` runs first (the card redraws)."""
     settings = services.settings
     calendar = business_calendar(settings)
     notifier = StallNotifier(
         ledger=services.ledger,
         book=NoticeBook(storage),
-        poster=Poster(
-            adapter,
-            app_id=settings.app_id,
-            per_second=settings.notify_posts_per_second,
-            sleep=background.sleep,
-            stopping=lambda: background.stopping,
-        ),
+        poster=poster,
         team_channels=services.team_channels,
         case_cards=services.case_cards,
         clock=services.clock,
@@ -89,6 +87,8 @@ def install_notifications(
     schedule = Schedule(notifier, background, interval=settings.notify_interval_seconds)
     app[NOTIFIER] = notifier
     app[SCHEDULE] = schedule
-    app.router.add_post(NOTIFY_PATH, notify_handler(notifier, background, settings.notify_secret))
+    app.router.add_post(
+        NOTIFY_PATH, notify_handler(notifier, background, settings.notify_secret, before=before_scan)
+    )
     app.on_startup.append(schedule.start)
     return notifier

@@ -7,6 +7,7 @@
   at shutdown the app waits for the scan under way, so a scan is never cut in
   half between its claim and its post, and no new scan starts.
 - ``POST /api/notify`` with ``Authorization: Bearer <STORA_NOTIFY_SECRET>``
+  retries the pending card redraws (``bot.redraws``), then
   runs one scan and answers its counts as JSON: for a Logic App, an Azure
   Functions timer or a Container Apps job when several instances run. Without
   a configured secret the endpoint does not exist (404); a missing or wrong
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -56,7 +58,13 @@ class Schedule:
                 log.exception("stall scan failed")
 
 
-def notify_handler(notifier: StallNotifier, work: BackgroundWork, secret: str):  # noqa: ANN201
+def notify_handler(  # noqa: ANN201
+    notifier: StallNotifier,
+    work: BackgroundWork,
+    secret: str,
+    *,
+    before: Callable[[], Awaitable[object]] | None = None,
+):
     expected = hashlib.sha256(secret.encode()).digest()
 
     async def notify(request: web.Request) -> web.Response:
@@ -73,6 +81,9 @@ def notify_handler(notifier: StallNotifier, work: BackgroundWork, secret: str): 
                 headers={"WWW-Authenticate": 'Bearer realm="stora-arenden"'},
             )
         try:
+            if before is not None:
+                async with work.unit("card redraws (POST /api/notify)"):
+                    await before()
             async with work.unit("stall scan (POST /api/notify)"):
                 report = await notifier.run()
         except ShuttingDown:

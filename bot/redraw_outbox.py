@@ -1,0 +1,163 @@
+"""The outbox of channel messages that may still show a case as it was.
+
+A change is stored in the workbook first; only then is the case's channel card
+redrawn (and, after a hand-over, the "free to take" notice posted). Either can
+fail after the change is stored. So before the first attempt the bot writes an
+entry here, and removes it once Teams has taken the message; ``bot.redraws``
+retries whatever is left, also after a restart.
+
+One document in bot storage (key ``card-redraws``) rather than a key per case:
+the Bot Framework ``Storage`` cannot list keys, and a retry pass must find
+every pending entry. Per case it holds:
+
+- ``card``: ``{"at", "token"}``. The token is new at every change; an entry is
+  removed only with the token it was armed with, so an attempt that finishes
+  after a newer change never clears that change's entry.
+- ``notice``: ``{"state", "at", "token", "tries"}``, the state ``claimed``
+  (being posted, written before the post) or ``pending`` (certainly not posted;
+  any instance may claim it). A post, unlike a redraw, must not go out twice:
+  whoever claims it under the document's e_tag posts it, nobody else.
+
+Only Ärende-IDs, times, states and random tokens: never customer data.
+Every change is read-modify-write under the document's e_tag, as in
+``bot.notify.book``: two instances on one storage cannot lose each other's writes.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from botbuilder.core import Storage
+
+from .storage import CREATE_ONLY, StorageConflict
+
+KEY = "card-redraws"
+MAX_NOTICE_TRIES = 5
+# A notice still "claimed" this long after its claim: its poster died mid-post,
+# or a gateway timed out. Whether Teams took it is unknown, and a duplicate
+# "free to take" is worse than a missing one (the case card shows it anyway).
+CLAIM_EXPIRES = timedelta(minutes=10)
+
+T = TypeVar("T")
+Document = dict[str, Any]
+Entries = dict[str, dict[str, Any]]
+
+
+class OutboxBusy(Exception):
+    """Too many writers at once; the next pass tries again."""
+
+
+class RedrawOutbox:
+    def __init__(self, storage: Storage, clock: Callable[[], datetime], *, attempts: int = 20) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._attempts = attempts
+
+    async def pending(self) -> Entries:
+        document = (await self._storage.read([KEY])).get(KEY) or {}
+        return document.get("cases") or {}
+
+    # -- the card ------------------------------------------------------------
+
+    async def arm_card(self, case_id: str) -> str:
+        token = uuid.uuid4().hex
+
+        def arm(entries: Entries) -> tuple[bool, str]:
+            entries.setdefault(case_id, {})["card"] = {"at": self._now(), "token": token}
+            return True, token
+
+        return await self._change(arm)
+
+    async def card_drawn(self, case_id: str, token: str) -> bool:
+        """Clear the entry armed with ``token``; False when a newer change has re-armed it."""
+
+        def clear(entries: Entries) -> tuple[bool, bool]:
+            card = (entries.get(case_id) or {}).get("card")
+            if not card or card.get("token") != token:
+                return False, False
+            _drop(entries, case_id, "card")
+            return True, True
+
+        return await self._change(clear)
+
+    # -- the "free to take" notice ---------------------------------------------
+
+    async def claim_new_notice(self, case_id: str) -> str:
+        """Before the in-click post: the latest hand-over's notice replaces an older one."""
+        token = uuid.uuid4().hex
+
+        def claim(entries: Entries) -> tuple[bool, str]:
+            notice = {"state": "claimed", "at": self._now(), "token": token, "tries": 1}
+            entries.setdefault(case_id, {})["notice"] = notice
+            return True, token
+
+        return await self._change(claim)
+
+    async def claim_notice(self, case_id: str) -> str | None:
+        """For a retry pass: the token to post under, or None when it is not ours to post."""
+        token = uuid.uuid4().hex
+        now = self._clock()
+
+        def claim(entries: Entries) -> tuple[bool, str | None]:
+            notice = (entries.get(case_id) or {}).get("notice")
+            if not notice:
+                return False, None
+            if notice["state"] == "claimed":
+                if now - datetime.fromisoformat(notice["at"]) > CLAIM_EXPIRES:
+                    _drop(entries, case_id, "notice")
+                    return True, None
+                return False, None  # someone is posting it right now
+            if notice.get("tries", 0) >= MAX_NOTICE_TRIES:
+                _drop(entries, case_id, "notice")
+                return True, None
+            notice.update(state="claimed", at=now.isoformat(), token=token, tries=notice.get("tries", 0) + 1)
+            return True, token
+
+        return await self._change(claim)
+
+    async def notice_settled(self, case_id: str, token: str, *, retry: bool) -> None:
+        """After the post: ``retry`` when Teams certainly did not take it, else it is done."""
+
+        def settle(entries: Entries) -> tuple[bool, None]:
+            notice = (entries.get(case_id) or {}).get("notice")
+            if not notice or notice.get("token") != token:
+                return False, None
+            if retry:
+                notice["state"] = "pending"
+            else:
+                _drop(entries, case_id, "notice")
+            return True, None
+
+        await self._change(settle)
+
+    # -- the document ----------------------------------------------------------
+
+    def _now(self) -> str:
+        return self._clock().isoformat()
+
+    async def _change(self, edit: Callable[[Entries], tuple[bool, T]]) -> T:
+        """Apply ``edit`` to the entries as stored now; write them back when it says so."""
+        for _ in range(self._attempts):
+            current = (await self._storage.read([KEY])).get(KEY)
+            entries = copy.deepcopy((current or {}).get("cases") or {})
+            changed, result = edit(entries)
+            if not changed:
+                return result
+            document = {"cases": entries, "e_tag": current["e_tag"] if current else CREATE_ONLY}
+            try:
+                await self._storage.write({KEY: document})
+            except StorageConflict:
+                continue
+            return result
+        raise OutboxBusy(KEY)
+
+
+def _drop(entries: Entries, case_id: str, part: str) -> None:
+    entry = entries.get(case_id) or {}
+    entry.pop(part, None)
+    if not entry:
+        entries.pop(case_id, None)

@@ -1,0 +1,150 @@
+"""Keeping the channel true after a change, even when Teams says "later".
+
+After a change is stored, the click redraws the case's card (and, after a
+hand-over, posts the "free to take" notice) through the app's ``Poster``:
+
+1. an outbox entry is written first (``bot.redraw_outbox``), so the intent
+   survives a failure, a shutdown and a restart;
+2. the click tries for at most ``CLICK.deadline`` seconds, and never past what
+   is left of the click's own budget: Teams gives the whole click 5 s;
+3. if Teams took it, the entry goes; if not, the agent's answer says so
+   (``pending_text``), and a retry pass tries again with the patient policy.
+
+A redraw is a PUT of the whole card, so drawing twice (two instances, or a
+retry pass racing a click) is harmless. The notice is a new post: it is
+claimed first, so it goes out once.
+
+The passes are ``bot.redraw_retries``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import cards
+from cards import parts
+from cases.model import Case
+from graph.deadline import Deadline
+
+from .case_cards import CaseCards
+from .posting import PostFailed, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+# Inside a click: what is left of Teams' 5 s after the workbook, shared with it.
+CLICK = RetryPolicy(attempts=3, deadline=2.0, backoff=0.25, max_backoff=1.0)
+# Not worth starting an attempt with less than this left of the click.
+MIN_CLICK_SECONDS = 0.2
+CARD, NOTICE = "card", "notice"
+_PENDING = "redraws pending"  # in ``Turn.extra``: what this click left to the outbox
+
+
+def mark_pending(extra: dict[str, Any], what: str) -> None:
+    extra.setdefault(_PENDING, set()).add(what)
+
+
+def take_pending(extra: dict[str, Any]) -> set[str]:
+    """What this click left to the outbox; taken once, so it is told once."""
+    return extra.pop(_PENDING, set())
+
+
+def answer_with_pending(card: dict[str, Any], extra: dict[str, Any], locale: str | None) -> dict[str, Any]:
+    """The click's answer, with a notice on top when the channel lags behind it."""
+    text = pending_text(take_pending(extra), locale)
+    return with_notice(card, text) if text else card
+
+
+# -- inside a click ---------------------------------------------------------------
+
+
+async def redraw_now(case_cards: CaseCards, case: Case) -> bool:
+    """Redraw ``case``'s channel card; False while the channel still shows an older state."""
+    if not await case_cards.posted(case.case_id):
+        return True  # registered in a chat: no channel card to keep true
+    token = await _arm(case_cards.outbox.arm_card, case.case_id)
+    try:
+        await _within_click(lambda policy: case_cards.update(case, policy=policy))
+    except Exception as failure:  # noqa: BLE001 - any failure: the outbox has it
+        log.warning("channel card not updated yet: %s", _why(failure), extra={"case_id": case.case_id})
+        return False
+    if token is not None:
+        await _quietly(case_cards.outbox.card_drawn(case.case_id, token), case.case_id)
+    return True
+
+
+async def free_to_take_now(case_cards: CaseCards, case: Case) -> bool:
+    """Post the hand-over notice; False while it is not in the channel yet (it will be)."""
+    if not await case_cards.posted(case.case_id):
+        return True
+    token = await _arm(case_cards.outbox.claim_new_notice, case.case_id)
+    try:
+        await _within_click(lambda policy: case_cards.tell_free_to_take(case, policy=policy))
+    except Exception as failure:  # noqa: BLE001
+        # Only what certainly did not go out may be posted again: a second
+        # "free to take" is worse than none, and the case card shows it anyway.
+        retry = isinstance(failure, NoTimeLeft) or (isinstance(failure, PostFailed) and failure.definite)
+        log.warning("hand-over notice not posted: %s", _why(failure), extra={"case_id": case.case_id})
+        if token is not None:
+            await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=retry), case.case_id)
+        return not retry
+    if token is not None:
+        await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id)
+    return True
+
+
+def pending_text(pending: set[str], locale: str | None, *, closed: str | None = None) -> str | None:
+    """What the agent reads when the channel lags behind: never customer data.
+
+    ``closed``: the Ärende-ID of a case this click closed. A close must not look
+    done while the channel still shows the case as open.
+    """
+    if not pending:
+        return None
+    if closed and CARD in pending:
+        return cards.texts.t("redraw_pending_closed", locale, case_id=closed)
+    return cards.texts.t("redraw_pending", locale)
+
+
+def with_notice(card: dict[str, Any], text: str) -> dict[str, Any]:
+    """``card`` (as sent) with ``text`` on top, drawn as the cards draw their notices."""
+    (element,) = cards.to_json(parts.card(None, [parts.notice(text)]))["body"]
+    return {**card, "body": [element, *(card.get("body") or [])]}
+
+
+class NoTimeLeft(Exception):
+    """The workbook used up the click: nothing was sent, the outbox has it."""
+
+
+async def _within_click(attempt: Any) -> Any:
+    seconds = min(CLICK.deadline, Deadline(CLICK.deadline).remaining())
+    if seconds < MIN_CLICK_SECONDS:
+        raise NoTimeLeft()
+    policy = RetryPolicy(
+        attempts=CLICK.attempts, deadline=seconds, backoff=CLICK.backoff, max_backoff=CLICK.max_backoff
+    )
+    # The policy stops retrying in time; this also bounds an attempt that hangs.
+    async with asyncio.timeout(seconds + MIN_CLICK_SECONDS):
+        return await attempt(policy)
+
+
+async def _arm(arm: Any, case_id: str) -> str | None:
+    try:
+        return await arm(case_id)
+    except Exception as failure:  # noqa: BLE001 - the change is stored; still try to show it
+        log.error("redraw not recorded in the outbox (%s)", type(failure).__name__, extra={"case_id": case_id})
+        return None
+
+
+async def _quietly(step: Any, case_id: str) -> None:
+    try:
+        await step
+    except Exception as failure:  # noqa: BLE001 - left in the outbox: a pass redraws it once more
+        log.warning("outbox not cleared (%s)", type(failure).__name__, extra={"case_id": case_id})
+
+
+def _why(failure: BaseException) -> str:
+    # The type and the HTTP status only: an error's message may quote a card.
+    status = getattr(failure, "status", None)
+    return f"{type(failure).__name__} (HTTP {status})" if status else type(failure).__name__

@@ -52,6 +52,7 @@ class Office:
     clock: Clock
     workbook: Path
     session: aiohttp.ClientSession
+    app: web.Application | None = None  # the bot's own, for what only it can tell
 
     async def post(self, activity: dict[str, Any]) -> tuple[int, Any]:
         async with self.session.post(f"{self.url}/api/messages", json=activity) as response:
@@ -124,13 +125,14 @@ async def serve(
     """
     clock = Clock()
     ledger = LocalWorkbookLedger(settings.workbook, lock_timeout=LOCK_TIMEOUT)
-    runner = web.AppRunner(create_app(settings, ledger=ledger, clock=clock, **app))
+    bot = create_app(settings, ledger=ledger, clock=clock, **app)
+    runner = web.AppRunner(bot)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, settings.workbook, session)
+        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, settings.workbook, session, bot)
     finally:
         await runner.cleanup()
 

@@ -241,7 +241,8 @@ async def test_a_notice_for_a_case_taken_over_meanwhile_is_not_posted(bench: Ben
     await office.sign_up(CIA, "xcia")
     form = card_of(await office.click(BO, post, "handover.form", card=claimed))
     bench.connector.fail_next(503, times=6)
-    card_of(await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form))
+    handed = card_of(await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form))
+    assert PENDING in texts(handed)
     now_shown = card_of(await office.refresh(CIA, post))  # the channel's card lags; Teams refreshes it
     taken = card_of(await office.click(CIA, post, "takeover", card=now_shown))
     assert verbs(taken) == {"handover.form", "close.form"}

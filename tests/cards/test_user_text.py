@@ -37,10 +37,24 @@ def hostile_case(state, typed, description=HOSTILE_LINES):
 @pytest.mark.parametrize("typed", HOSTILE)
 @pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("viewer", [None, "xbo"])
-def test_case_card(typed, state, viewer, locale):
-    """The registrant, the handler and a notice always show; no text renders as Markdown."""
+@pytest.mark.parametrize("details", [False, True])
+def test_case_card(typed, state, viewer, details, locale):
+    """The registrant, the handler and a notice show on both views; the customer data
+    (numbers, description, comment) in the per-user one, ``details``."""
     case = hostile_case(state, typed)
-    card = render(cards.case_card(case, viewer=viewer, locale=locale, now=NOW, notice=typed))
+    card = render(
+        cards.case_card(case, viewer=viewer, locale=locale, now=NOW, notice=typed, details=details)
+    )
+    shown = [typed]
+    if details and state != "hanterad":
+        shown.append(HOSTILE_LINES)
+    assert_shown_as_text(card, *shown)
+
+
+@pytest.mark.parametrize("typed", HOSTILE)
+def test_case_glance(typed, locale):
+    case = hostile_case("paborjad", typed)
+    card = render(cards.case_glance(case, locale=locale, now=NOW, notice=typed))
     assert_shown_as_text(card, typed)
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import cards
 from cards import parts
@@ -32,6 +33,8 @@ from .case_cards import CaseCards
 from .posting import PostFailed, RetryPolicy
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Inside a click: what is left of Teams' 5 s after the workbook, shared with it.
 CLICK = RetryPolicy(attempts=3, deadline=2.0, backoff=0.25, max_backoff=1.0)
@@ -117,7 +120,7 @@ class NoTimeLeft(Exception):
     """The workbook used up the click: nothing was sent, the outbox has it."""
 
 
-async def _within_click(attempt: Any) -> Any:
+async def _within_click(attempt: Callable[[RetryPolicy], Awaitable[T]]) -> T:
     seconds = min(CLICK.deadline, Deadline(CLICK.deadline).remaining())
     if seconds < MIN_CLICK_SECONDS:
         raise NoTimeLeft()
@@ -129,7 +132,7 @@ async def _within_click(attempt: Any) -> Any:
         return await attempt(policy)
 
 
-async def _arm(arm: Any, case_id: str) -> str | None:
+async def _arm(arm: Callable[[str], Awaitable[str]], case_id: str) -> str | None:
     try:
         return await arm(case_id)
     except Exception as failure:  # noqa: BLE001 - the change is stored; still try to show it
@@ -137,7 +140,7 @@ async def _arm(arm: Any, case_id: str) -> str | None:
         return None
 
 
-async def _quietly(step: Any, case_id: str) -> None:
+async def _quietly(step: Awaitable[object], case_id: str) -> None:
     try:
         await step
     except Exception as failure:  # noqa: BLE001 - left in the outbox: a pass redraws it once more

@@ -17,6 +17,9 @@ class Command(StrEnum):
     RELEASE = "släpp"
 
 
+# Left out of the app manifest's command menu, which every agent sees.
+ADMIN_COMMANDS = frozenset({Command.SIGNATURES, Command.RELEASE})
+
 _ALIASES = {
     Command.REGISTER: ("registrera", "register", "ny", "new"),
     Command.QUEUE: ("kö", "ko", "queue", "kön"),

@@ -90,44 +90,44 @@ class Poster:
         self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
     ) -> None:
         """Post ``activity`` into the conversation (a channel thread: ``…;messageid=…``)."""
-        policy = policy or self._policy
 
-        async def attempt() -> None:
-            await self._pace(reference.conversation.id, policy)
-            failure: list[BaseException] = []
+        async def send(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(activity)
 
-            async def send(turn_context: TurnContext) -> None:
-                # The adapter hands errors inside a turn to on_turn_error and
-                # swallows them; catch here so the retry loop sees them.
-                try:
-                    await turn_context.send_activity(activity)
-                except Exception as error:  # noqa: BLE001 - handed to the retry loop
-                    failure.append(error)
-
-            await self._adapter.continue_conversation(reference, send, self._app_id)
-            if failure:
-                raise failure[0]
-
-        await self._with_retries(attempt, policy)
+        await self._in_conversation(reference, send, policy or self._policy)
 
     async def update(
         self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
     ) -> None:
         """Replace the posted message ``activity.id`` with ``activity`` (a PUT: the same every time)."""
-        policy = policy or self._policy
+
+        async def replace(turn_context: TurnContext) -> None:
+            await turn_context.update_activity(activity)
+
+        await self._in_conversation(reference, replace, policy or self._policy)
+
+    async def _in_conversation(
+        self,
+        reference: ConversationReference,
+        act: Callable[[TurnContext], Awaitable[object]],
+        policy: RetryPolicy,
+    ) -> None:
+        """``act`` in a proactive turn of ``reference``'s conversation, paced and retried."""
 
         async def attempt() -> None:
             await self._pace(reference.conversation.id, policy)
             failure: list[BaseException] = []
 
-            async def replace(turn_context: TurnContext) -> None:
+            async def guarded(turn_context: TurnContext) -> None:
                 _without_transport_retries(turn_context)
+                # The adapter hands errors inside a turn to on_turn_error and
+                # swallows them; catch here so the retry loop sees them.
                 try:
-                    await turn_context.update_activity(activity)
+                    await act(turn_context)
                 except Exception as error:  # noqa: BLE001 - handed to the retry loop
                     failure.append(error)
 
-            await self._adapter.continue_conversation(reference, replace, self._app_id)
+            await self._adapter.continue_conversation(reference, guarded, self._app_id)
             if failure:
                 raise failure[0]
 
@@ -198,7 +198,7 @@ class Poster:
 
 
 def _without_transport_retries(turn_context: TurnContext) -> None:
-    """Leave every retry of a PUT to the loop above.
+    """Leave every retry to the loop above.
 
     msrest configures urllib3 to retry PUT (an idempotent method) on any 5xx
     and on a 503 or 429 with Retry-After, sleeping in a worker thread: seconds

@@ -141,11 +141,16 @@ class Settings(BaseSettings):
         must know which team it serves before the first activity arrives.
         Locally, the Playground's mock team is bound at its installation.
         """
-        if self.authenticated and not self.team_id and not self.team_bind_first:
+        if not self.authenticated:
+            return None
+        if not self.team_id and not self.team_bind_first:
             return (
                 "MicrosoftAppId is set but no team is: set STORA_TEAM_ID to the Backoffice "
                 "team's id, or STORA_TEAM_BIND_FIRST=true to serve the first team that installs the bot."
             )
+        if not self.allowed_tenant:
+            # Without it a team of any tenant could be the first to bind.
+            return "MicrosoftAppId is set but no tenant is: set STORA_TENANT_ID or MicrosoftAppTenantId."
         return None
 
     @property

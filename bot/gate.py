@@ -16,7 +16,7 @@ from botbuilder.core import TurnContext
 from .config import Settings
 from .membership import MembershipUnknown, TeamRoster
 from .team_channel import TeamChannelBook
-from .teams import user_mri, where
+from .teams import aad_object_id, user_mri, where
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class Refusal(StrEnum):
     TENANT = "refused_tenant"
     TEAM = "refused_team"
     NOT_SET_UP = "refused_not_set_up"
+    GROUP_CHAT = "refused_group_chat"
     NOT_A_MEMBER = "refused_not_member"
     UNKNOWN = "refused_unknown"
 
@@ -44,7 +45,11 @@ class Gate:
         """None when the activity's sender may use the bot here; else why not."""
         if self.tenant_refused(turn_context):
             return Refusal.TENANT
-        if not await self._team_channels.is_served(where(turn_context.activity)):
+        place = where(turn_context.activity)
+        if place.conversation_type == "groupChat":
+            # Anyone can be in a group chat: even case ids and signatures stay out.
+            return Refusal.GROUP_CHAT
+        if not await self._team_channels.is_served(place):
             return Refusal.TEAM
         team = await self._team_channels.served_team()
         if not team:
@@ -53,7 +58,9 @@ class Gate:
         if not user:
             return Refusal.NOT_A_MEMBER
         try:
-            member = await self._roster.is_member(turn_context, team, user)
+            member = await self._roster.is_member(
+                turn_context, team, user, aad_object_id(turn_context.activity)
+            )
         except MembershipUnknown as unknown:
             log.warning("team membership could not be checked: %s", unknown)
             return Refusal.UNKNOWN

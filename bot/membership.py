@@ -29,9 +29,6 @@ from cachetools import TTLCache
 log = logging.getLogger(__name__)
 
 NOT_A_MEMBER_CODES = frozenset({"MemberNotFoundInConversation"})
-# Statuses with which Teams says "no such member here" even without that code:
-# a trial tenant answered 400, the documented answer and the Playground 404.
-NOT_A_MEMBER_STATUSES = frozenset({400, 404})
 _MAX_USERS = 10_000
 # The connector client retries a 5xx with back-off of its own (msrest); a click
 # has about 5 s in all, so the look-up gets at most this long.
@@ -45,54 +42,64 @@ class MembershipUnknown(Exception):
 class TeamRoster:
     def __init__(self, *, member_ttl: float, outsider_ttl: float, timeout: float = LOOKUP_TIMEOUT) -> None:
         self._timeout = timeout
-        self._members: TTLCache[tuple[str, str], bool] = TTLCache(_MAX_USERS, member_ttl)
+        # (team, Teams user id) -> the member's AAD object id, as the roster has it.
+        self._members: TTLCache[tuple[str, str], str] = TTLCache(_MAX_USERS, member_ttl)
         self._outsiders: TTLCache[tuple[str, str], bool] = TTLCache(_MAX_USERS, outsider_ttl)
 
-    async def is_member(self, turn_context: TurnContext, team_id: str, user_id: str) -> bool:
+    async def is_member(
+        self, turn_context: TurnContext, team_id: str, user_id: str, aad_object_id: str
+    ) -> bool:
+        """Is ``user_id`` on the team's roster, as the account ``aad_object_id``?
+
+        The bot acts as the activity's AAD object id (signatures are bound to
+        it), so the roster must say the Teams id and that object id are one
+        person: an activity naming a member's id with someone else's object id
+        is not served.
+        """
         key = (team_id, user_id)
-        if key in self._members:
-            return True
         if key in self._outsiders:
             return False
-        member = await self._ask(turn_context, team_id, user_id)
-        (self._members if member else self._outsiders)[key] = True
-        return member
+        known = self._members.get(key)
+        if known is None:
+            known = await self._ask(turn_context, team_id, user_id)
+            if known is None:
+                self._outsiders[key] = True
+                return False
+            self._members[key] = known
+        return not known or not aad_object_id or known == aad_object_id
 
     def forget(self) -> None:
         self._members.clear()
         self._outsiders.clear()
 
-    async def _ask(self, turn_context: TurnContext, team_id: str, user_id: str) -> bool:
+    async def _ask(self, turn_context: TurnContext, team_id: str, user_id: str) -> str | None:
+        """The member's AAD object id ("" if the roster gives none); None: not a member."""
         client = turn_context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
         if client is None:
             raise MembershipUnknown("no connector client in this turn")
         try:
             async with asyncio.timeout(self._timeout):
-                await client.conversations.get_conversation_member(team_id, user_id)
+                member = await client.conversations.get_conversation_member(team_id, user_id)
         except ErrorResponseException as error:
-            if _says_not_a_member(error):
+            code = _code(error)
+            if code in NOT_A_MEMBER_CODES:
                 log.info("user is not a member of the team")
-                return False
+                return None
+            # Any other refusal (BotNotInConversationRoster, ConversationNotFound,
+            # a 401) says nothing about this person: refuse now with "try again",
+            # remember nothing, and say it in the log, since it points at the set-up.
+            log.warning("team roster refused the look-up: HTTP %s %s", _status(error), code)
             raise MembershipUnknown(f"HTTP {_status(error)}") from error
         except Exception as error:  # noqa: BLE001 - no answer at all: unknown, not "no"
             raise MembershipUnknown(type(error).__name__) from error
-        return True
+        extra = getattr(member, "additional_properties", None) or {}
+        return getattr(member, "aad_object_id", None) or extra.get("objectId") or ""
 
 
 def _status(error: ErrorResponseException) -> int | None:
     return getattr(error.response, "status_code", None)
 
 
-def _says_not_a_member(error: ErrorResponseException) -> bool:
+def _code(error: ErrorResponseException) -> str | None:
     body = getattr(error, "error", None)
-    code = getattr(getattr(body, "error", None), "code", None)
-    if code in NOT_A_MEMBER_CODES:
-        return True
-    # Any other code on a 4xx about this conversation (ConversationNotFound,
-    # BotNotInConversationRoster, ...) is not a yes either; fail closed, and
-    # say so in the log, since it points at the configuration.
-    status = _status(error)
-    if status in NOT_A_MEMBER_STATUSES or status == 403:
-        log.warning("team roster refused the look-up: HTTP %s %s", status, code)
-        return True
-    return False
+    return getattr(getattr(body, "error", None), "code", None)

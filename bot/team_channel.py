@@ -49,13 +49,16 @@ class TeamChannelBook:
         if not place.team_id:
             return False
         stored = await self._stored()
-        if self._configured:
-            if not _is(place, self._configured):
+        bound = (stored or {}).get("team_id", "")
+        if self._configured and not _is(place, self._configured):
+            return False
+        if bound:
+            # Once bound, the team's id never changes: an installation naming
+            # the configured group with another team id is not the same team.
+            if place.team_id != bound:
                 return False
             e_tag = "*"
-        elif stored and stored.get("team_id"):
-            if not _is(place, stored["team_id"]):
-                return False
+        elif self._configured:
             e_tag = "*"
         else:
             # Nothing bound yet (or a record from before teams were kept): bind this one.

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from cases.language import is_english
 
+from .texts_access import ACCESS_TEXTS
+
 TEXTS: dict[str, tuple[str, str]] = {
     # -- shared ------------------------------------------------------------
     "cancel": ("Avbryt", "Cancel"),
@@ -35,26 +37,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "glance_details_on_card": (
         "Kundens uppgifter finns på ärendekortet i kanalen (Visa uppgifter).",
         "The customer's details are on the case card in the channel (Show details).",
-    ),
-    "refused_not_member": (
-        "Stora ärenden är bara för Backoffice-teamet. Be teamets ägare lägga till dig om du ska arbeta med stora ärenden.",
-        "Stora ärenden is for the Backoffice team only. Ask the team's owner to add you if you work with large cases.",
-    ),
-    "refused_team": (
-        "Stora ärenden arbetar bara i Backoffice-teamet, inte här.",
-        "Stora ärenden works in the Backoffice team only, not here.",
-    ),
-    "refused_tenant": (
-        "Stora ärenden arbetar bara i sin egen organisation.",
-        "Stora ärenden works in its own organisation only.",
-    ),
-    "refused_not_set_up": (
-        "Stora ärenden är inte installerat i Backoffice-teamet än. Be teamets ägare lägga till appen där.",
-        "Stora ärenden is not installed in the Backoffice team yet. Ask the team's owner to add the app there.",
-    ),
-    "refused_unknown": (
-        "Jag kunde inte kontrollera att du är med i Backoffice-teamet. Försök igen om en stund.",
-        "I could not check that you are in the Backoffice team. Try again in a moment.",
     ),
     "no_identity": (
         "Jag kan inte se vem du är. Försök igen i Teams.",
@@ -273,26 +255,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "signature": ("Elin-signatur (börjar på x)", "Elin signature (starts with x)"),
     "need_signature": ("Fyll i din Elin-signatur.", "Enter your Elin signature."),
     "try_again": ("Försök igen", "Try again"),
-    "directory_signature_missing": (
-        "Din Elin-signatur hämtas ur katalogen, men jag får ingen giltig för dig där. Be din "
-        "administratör lägga in den och klicka sedan Försök igen.",
-        "Your Elin signature comes from the directory, but I get no valid one for you there. "
-        "Ask your admin to add it, then click Try again.",
-    ),
-    # -- signatures, for the admins (bot/admin.py) ---------------------------
-    "signatures_title": ("Bundna signaturer", "Bound signatures"),
-    "signatures_empty": ("Ingen signatur är bunden ännu.", "No signature is bound yet."),
-    "signatures_active": ("{name} · används", "{name} · in use"),
-    "signatures_kept": ("{name} · vilande, ingen annan kan ta den", "{name} · resting, nobody else can take it"),
-    "signatures_no_name": ("namn okänt", "name unknown"),
-    "signatures_release_hint": ("Frigör en med: släpp xanna", "Free one with: release xanna"),
-    "signature_released": (
-        "{signature} är släppt: {name} kan binda en ny, och någon annan kan ta {signature}.",
-        "{signature} is released: {name} can bind a new one, and someone else can take {signature}.",
-    ),
-    "signature_not_bound": ("{signature} är inte bunden till någon.", "{signature} is not bound to anyone."),
-    "release_needs_signature": ("Skriv signaturen efter släpp.", "Type the signature after release."),
-    "admins_only": ("Det kommandot är bara för administratörer.", "That command is for admins only."),
     # -- help --------------------------------------------------------------
     "help_title": ("Stora ärenden – det här kan jag", "Stora ärenden – what I can do"),
     "help_intro": (
@@ -384,6 +346,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "… och {n} till. Skriv kö för hela listan.",
         "… and {n} more. Type queue for the whole list.",
     ),
+    **ACCESS_TEXTS,
 }
 
 

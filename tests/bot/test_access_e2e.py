@@ -49,7 +49,8 @@ async def test_an_outsider_in_a_chat_sees_nothing_and_changes_nothing(office: Of
         status, _ = await office.post(make(OUTSIDER, office.connector.url, text))
         assert status in (200, 201)
         (answer,) = [p for k, p in office.connector.posts.items() if k not in before]
-        assert answer.cards == [] and "bara för Backoffice-teamet" in answer.text
+        expected = "bara för Backoffice-teamet" if where == "personal" else "gruppchattar"
+        assert answer.cards == [] and expected in answer.text
         _assert_told_nothing(answer, case_id)
 
     chat = office.connector.last()
@@ -69,6 +70,15 @@ async def test_an_outsider_in_a_chat_sees_nothing_and_changes_nothing(office: Of
     assert await _state_files(office) == state_before  # no signature, no viewer kept
 
 
+async def test_a_member_in_a_group_chat_is_not_served_either(office: Office) -> None:
+    # Outsiders may read a group chat: not even a case id goes there.
+    case_id, _card = await _registered(office)
+    status, _ = await office.post(teams.group_message(BO, office.connector.url, "kö"))
+    answer = office.connector.last()
+    assert answer.cards == [] and "gruppchattar" in answer.text
+    _assert_told_nothing(answer, case_id)
+
+
 async def test_a_member_clicking_in_a_chat_is_served(office: Office) -> None:
     case_id, card = await _registered(office)
     await office.sign_up(BO, "xbo")
@@ -85,12 +95,36 @@ async def test_the_roster_is_asked_once_per_user_not_once_per_click(office: Offi
 
 
 async def test_a_roster_that_does_not_answer_refuses_and_is_asked_again(office: Office) -> None:
-    office.connector.failing_member_lookups = 10  # past the connector client's own retries
+    office.connector.fail_member_lookups(10)  # past the connector client's own retries
     refused = await office.say(BO, "kö", personal=True)
     assert refused.cards == [] and "kunde inte kontrollera" in refused.text
-    office.connector.failing_member_lookups = 0
+    office.connector.heal_member_lookups()
     served = await office.say(BO, "kö", personal=True)
     assert served.cards  # the failure was not remembered as "not a member"
+
+
+@pytest.mark.parametrize(
+    ("status", "code"), [(403, "BotNotInConversationRoster"), (400, "BadSyntax"), (401, "Unauthorized")]
+)
+async def test_a_roster_refusal_that_is_not_about_the_person_is_not_a_no(
+    office: Office, status: int, code: str
+) -> None:
+    office.connector.fail_member_lookups(1, status, code)
+    refused = await office.say(BO, "kö", personal=True)
+    assert "kunde inte kontrollera" in refused.text  # "try again", not "you are not in the team"
+    assert (await office.say(BO, "kö", personal=True)).cards  # and nothing was remembered
+
+
+async def test_a_members_teams_id_with_someone_elses_account_is_not_served(office: Office) -> None:
+    case_id, card = await _registered(office)
+    forged = teams.card_action(
+        OUTSIDER, office.connector.url, conversation_id=card.conversation_id,
+        reply_to=card.activity_id, verb="details", data={"caseId": case_id},
+    )
+    forged["from"]["id"] = BO.mri  # a member's Teams id, the outsider's own account
+    status, body = await office.post(forged)
+    assert (status, body["statusCode"]) == (200, 403)
+    _assert_told_nothing(body, case_id)
 
 
 async def test_a_removed_member_loses_access_once_the_cache_expires(tmp_path: Path, office: Office) -> None:
@@ -117,6 +151,8 @@ def test_with_an_app_id_the_bot_will_not_start_without_a_team(tmp_path: Path) ->
     )  # fmt: skip
     with pytest.raises(ValueError, match="STORA_TEAM_ID"):
         create_app(Settings(**base))
+    with pytest.raises(ValueError, match="tenant"):
+        create_app(Settings(**{**base, "MicrosoftAppTenantId": ""}, STORA_TEAM_BIND_FIRST=True))
     create_app(Settings(**base, STORA_TEAM_BIND_FIRST=True))
     create_app(Settings(**base, STORA_TEAM_ID=teams.TEAM))
 

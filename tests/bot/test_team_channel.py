@@ -37,3 +37,23 @@ async def test_without_a_known_team_the_card_stays_in_the_chat(office: Office) -
     assert office.connector.top_level_posts() == []
     cards_in_chat = [p for p in office.connector.posts.values() if p.conversation_id.startswith("a:")]
     assert any(verbs(p.cards[0]) == {"claim", "details"} for p in cards_in_chat if p.cards)
+
+
+async def test_once_bound_the_teams_id_cannot_be_swapped_under_its_group_id(tmp_path) -> None:  # noqa: ANN001
+    from botbuilder.schema import Activity
+
+    from bot.storage import JsonFileStorage
+    from bot.team_channel import TeamChannelBook
+
+    book = TeamChannelBook(JsonFileStorage(tmp_path), configured_team=teams.TEAM_GROUP)
+    real = Activity().deserialize(teams.installed_in_team(ANNA, "http://127.0.0.1:9/"))
+    assert await book.remember(real)
+    assert await book.served_team() == teams.TEAM
+    # The same group id with another team id: not the team that was bound.
+    forged = Activity().deserialize(
+        teams.installed_in_other_team(ANNA, "http://127.0.0.1:9/", "19:evil@thread.tacv2", teams.TEAM_GROUP)
+    )
+    assert not await book.remember(forged)
+    assert await book.served_team() == teams.TEAM
+    # A reinstall in the bound team may still pick another channel.
+    assert await book.remember(real)

@@ -63,7 +63,7 @@ class FakeConnector:
         # Team rosters: team conversation id -> {user id: account}. Empty by
         # default, so a test must say who is in the team (the stricter choice).
         self.rosters: dict[str, dict[str, dict[str, Any]]] = {}
-        self.failing_member_lookups = 0  # the next N look-ups answer 503
+        self._member_faults: deque[tuple[int, str]] = deque()
 
     # -- lifecycle -------------------------------------------------------
     async def start(self) -> None:
@@ -97,6 +97,13 @@ class FakeConnector:
 
     def remove_member(self, team_id: str, user_id: str) -> None:
         self.rosters.get(team_id, {}).pop(user_id, None)
+
+    def fail_member_lookups(self, times: int, status: int = 503, code: str = "ServiceError") -> None:
+        """The next ``times`` roster look-ups answer ``status`` with ``code``."""
+        self._member_faults.extend([(status, code)] * times)
+
+    def heal_member_lookups(self) -> None:
+        self._member_faults.clear()
 
     def member_lookups(self) -> list[Call]:
         return [c for c in self.calls if c.method == "GET" and "/members/" in c.path]
@@ -193,10 +200,10 @@ class FakeConnector:
         if fault := await self._fault(request):
             return fault
         cid, mid = request.match_info["cid"], request.match_info["mid"]
-        if self.failing_member_lookups:
-            self.failing_member_lookups -= 1
-            self.calls.append(Call("GET", request.path, None, 503))
-            return _error(503, "ServiceError", "Injected fault")
+        if self._member_faults:
+            status, code = self._member_faults.popleft()
+            self.calls.append(Call("GET", request.path, None, status))
+            return _error(status, code, "Injected fault")
         roster = self.rosters.get(cid)
         if roster is None:
             self.calls.append(Call("GET", request.path, None, 403))

@@ -5,13 +5,17 @@ The card never tells the bot who is acting; only the authenticated activity's
 And a signature, once bound to an account, belongs to that account for good:
 nobody else can take it, not even after its owner has moved on to another one,
 or they would act on the owner's cases. Only an admin releases it (bot/admin.py).
+A signature already in the workbook (written there before the bot, or before
+its state was lost) belongs to whoever wrote those rows: nobody binds it by
+typing it until an admin clears it, or the directory names its owner.
 
 The stored document (one key, written with its e_tag so that two bindings at
 once cannot both win)::
 
     {"by_user": {aad: signature},   # the signature each account acts under now
      "owners":  {signature: aad},   # every signature ever bound; never shrunk by a rebind
-     "names":   {aad: display name}}
+     "names":   {aad: display name},
+     "cleared": [signature]}        # in the workbook, unowned, cleared by an admin
 
 A document from before "owners" existed is read as if each active binding
 owned its signature.
@@ -35,11 +39,13 @@ from .storage import CREATE_ONLY, StorageConflict
 _KEY = "signatures"
 _ATTEMPTS = 5
 
-# "Does this signature still hold an open case?" (handler or registered by).
+# "Does this signature still hold an open case?" (handler or registered by);
+# "Does it stand in any row at all?" Both asked of the workbook.
 OpenCases = Callable[[str], Awaitable[bool]]
+InWorkbook = Callable[[str], Awaitable[bool]]
 
 
-async def _no_open_cases(_signature: str) -> bool:
+async def _no(_signature: str) -> bool:
     return False
 
 
@@ -49,6 +55,17 @@ class SignatureTaken(InvalidInput):
             "signature",
             "Signaturen används redan av en kollega. Ange din egen.",
             "A colleague already uses that signature. Enter your own.",
+        )
+
+
+class SignatureInWorkbook(InvalidInput):
+    """Someone already works under it in the workbook; typing it proves nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "signature",
+            "Signaturen finns redan i arbetsboken. Be en administratör släppa den åt dig (släpp xanna).",
+            "That signature is already in the workbook. Ask an admin to release it for you (release xanna).",
         )
 
 
@@ -76,6 +93,7 @@ class _Book:
     by_user: dict[str, str] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    cleared: set[str] = field(default_factory=set)
     e_tag: str = CREATE_ONLY
 
     @classmethod
@@ -85,19 +103,23 @@ class _Book:
         for aad, signature in by_user.items():
             owners.setdefault(signature, aad)  # written before ownership was kept
         return cls(by_user, owners, dict(document.get("names") or {}),
+                   set(document.get("cleared") or ()),
                    document.get("e_tag") or CREATE_ONLY)  # fmt: skip
 
     def stored(self) -> dict[str, Any]:
         return {"by_user": self.by_user, "owners": self.owners, "names": self.names,
-                "e_tag": self.e_tag}  # fmt: skip
+                "cleared": sorted(self.cleared), "e_tag": self.e_tag}  # fmt: skip
 
 
 class SignatureBook:
     """Signatures typed by the agents themselves, asked for once."""
 
-    def __init__(self, storage: Storage, has_open_cases: OpenCases = _no_open_cases) -> None:
+    def __init__(
+        self, storage: Storage, has_open_cases: OpenCases = _no, in_workbook: InWorkbook = _no
+    ) -> None:
         self._storage = storage
         self._has_open_cases = has_open_cases
+        self._in_workbook = in_workbook
 
     async def signature_of(self, aad_object_id: str, name: str = "") -> str | None:
         book = await self._read()
@@ -109,7 +131,12 @@ class SignatureBook:
 
     async def register(self, aad_object_id: str, raw_signature: str, name: str = "") -> str:
         """Validate what the agent typed and bind it to them."""
-        return await self.bind(aad_object_id, validation.signature(raw_signature), name)
+        signature = validation.signature(raw_signature)
+        book = await self._read()
+        unowned = book.owners.get(signature) is None and signature not in book.cleared
+        if unowned and await self._in_workbook(signature):
+            raise SignatureInWorkbook()
+        return await self.bind(aad_object_id, signature, name)
 
     def form(
         self,
@@ -140,6 +167,7 @@ class SignatureBook:
                 checked = current
             book.by_user[aad_object_id] = signature
             book.owners[signature] = aad_object_id
+            book.cleared.discard(signature)
             if name:
                 book.names[aad_object_id] = name
             if await self._write(book):
@@ -154,13 +182,17 @@ class SignatureBook:
         ]
 
     async def release(self, signature: str) -> Binding | None:
-        """Forget who owns ``signature`` (an admin's decision); None if nobody did."""
+        """Forget who owns ``signature`` and let the next to type it bind it (an admin's
+        decision, also for one only the workbook knows); None if nobody owned it."""
         signature = signature.strip().lower()
         for _ in range(_ATTEMPTS):
             book = await self._read()
+            book.cleared.add(signature)
             owner = book.owners.pop(signature, None)
             if owner is None:
-                return None
+                if await self._write(book):
+                    return None
+                continue
             active = book.by_user.get(owner) == signature
             if active:
                 del book.by_user[owner]

@@ -16,7 +16,7 @@ from cases.ledger import Ledger
 from cases.model import Status
 
 from .config import Settings
-from .identity import Binding, OpenCases, SignatureBook
+from .identity import Binding, InWorkbook, OpenCases, SignatureBook
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -49,6 +49,13 @@ def open_cases_in(ledger: Ledger) -> OpenCases:
     return has_open_cases
 
 
+def rows_in(ledger: Ledger) -> InWorkbook:
+    async def in_workbook(signature: str) -> bool:
+        return any(signature in (case.handler, case.registered_by) for case in await ledger.list())
+
+    return in_workbook
+
+
 def make_signatures(
     settings: Settings,
     storage: Storage,
@@ -56,7 +63,7 @@ def make_signatures(
     credential: AsyncTokenCredential | None = None,
 ) -> SignatureSource:
     """``credential``: Graph's, for the directory (default: from the settings)."""
-    book = SignatureBook(storage, open_cases_in(ledger))
+    book = SignatureBook(storage, open_cases_in(ledger), rows_in(ledger))
     attribute = settings.signature_attribute.strip()
     if not attribute:
         return book

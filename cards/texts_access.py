@@ -50,7 +50,10 @@ ACCESS_TEXTS: dict[str, tuple[str, str]] = {
         "{signature} är släppt: {name} kan binda en ny, och någon annan kan ta {signature}.",
         "{signature} is released: {name} can bind a new one, and someone else can take {signature}.",
     ),
-    "signature_not_bound": ("{signature} är inte bunden till någon.", "{signature} is not bound to anyone."),
+    "signature_not_bound": (
+        "{signature} är inte bunden till någon. Den som anger den först får den nu.",
+        "{signature} is not bound to anyone. Whoever enters it first now gets it.",
+    ),
     "release_needs_signature": ("Skriv signaturen efter släpp.", "Type the signature after release."),
     "admins_only": ("Det kommandot är bara för administratörer.", "That command is for admins only."),
 }

@@ -192,3 +192,23 @@ async def test_an_admin_lists_and_releases_and_then_another_account_can_bind(adm
 async def test_release_needs_a_valid_signature(admin_office: Office) -> None:
     assert "after release" in texts((await admin_office.say(CIA, "release")).card)
     assert "start with x" in texts((await admin_office.say(CIA, "release anna")).card)
+
+
+IN_WORKBOOK = "Signaturen finns redan i arbetsboken. Be en administratör släppa den åt dig (släpp xanna)."
+
+
+async def test_a_signature_already_in_the_workbook_is_not_taken_by_typing_it(admin_office: Office) -> None:
+    # Day one after the team's workbook was converted: Anna's rows, no binding yet.
+    from cases import lifecycle
+
+    office = admin_office
+    new = lifecycle.register("5012345", "9876543", "22 adresser", actor="xanna", now=office.clock())
+    case = await office.ledger.add(new)
+    await office.ledger.update(case, lifecycle.claim(case, actor="xanna", now=office.clock()))
+    refused = await try_signature(office, BO, "xanna")
+    assert error_under(refused, "signature") == IN_WORKBOOK
+    assert inputs(refused)["signature"]["value"] == "xanna"  # what he typed is kept
+    # An admin clears it; then the one who enters it first (Anna) binds it, for good.
+    assert "not bound" in texts((await office.say(CIA, "release xanna")).card)
+    assert "signature" not in inputs(await try_signature(office, ANNA, "xanna"))
+    assert refused_as_taken(await try_signature(office, BO, "xanna"), "xanna")

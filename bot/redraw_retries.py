@@ -31,9 +31,11 @@ from .redraws import CARD, NOTICE
 
 log = logging.getLogger(__name__)
 
-# A 4xx other than these will not get better by asking again (the message was
-# deleted in Teams, the bot was removed from the team): the entry is dropped.
-TRANSIENT_CLIENT_ERRORS = frozenset({408, 429})
+# Only these say the card can never be drawn again (the message was deleted in
+# Teams, the bot was removed from the team): the entry is dropped. Anything
+# else (a 401 while a token is renewed, a 409, ...) is asked again next pass:
+# the agent was told the bot keeps trying.
+GONE_FOR_GOOD = frozenset({403, 404})
 
 
 @dataclass
@@ -191,5 +193,4 @@ class RedrawRetries:
 
 
 def _for_good(failure: PostFailed) -> bool:
-    status = failure.status
-    return status is not None and 400 <= status < 500 and status not in TRANSIENT_CLIENT_ERRORS
+    return failure.status in GONE_FOR_GOOD

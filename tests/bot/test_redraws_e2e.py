@@ -252,3 +252,17 @@ async def test_a_notice_for_a_case_taken_over_meanwhile_is_not_posted(bench: Ben
     assert handover_notices(office, post) == []  # "free to take" would be wrong by now
     assert "xcia" in texts(post.card)
     assert await bench.outbox() == {}
+
+
+@pytest.mark.parametrize("status", [401, 409, 412])
+async def test_a_refusal_that_can_pass_keeps_the_redraw_until_it_lands(bench: Bench, status: int) -> None:
+    office = await bench.start()
+    post, claimed = await claimed_by_bo(office)
+    form = await close_form(office, post, claimed)
+    bench.connector.fail_next(503, times=3)
+    card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
+    bench.connector.fail_next(status)
+    await bench.retry_pass(office)
+    assert set(await bench.outbox()) == {"SA-000001"}  # not given up: the agent was told "I keep trying"
+    await bench.retry_pass(office)
+    assert "Hanterad" in texts(post.card) and await bench.outbox() == {}

@@ -49,9 +49,10 @@ class Gate:
         if place.conversation_type == "groupChat":
             # Anyone can be in a group chat: even case ids and signatures stay out.
             return Refusal.GROUP_CHAT
-        if not await self._team_channels.is_served(place):
-            return Refusal.TEAM
+        # One read of the bound team per activity: it is asked on every click.
         team = await self._team_channels.served_team()
+        if not self._team_channels.is_served(place, team):
+            return Refusal.TEAM
         if not team:
             return Refusal.NOT_SET_UP
         user = user_mri(turn_context.activity)

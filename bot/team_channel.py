@@ -98,14 +98,14 @@ class TeamChannelBook:
             return ""
         return found["team_id"]
 
-    async def is_served(self, place: Where) -> bool:
-        """Is ``place`` (an activity's team) the served team? A chat outside teams is not refused here."""
+    def is_served(self, place: Where, served_team: str) -> bool:
+        """Is ``place`` (an activity's team) the served team, given ``served_team()``?
+
+        A chat outside teams is not refused here.
+        """
         if not place.team_id:
             return True
-        if self._configured:
-            return _is(place, self._configured)
-        team = await self.served_team()
-        return bool(team) and _is(place, team)
+        return _is(place, self._configured or served_team)
 
     async def _stored(self) -> dict | None:
         return (await self._storage.read([_KEY])).get(_KEY)

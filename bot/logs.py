@@ -21,6 +21,12 @@ What keeps customer data out, besides never passing it to a logger:
   with its frames and exception types, and the message only for exception
   types known to carry none (``_SAFE_MESSAGES``, or ``log_safe = True``).
 - An 18-digit installation ID (735999…) is masked wherever it appears.
+
+And what keeps a request from writing lines of its own: every message and
+field is escaped (``escape``) in both formats, so a newline, a NUL, any other
+control character, a line or paragraph separator, or a bidirectional
+override sent in a verb or an id shows as ``\\n``, ``\\x00``, ``\\u202e``...
+on the one line it belongs to. Only a traceback keeps its line breaks.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import logging
 import re
 import sys
 import traceback
+import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -57,6 +64,7 @@ _context: ContextVar[Mapping[str, str]] = ContextVar(
     "stora_log_context", default=MappingProxyType({})
 )
 _HANDLER_MARK = "_stora_arenden_handler"
+_MULTILINE = frozenset({"exc_info", "stack_info"})  # our own tracebacks: their lines stay
 
 
 def new_id() -> str:
@@ -133,6 +141,40 @@ def mask(text: str) -> str:
     return _INSTALLATION_ID.sub(_MASK, text)
 
 
+# Control (Cc), format (Cf: zero-width and bidirectional marks), line and
+# paragraph separators (Zl, Zp): each can break a line or hide what it shows.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: str) -> str:
+    """``text`` on one line, every unprintable character written as its escape."""
+    if text.isprintable():  # the common case, and fast: nothing to escape
+        return text
+    return "".join(_escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    if unicodedata.category(char) not in _UNPRINTABLE:
+        return char
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _escape_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {escape(str(k)): _escape_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escape_value(v) for v in value]
+    return value
+
+
 class JsonLogFormatter(JsonFormatter):
     """One JSON object per line: time, level, logger, message, then every bound or extra field."""
 
@@ -143,33 +185,46 @@ class JsonLogFormatter(JsonFormatter):
             json_ensure_ascii=False,
         )
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+    def formatException(self, ei: Any) -> str:
         return format_exception(ei)
 
     def format(self, record: logging.LogRecord) -> str:
         record.exc_text = None  # never reuse a traceback another formatter rendered in full
         return mask(super().format(record))
 
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: value if key in _MULTILINE else _escape_value(value)
+            for key, value in log_data.items()
+        }
+
 
 class TextLogFormatter(logging.Formatter):
     """For a person at a terminal (``make run``): one line, the correlation fields at the end."""
 
-    _FIELDS = ("correlation_id", "activity_type", "action_id", "verb", "case_id", "work")
+    _FIELDS = (
+        "correlation_id", "activity_type", "action_id", "verb", "case_id", "work", "status", "reason",
+    )
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802
+    def formatException(self, ei: Any) -> str:
         return format_exception(ei)
 
     def format(self, record: logging.LogRecord) -> str:
         record.exc_text = None
-        line = super().format(record)
+        one_line = logging.makeLogRecord(
+            {**record.__dict__, "msg": escape(record.getMessage()), "args": None}
+        )
+        line = super().format(one_line)
         fields = " ".join(
-            f"{key}={getattr(record, key)}" for key in self._FIELDS if getattr(record, key, None)
+            f"{key}={escape(str(getattr(record, key)))}"
+            for key in self._FIELDS
+            if getattr(record, key, None)
         )
         if fields:
             head, sep, rest = line.partition("\n")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot import logs
 from bot.app import create_app
 from bot.config import Settings
 from cases.clock import STOCKHOLM
@@ -107,6 +109,20 @@ class Office:
         post = await self.say(agent, "hjälp")
         answer = await self.invoke(agent, post, "signature", {"signature": signature, "pending": {}})
         assert answer["type"] == "application/vnd.microsoft.card.adaptive", answer
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Undo what a test's ``configure_logging`` did to the root logger."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    capped = {name: logging.getLogger(name).level for name in logs.CAPPED}
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    for name, old in capped.items():
+        logging.getLogger(name).setLevel(old)
 
 
 def seat_team(connector: FakeConnector) -> None:

@@ -20,7 +20,7 @@ from bot import logs
 from bot.logs import configure_logging, format_exception, log_context
 from tests.bot import test_commands_e2e as commands
 from tests.bot import test_lifecycle_e2e as lifecycle
-from tests.bot.conftest import Office
+from tests.bot.conftest import ANNA, Office
 
 # Everything the flows below type that belongs to a customer, or to an agent's
 # free text about one: customer and CAB numbers, descriptions, hand-over notes,
@@ -53,19 +53,6 @@ FLOWS: dict[str, Callable[[Office], Awaitable[None]]] = {
     "queue": commands.test_queue_groups_open_cases_with_handler_and_age_but_no_customer_data,
     "bad registration": commands.test_a_bad_registration_is_refused_next_to_each_field_with_values_kept,
 }
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    capped = {name: logging.getLogger(name).level for name in logs.CAPPED}
-    yield
-    for handler in [h for h in root.handlers if h not in handlers]:
-        root.removeHandler(handler)
-    root.setLevel(level)
-    for name, old in capped.items():
-        logging.getLogger(name).setLevel(old)
 
 
 @pytest.fixture
@@ -201,3 +188,48 @@ def test_configuring_twice_keeps_one_handler(restore_logging: None) -> None:
     ours = [h for h in logging.getLogger().handlers if getattr(h, "_stora_arenden_handler", False)]
     assert len(ours) == 1
     assert logging.getLogger("msrest.http_logger").getEffectiveLevel() == logging.WARNING
+
+
+FORGED_LINE = "2026-12-01 12:00:00,000 INFO bot.actions.routing action done"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+async def test_a_request_cannot_write_a_log_line_of_its_own(
+    office: Office, restore_logging: None, fmt: logs.LogFormat
+) -> None:
+    buffer = io.StringIO()
+    configure_logging("DEBUG", fmt, stream=buffer)
+    post = await office.say(ANNA, "hjälp")
+    await office.invoke(ANNA, post, f"claim\n{FORGED_LINE}", {})
+    await office.invoke(ANNA, post, "claim", {"caseId": f"SA-1\r\n{FORGED_LINE}\x00\u202e\u2028"})
+    output = buffer.getvalue()
+    lines = output.splitlines()
+    assert not any(line.startswith(FORGED_LINE) for line in lines)
+    for char in ("\x00", "\r", "\u202e", "\u2028"):
+        assert char not in output
+    if fmt == "json":
+        decoded = [json.loads(line) for line in lines]
+        values = [v for record in decoded for v in record.values() if isinstance(v, str)]
+        assert not any(("\n" in v or "\x00" in v) for v in values)
+    escaped = "\\\\n" if fmt == "json" else "\\n"
+    assert f"claim{escaped}2026-12-01" in output, "the forged text is kept, escaped, on its own line"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("a\nb", "a\\nb"),
+        ("tab\there", "tab\\there"),
+        ("nul\x00", "nul\\x00"),
+        ("bell\x07", "bell\\x07"),
+        ("del\x7f", "del\\x7f"),
+        ("c1\x85", "c1\\x85"),
+        ("rtl\u202eevil", "rtl\\u202eevil"),
+        ("zero\u200bwidth", "zero\\u200bwidth"),
+        ("line\u2028sep", "line\\u2028sep"),
+        ("åäö ÅÄÖ é", "åäö ÅÄÖ é"),
+        ("nbsp\u00a0kept", "nbsp\u00a0kept"),
+    ],
+)
+def test_escape_keeps_text_on_one_line_and_leaves_letters_alone(raw: str, shown: str) -> None:
+    assert logs.escape(raw) == shown

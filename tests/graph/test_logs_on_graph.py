@@ -7,7 +7,8 @@ import io
 import json
 
 from tests.bot.conftest import Office
-from tests.bot.test_logs import debug_output, leaks, restore_logging  # noqa: F401 - fixtures
+from tests.bot.conftest import restore_logging  # noqa: F401 - fixture
+from tests.bot.test_logs import debug_output, leaks  # noqa: F401 - fixture
 from tests.fakes.graph import FakeGraph
 from tests.graph import test_bot_on_graph as on_graph
 from tests.graph.test_bot_on_graph import office_on_graph  # noqa: F401 - fixture

@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from aiohttp import web
-from aiohttp.web import Request, Response
+from aiohttp.web import Request, Response, StreamResponse
 from azure.core.credentials_async import AsyncTokenCredential
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botframework.connector.auth import ServiceClientCredentialsFactory
 
 import cards
 from cases.clock import stockholm_now
@@ -19,20 +20,23 @@ from cases.workbook import LocalWorkbookLedger
 from graph.deadline import request_budget
 
 from .background import BackgroundWork
+from .bearer import BearerCheck
 from .case_cards import CaseCards
 from .config import Settings
+from .endpoint import MessagesEndpoint, refusals
 from .handler import StoraArendenBot
 from .health import LedgerProbe
-from .logs import log_context, new_id
 from .membership import TeamRoster
 from .notify import install_notifications
 from .posting import Poster
+from .reach import GuardedAuthentication
 from .redraw_retries import RedrawRetries
 from .services import Services
 from .signature_source import make_signatures, signatures_context
+from .signing_keys import SigningKeys
 from .state import create_storage, storage_context
-from .teams import locale
 from .team_channel import TeamChannelBook
+from .teams import locale
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +54,18 @@ def create_app(
     clock: Callable[[], datetime] = stockholm_now,
     graph_credential: AsyncTokenCredential | None = None,
     retry_sleep: Callable[[float], Awaitable[object]] | None = None,
+    credentials_factory: ServiceClientCredentialsFactory | None = None,
+    signing_keys: SigningKeys | None = None,
 ) -> web.Application:
     """``graph_credential``: for the signature directory (default: from the settings).
 
     ``retry_sleep``: how a post waits before its retry (default: the background's
     sleep, which a shutdown wakes); tests pass one that only records.
+
+    ``credentials_factory``: the bot's own credentials for outgoing calls
+    (default: from MicrosoftAppId and MicrosoftAppPassword). ``signing_keys``:
+    where the Bot Connector's token-signing keys come from (default: the
+    Bot Framework's, ``STORA_OPENID_METADATA_URL``).
     """
     if not settings.authenticated:
         log.warning(
@@ -64,7 +75,13 @@ def create_app(
         )
     if problem := settings.team_problem():
         raise ValueError(problem)
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
+    auth = GuardedAuthentication(
+        ConfigurationBotFrameworkAuthentication(
+            settings.bot_framework_configuration(), credentials_factory=credentials_factory
+        ),
+        settings.reach_policy(),
+    )
+    adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
     ledger = ledger or default_ledger(settings)
@@ -95,11 +112,17 @@ def create_app(
     )
     probe = LedgerProbe(services.ledger)
 
-    async def messages(request: Request) -> Response:
-        # One id per activity, on every line logged while it is handled.
+    keys = None
+    if settings.authenticated:
+        keys = signing_keys or SigningKeys(settings.openid_metadata_url)
+    endpoint = MessagesEndpoint(
+        adapter, auth, bot, bearer=BearerCheck(settings.app_id, keys) if keys else None
+    )
+
+    async def messages(request: Request) -> StreamResponse:
         # All Graph work for one activity shares one budget inside Teams' 5 s.
-        with log_context(correlation_id=new_id()), request_budget(settings.graph_click_budget):
-            return await adapter.process(request, bot)
+        with request_budget(settings.graph_click_budget):
+            return await endpoint(request)
 
     async def healthz(_request: Request) -> Response:
         return web.json_response({"status": "ok"})
@@ -117,7 +140,9 @@ def create_app(
         # aiohttp waits for them (shutdown_timeout) once this returns.
         await background.drain(settings.shutdown_timeout)
 
-    app = web.Application()
+    # The middleware gives every request its correlation id (on every line
+    # logged while it is handled) and logs each refused one once.
+    app = web.Application(middlewares=[refusals])
     app[SERVICES] = services
     app[BACKGROUND] = background
     app[REDRAWS] = redraws
@@ -125,6 +150,8 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.on_shutdown.append(drain_background)
+    if keys is not None:
+        app.on_cleanup.append(lambda _app: keys.close())
     app.cleanup_ctx.append(storage_context(storage))
     app.cleanup_ctx.append(_ledger_context(services.ledger))
     app.cleanup_ctx.append(signatures_context(services.signatures))

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .reach import BOT_FRAMEWORK_HOSTS, ReachPolicy
+from .signing_keys import BOT_FRAMEWORK_OPENID_METADATA
+
 if TYPE_CHECKING:
     from graph.config import GraphConfig
 
@@ -47,6 +50,14 @@ class Settings(BaseSettings):
     # keeps access at most this long; someone just added waits at most the other.
     membership_ttl_seconds: float = Field(300, ge=0, validation_alias="STORA_MEMBERSHIP_TTL_SECONDS")
     outsider_ttl_seconds: float = Field(60, ge=0, validation_alias="STORA_OUTSIDER_TTL_SECONDS")
+    # -- who may reach the bot, and whom it calls (bot/endpoint.py, bot/reach.py) --
+    # With an App ID, the hosts a serviceUrl may name, comma-separated ("*." for
+    # any subdomain): the Bot Connector's own. Without one, loopback only.
+    service_url_hosts: str = Field(",".join(BOT_FRAMEWORK_HOSTS), validation_alias="STORA_SERVICE_URL_HOSTS")
+    # Where the Bot Connector's token-signing keys are published.
+    openid_metadata_url: str = Field(
+        BOT_FRAMEWORK_OPENID_METADATA, validation_alias="STORA_OPENID_METADATA_URL"
+    )
     log_level: str = Field("INFO", validation_alias="STORA_LOG_LEVEL")
     # "json" (one object a line, for Azure) or "text" (for a person at a terminal).
     log_format: Literal["json", "text"] = Field("text", validation_alias="STORA_LOG_FORMAT")
@@ -128,6 +139,9 @@ class Settings(BaseSettings):
     @property
     def authenticated(self) -> bool:
         return bool(self.app_id)
+
+    def reach_policy(self) -> ReachPolicy:
+        return ReachPolicy.of(self.authenticated, self.service_url_hosts.split(","))
 
     @property
     def bind_host(self) -> str:

@@ -64,10 +64,15 @@ class FakeConnector:
         # default, so a test must say who is in the team (the stricter choice).
         self.rosters: dict[str, dict[str, dict[str, Any]]] = {}
         self._member_faults: deque[tuple[int, str]] = deque()
+        # When set, every call must carry "Authorization: Bearer <this>", as the
+        # real service requires of an authenticated bot ("Bot to Connector":
+        # https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-authentication).
+        self.required_token: str | None = None
+        self.unauthorized_calls = 0
 
     # -- lifecycle -------------------------------------------------------
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(middlewares=[self._authorize])
         app.router.add_post("/v3/conversations", self._create_conversation)
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._reply)
@@ -130,6 +135,14 @@ class FakeConnector:
         return json.dumps([p.activity for p in self.posts.values()], ensure_ascii=False)
 
     # -- handlers --------------------------------------------------------
+    @web.middleware
+    async def _authorize(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        expected = self.required_token
+        if expected is not None and request.headers.get("Authorization") != f"Bearer {expected}":
+            self.unauthorized_calls += 1
+            return _error(401, "Unauthorized", "Authorization has been denied for this request.")
+        return await handler(request)
+
     async def _fault(self, request: web.Request) -> web.Response | None:
         if not self._faults:
             return None

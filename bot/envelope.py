@@ -7,7 +7,9 @@ with strict types, so that a number where Teams sends a string is refused, not
 coerced. The fields are the Bot Framework Activity schema's
 (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#activity-object);
 ``channelData``'s tenant and team are Teams' own
-(https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-messages#teams-channel-data).
+(https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-messages#teams-channel-data),
+and a card click's ``value.action`` (a ``verb``, an object of ``data``) is
+Universal Actions' (``ADAPTIVE_CARD_ACTION`` below).
 Anything else is let through as it is: Teams adds fields over time.
 
 The JSON itself is held to what a Bot Connector sends: an object, nested no
@@ -23,6 +25,9 @@ from typing import Any
 from botbuilder.schema import Activity
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+# A card's Action.Execute click: value.action holds the verb and the data,
+# https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
+ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 # Teams' deepest real activities (a card action's data inside value.action)
 # nest about ten levels; 64 is far beyond any of them.
 MAX_DEPTH = 64
@@ -81,6 +86,15 @@ class _Envelope(_Strict):
     membersRemoved: list[_Account] | None = None
 
 
+class _Execute(_Strict):
+    verb: str
+    data: dict[str, Any] | None = None
+
+
+class _CardAction(_Strict):
+    action: _Execute
+
+
 def parse_body(raw: bytes) -> dict[str, Any]:
     """The body as a JSON object; ``BadRequest`` with a reason code otherwise."""
     try:
@@ -100,6 +114,8 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 def parse_activity(body: dict[str, Any]) -> Activity:
     try:
         _Envelope.model_validate(body)
+        if body.get("type") == "invoke" and body.get("name") == ADAPTIVE_CARD_ACTION:
+            _CardAction.model_validate(body.get("value"))
     except ValidationError as invalid:
         fields = tuple(".".join(str(part) for part in e["loc"]) for e in invalid.errors())
         raise BadRequest("activity_invalid", fields[:5]) from None

@@ -125,7 +125,10 @@ class StoraArendenBot(ActivityHandler):
                 log.exception("action failed")
                 lang = locale(turn_context.activity)
                 return responses.error(500, "InternalError", cards.texts.t("internal_error", lang))
-        return await super().on_invoke_activity(turn_context)
+        # botbuilder answers other invoke names 501; it is the sender's mistake
+        # (the bot's manifest offers no other), so a 400 says so.
+        log.info("invoke not handled: answered 400")
+        return InvokeResponse(status=400)
 
     # -- installation ------------------------------------------------------
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:

@@ -24,6 +24,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.graph
+	$(BIN)/python -m bench.hostile
 
 # An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx
 workbook: $(STAMP)

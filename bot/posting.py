@@ -40,6 +40,8 @@ from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ConversationParameters, ConversationReference
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay
 
+from .reach import ReachRefused
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 503})
@@ -179,6 +181,9 @@ class Poster:
                     await attempt()
         except PostFailed:
             raise
+        except ReachRefused as refused:
+            # Never sent, and never will be (bot/reach.py): as final as a 403.
+            raise PostFailed(403, definite=True) from refused
         except Exception as error:
             status = status_of(error)
             if status is not None:

@@ -17,7 +17,7 @@ from cases import lifecycle
 from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
 from cases.ledger import Conflict, LedgerUnavailable
 from cases.lifecycle import Action
-from cases.model import Case
+from cases.model import Case, CaseRef
 
 from .. import redraws
 from .email_input import EMAIL_FIELDS, draft_from_form
@@ -132,10 +132,15 @@ async def _submit(
     Bad input and a busy workbook re-show ``form`` with what the agent typed;
     a stale card, a refusal or a lost race show the case as it is now.
     """
-    case, stale = await _current(turn)
+    typed = turn.values(*fields)
+    try:
+        case, stale = await _current(turn)
+    except LedgerUnavailable as unavailable:
+        # Not even read: the form again as the agent saw it, typed text kept.
+        drawn = CaseRef(turn.case_id, turn.field("version"))
+        return None, cards.to_json(form(drawn, turn.locale, typed, notice=unavailable.text(turn.locale)))
     if stale:
         return None, stale
-    typed = turn.values(*fields)
     try:
         changed = rule(case)
     except (InvalidInput, InvalidInputs) as bad:

@@ -9,6 +9,7 @@ hand-over, posts the "free to take" notice) through the app's ``Poster``:
    is left of the click's own budget: Teams gives the whole click 5 s;
 3. if Teams took it, the entry goes; if not, the agent's answer says so
    (``pending_text``), and a retry pass tries again with the patient policy.
+   When the outbox itself cannot be written, the answer promises nothing.
 
 A redraw is a PUT of the whole card, so drawing twice (two instances, or a
 retry pass racing a click) is harmless. The notice is a new post: it is
@@ -40,7 +41,10 @@ T = TypeVar("T")
 CLICK = RetryPolicy(attempts=3, deadline=2.0, backoff=0.25, max_backoff=1.0)
 # Not worth starting an attempt with less than this left of the click.
 MIN_CLICK_SECONDS = 0.2
-CARD, NOTICE = "card", "notice"
+# What a click can leave behind: CARD and NOTICE wait in the outbox, a retry
+# pass brings them; UNKEPT did not reach the channel and the outbox could not
+# keep it either, so nothing will bring it and the agent must not be told so.
+CARD, NOTICE, UNKEPT = "card", "notice", "unkept"
 _PENDING = "redraws pending"  # in ``Turn.extra``: what this click left to the outbox
 
 
@@ -62,25 +66,25 @@ def answer_with_pending(card: dict[str, Any], extra: dict[str, Any], locale: str
 # -- inside a click ---------------------------------------------------------------
 
 
-async def redraw_now(case_cards: CaseCards, case: Case) -> bool:
-    """Redraw ``case``'s channel card; False while the channel still shows an older state."""
+async def redraw_now(case_cards: CaseCards, case: Case) -> str | None:
+    """Redraw ``case``'s channel card: None once the channel shows it, else what is left."""
     if not await case_cards.posted(case.case_id):
-        return True  # registered in a chat: no channel card to keep true
+        return None  # registered in a chat: no channel card to keep true
     token = await _arm(case_cards.outbox.arm_card, case.case_id)
     try:
         await _within_click(lambda policy: case_cards.update(case, policy=policy))
     except Exception as failure:  # noqa: BLE001 - any failure: the outbox has it
         log.warning("channel card not updated yet: %s", _why(failure), extra={"case_id": case.case_id})
-        return False
+        return CARD if token is not None else UNKEPT
     if token is not None:
         await _quietly(case_cards.outbox.card_drawn(case.case_id, token), case.case_id)
-    return True
+    return None
 
 
-async def free_to_take_now(case_cards: CaseCards, case: Case) -> bool:
-    """Post the hand-over notice; False while it is not in the channel yet (it will be)."""
+async def free_to_take_now(case_cards: CaseCards, case: Case) -> str | None:
+    """Post the hand-over notice: None once posted (or never to be), else what is left."""
     if not await case_cards.posted(case.case_id):
-        return True
+        return None
     token = await _arm(case_cards.outbox.claim_new_notice, case.case_id)
     try:
         await _within_click(lambda policy: case_cards.tell_free_to_take(case, policy=policy))
@@ -89,12 +93,18 @@ async def free_to_take_now(case_cards: CaseCards, case: Case) -> bool:
         # "free to take" is worse than none, and the case card shows it anyway.
         retry = isinstance(failure, NoTimeLeft) or (isinstance(failure, PostFailed) and failure.definite)
         log.warning("hand-over notice not posted: %s", _why(failure), extra={"case_id": case.case_id})
-        if token is not None:
-            await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=retry), case.case_id)
-        return not retry
+        if not retry:
+            if token is not None:
+                await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id)
+            return None
+        if token is None or not await _quietly(
+            case_cards.outbox.notice_settled(case.case_id, token, retry=True), case.case_id
+        ):
+            return UNKEPT  # left claimed, it would expire unposted: promise nothing
+        return NOTICE
     if token is not None:
         await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id)
-    return True
+    return None
 
 
 def pending_text(pending: set[str], locale: str | None, *, closed: str | None = None) -> str | None:
@@ -105,6 +115,10 @@ def pending_text(pending: set[str], locale: str | None, *, closed: str | None = 
     """
     if not pending:
         return None
+    if UNKEPT in pending:
+        if closed:
+            return cards.texts.t("redraw_unkept_closed", locale, case_id=closed)
+        return cards.texts.t("redraw_unkept", locale)
     if closed and CARD in pending:
         return cards.texts.t("redraw_pending_closed", locale, case_id=closed)
     return cards.texts.t("redraw_pending", locale)
@@ -140,11 +154,14 @@ async def _arm(arm: Callable[[str], Awaitable[str]], case_id: str) -> str | None
         return None
 
 
-async def _quietly(step: Awaitable[object], case_id: str) -> None:
+async def _quietly(step: Awaitable[object], case_id: str) -> bool:
+    """Whether the outbox took the step; a failure is only logged."""
     try:
         await step
     except Exception as failure:  # noqa: BLE001 - left in the outbox: a pass redraws it once more
-        log.warning("outbox not cleared (%s)", type(failure).__name__, extra={"case_id": case_id})
+        log.warning("outbox not changed (%s)", type(failure).__name__, extra={"case_id": case_id})
+        return False
+    return True
 
 
 def _why(failure: BaseException) -> str:

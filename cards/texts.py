@@ -133,6 +133,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{case_id} är stängt och kunduppgifterna raderade ur arbetsboken, men kanalen visar det som öppet än. Jag fortsätter försöka uppdatera kortet.",
         "{case_id} is closed and the customer data deleted from the workbook, but the channel card still shows it as open. I keep trying to update it.",
     ),
+    # The outbox could not be written either: nothing will try again, so nothing is promised.
+    "redraw_unkept": (
+        "Ändringen är sparad, men kanalen visar den inte än, och jag kunde inte anteckna att försöka igen. "
+        "Kortet i kanalen visar den först vid nästa ändring av ärendet.",
+        "The change is saved, but the channel does not show it yet, and I could not note down to try again. "
+        "The channel's card shows it only at the case's next change.",
+    ),
+    "redraw_unkept_closed": (
+        "{case_id} är stängt och kunduppgifterna raderade ur arbetsboken, men kanalen visar det som öppet än, "
+        "och jag kunde inte anteckna att försöka igen. Säg till den som administrerar boten.",
+        "{case_id} is closed and the customer data deleted from the workbook, but the channel card still "
+        "shows it as open, and I could not note down to try again. Tell whoever administers the bot.",
+    ),
     # -- close and the confirmation e-mail ---------------------------------
     "close_title": ("Stäng {case_id}", "Close {case_id}"),
     "close_intro": (

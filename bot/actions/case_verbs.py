@@ -68,8 +68,8 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
 async def _redraw_channel_card(turn: Turn, case: Case) -> None:
     # The change is stored: a redraw Teams has not taken yet stays in the
     # outbox, and the answer says so (``routing.run``, or close's own notice).
-    if not await redraws.redraw_now(turn.services.case_cards, case):
-        redraws.mark_pending(turn.extra, redraws.CARD)
+    if left := await redraws.redraw_now(turn.services.case_cards, case):
+        redraws.mark_pending(turn.extra, left)
 
 
 async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
@@ -171,8 +171,8 @@ async def hand_over(turn: Turn) -> Json:
 
 
 async def _tell_channel_free_to_take(turn: Turn, case: Case) -> None:
-    if not await redraws.free_to_take_now(turn.services.case_cards, case):
-        redraws.mark_pending(turn.extra, redraws.NOTICE)
+    if left := await redraws.free_to_take_now(turn.services.case_cards, case):
+        redraws.mark_pending(turn.extra, left)
 
 
 @verb("close.form")

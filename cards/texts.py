@@ -24,6 +24,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ärendet är sparat i Stora ärenden, men kortet kom inte ut i kanalen.",
         "The case is saved in Stora ärenden, but its card did not reach the channel.",
     ),
+    "card_pending": (
+        "Ärendet är sparat i Stora ärenden. Kortet har inte kommit ut i kanalen än; jag fortsätter att försöka.",
+        "The case is saved in Stora ärenden. Its card has not reached the channel yet; I keep trying.",
+    ),
+    "card_unclear": (
+        "Ärendet är sparat i Stora ärenden, men det är oklart om kortet kom ut i kanalen. "
+        "Titta i kanalen. Jag postar det inte igen, så att det inte blir två.",
+        "The case is saved in Stora ärenden, but it is unclear whether its card reached the channel. "
+        "Look in the channel. I will not post it again, so that there are not two.",
+    ),
     "signature_saved": ("Din signatur {signature} är sparad.", "Your signature {signature} is saved."),
     "unknown_action": (
         "Den knappen känner jag inte igen. Skriv hjälp för att se vad jag kan.",

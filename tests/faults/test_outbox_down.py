@@ -4,7 +4,8 @@ The outbox (``bot.redraw_outbox``) is what lets the bot say "I keep trying":
 a retry pass finds there what Teams has not taken yet. When the outbox itself
 cannot be read or written (here: its file's place is taken by a folder, as a
 disk or blob store refusing that one item would), a click whose card Teams
-also refused must say the channel lags *without* promising more tries.
+also refused must say the channel lags *without* promising more tries, and
+the registration must not promise a card that nothing will post.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 
 from bot.redraw_outbox import KEY as OUTBOX
 from bot.storage import JsonFileStorage
-from tests.bot.conftest import BO
-from tests.bot.test_lifecycle_e2e import card_of, case_post, register_case
+from tests.bot.conftest import ANNA, BO
+from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of, case_post, register_case
 from tests.bot.test_redraws_e2e import CLOSE_INPUTS, Bench, claimed_by_bo
 from tests.fakes.cardwalk import texts
 
@@ -79,3 +80,18 @@ async def test_a_hand_over_notice_that_cannot_be_kept_promises_no_retry(bench: B
 
     shown = texts(handed)
     assert UNKEPT in shown and not promised(shown)
+
+
+async def test_a_registration_whose_card_cannot_be_kept_promises_no_card(bench: Bench) -> None:
+    office = await bench.start()
+    await register_case(office)  # Anna's signature; the first case and its card
+    outbox_down(bench)
+    form = await office.say(ANNA, "registrera")
+    bench.connector.fail_next(503, times=3)
+
+    registered = card_of(await office.click(ANNA, form, "register", REGISTRATION))
+
+    shown = texts(registered)
+    assert "SA-000002" in shown
+    assert "kortet kom inte ut i kanalen" in shown and not promised(shown)
+    assert len(office.connector.top_level_posts()) == 1

@@ -112,6 +112,17 @@ class RedrawOutbox:
         """Before the in-click post of a new case's card."""
         return await self._claim_new(case_id, POST, {"target": target, "locale": locale})
 
+    async def post_later(self, case_id: str, target: dict[str, Any], locale: str) -> None:
+        """A card for a pass to post, if the case turns out to be in the workbook."""
+
+        def leave(entries: Entries) -> tuple[bool, None]:
+            post = {"state": "pending", "at": self._now(), "token": "", "tries": 0,
+                    "target": target, "locale": locale}  # fmt: skip
+            entries.setdefault(case_id, {})[POST] = post
+            return True, None
+
+        await self._change(leave)
+
     async def claim_post(self, case_id: str) -> tuple[str, dict[str, Any]] | None:
         """For a retry pass: the token and the entry (target, locale), or None when not ours."""
         return await self._claim(case_id, POST, None)

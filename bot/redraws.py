@@ -142,6 +142,22 @@ async def post_now(case_cards: CaseCards, case: Case, target: dict[str, Any], lo
     return POSTED
 
 
+async def redraw_later(case_cards: CaseCards, case_id: str) -> None:
+    """A change in doubt: a pass redraws the card from the workbook, whichever way it went."""
+    try:
+        posted = await case_cards.posted(case_id)
+    except Exception as failure:  # noqa: BLE001 - the agent is told of the doubt all the same
+        log.warning("card not read (%s)", type(failure).__name__, extra={"case_id": case_id})
+        return
+    if posted:
+        await _arm(case_cards.outbox.arm_card, case_id)
+
+
+async def post_later(case_cards: CaseCards, case_id: str, target: dict[str, Any], locale: str) -> None:
+    """A registration in doubt: a pass posts its card if the workbook has the case after all."""
+    await _quietly(case_cards.outbox.post_later(case_id, target, locale), case_id)
+
+
 def pending_text(pending: set[str], locale: str | None, *, closed: str | None = None) -> str | None:
     """What the agent reads when the channel lags behind: never customer data.
 

@@ -18,6 +18,7 @@ from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
 from cases.ledger import Conflict, LedgerUnavailable
 from cases.lifecycle import Action
 from cases.model import Case, CaseRef
+from graph.errors import WriteUnconfirmed
 
 from .. import redraws
 from .email_input import EMAIL_FIELDS, draft_from_form
@@ -61,6 +62,10 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
     except Conflict as conflict:
         log.info("conflict", extra={"verb": turn.verb, "case_id": case.case_id})
         return None, _case_card(turn, conflict.current, conflict.text(turn.locale))
+    except WriteUnconfirmed:
+        # Whether it took is unknown: a retry pass draws the card as the workbook has it.
+        await redraws.redraw_later(turn.services.case_cards, case.case_id)
+        raise
     await _redraw_channel_card(turn, stored)
     return stored, None
 

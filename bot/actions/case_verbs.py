@@ -206,8 +206,17 @@ async def close(turn: Turn) -> Json:
 
 
 async def _check_wiped(turn: Turn, case: Case) -> None:
-    """The routine's "radera samtliga kunduppgifter", verified by reading the row back."""
-    again = await turn.services.ledger.get(case.case_id)
+    """The routine's "radera samtliga kunduppgifter", verified by reading the row back.
+
+    The close is stored by now: a read-back the workbook does not answer must
+    not turn it into "nothing was saved". The store's own answer to the write
+    (``case``) showed the cells empty; that stands.
+    """
+    try:
+        again = await turn.services.ledger.get(case.case_id)
+    except LedgerUnavailable:
+        log.warning("wipe not read back; the write's answer showed it", extra={"case_id": case.case_id})
+        again = case
     if again.has_customer_data:
         log.error("wipe did not take", extra={"case_id": case.case_id})
         raise DomainError(

@@ -5,8 +5,8 @@ Graph store, the fake Graph with the real msgraph-sdk in between. For each
 fault (Graph: a 429 storm longer than the click, a single 429, a 503 storm, a
 single 503, an answer that comes too late, a write done but answered too late,
 a 503 storm that starts right after the write; the Bot Connector: a 429 storm
-and a 503 storm) and each action (register,
-claim, hand over, take over, close), one click is made while the fault lasts.
+and a 503 storm) and each action (register, claim, hand over, take over,
+close) it can reach, one click is made while the fault lasts.
 Then:
 
 - the answer says done and the workbook shows the whole change, or it says
@@ -22,49 +22,43 @@ Then:
 
 Graph-side faults run on the Graph store; the Bot Connector's on both stores.
 Graph's retries sleep on ``VirtualTime``; the Poster's on ``Sleeps``; only the
-"too late" faults take real time, a shrunk Graph deadline's worth.
+"too late" faults take real time, a shrunk Graph deadline's worth. The office
+is ``tests/faults/office.py``; the figures are printed at the end of the run.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-import openpyxl
 import pytest
-from aiohttp import web
 
-from bot.app import REDRAWS, create_app
-from bot.config import Settings
-from bot.redraw_outbox import KEY as OUTBOX
-from bot.storage import JsonFileStorage
-from cases.columns import ARENDE_ID, HANTERAS_AV, KOMMENTAR, REGISTRERAT_AV, STATUS
-from cases.workbook import LocalWorkbookLedger
+from cases.columns import HANTERAS_AV, KOMMENTAR, REGISTRERAT_AV, STATUS
 from graph.writes import CUSTOMER_HEADERS
-from tests.bot.conftest import ANNA, BO, CIA, LOCK_TIMEOUT, Clock, Office, seat_team
-from tests.cards.schema import assert_valid_card
+from tests.bot.conftest import ANNA, BO, CIA, Office
 from tests.cases.gsrn_helpers import make_gsrn
-from tests.fakes import teams
-from tests.fakes.cardwalk import inputs, texts, verbs
-from tests.fakes.connector import FakeConnector, Post
+from tests.fakes.cardwalk import inputs, verbs
+from tests.fakes.connector import Post
 from tests.fakes.graph import FakeGraph
 from tests.graph.conftest import VirtualTime
 
+from .office import (
+    GRAPH_DEADLINE,
+    Bench,
+    answer_text,
+    assert_no_customer_data_shown,
+    by_id,
+    channel_shows,
+    office_on,
+    said,
+)
 from .tally import TALLY
 
-# Shrunk from 4 s and 2.5 s, so that an answer "too late" costs the test about a second.
-CLICK_BUDGET = 2.0
-GRAPH_DEADLINE = 1.2
-LATE = GRAPH_DEADLINE + 0.4
-
-CARD = "application/vnd.microsoft.card.adaptive"
-ERROR = "application/vnd.microsoft.error"
+LATE = GRAPH_DEADLINE + 0.4  # past the Graph Ledger's deadline, inside nothing
 REGISTRATION = {
     "customerNumber": "5012345", "cabNumber": "9876543", "description": "22 fakturaadresser, Elin och CAB",
     "changeCount": "22", "changeKind": "faktura", "customerKind": "företag",
@@ -87,13 +81,6 @@ LAGGING = (
     "Kortet har inte kommit ut i kanalen än",  # a registration
 )
 ACTIONS = ("register", "claim", "handover", "takeover", "close")
-
-
-class Sleeps(list):
-    """The Poster's wait between retries: remembered, not waited."""
-
-    async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 # -- the faults ------------------------------------------------------------------------
@@ -158,109 +145,7 @@ CELLS = [
 ]
 
 
-# -- the office under test -------------------------------------------------------------
-
-
-@dataclass
-class Bench:
-    office: Office
-    connector: FakeConnector
-    state_dir: Path
-    graph: FakeGraph | None = None
-    vtime: VirtualTime | None = None
-    posts: dict[str, Post] = field(default_factory=dict)  # Ärende-ID -> its channel card
-
-    def need_graph(self) -> FakeGraph:
-        assert self.graph is not None
-        return self.graph
-
-    def rows(self) -> list[dict[str, str]]:
-        if self.graph is not None:
-            raw = self.graph.workbook.rows()
-        else:
-            book = openpyxl.load_workbook(self.office.workbook)
-            values = list(book["Stora ärenden"].iter_rows(values_only=True))
-            raw = [dict(zip(values[0], row, strict=True)) for row in values[1:]]
-        rows = [{str(k): "" if v is None else str(v) for k, v in row.items()} for row in raw]
-        return [row for row in rows if any(row.values())]
-
-    def heal(self) -> None:
-        self.connector.heal()
-        if self.graph is not None and self.vtime is not None:
-            self.graph.clear_faults()
-            self.vtime.skipped += 60  # past any Retry-After the bot was told to respect
-
-    def faults_served(self) -> int:
-        return self.connector.faults_served + (self.graph.faults_served if self.graph else 0)
-
-    async def retry_pass(self) -> None:
-        assert self.office.app is not None
-        await self.office.app[REDRAWS].run()
-
-    async def outbox(self) -> dict[str, Any]:
-        document = (await JsonFileStorage(self.state_dir).read([OUTBOX])).get(OUTBOX) or {}
-        return document.get("cases") or {}
-
-    def state_text(self) -> str:
-        return "\n".join(p.read_text("utf-8") for p in self.state_dir.glob("*.json"))
-
-    def cards_of(self, case_id: str) -> list[Post]:
-        return [p for p in self.connector.top_level_posts() if case_id in texts(p.card)]
-
-
-def settings_for(tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state",
-        STORA_WORKBOOK=tmp_path / "stora-arenden.xlsx", STORA_TENANT_ID=teams.TENANT,
-        STORA_TEAM_ID=teams.TEAM, STORA_NOTIFY_INTERVAL_SECONDS=0, STORA_REDRAW_RETRY_SECONDS=0,
-        STORA_NOTIFY_POSTS_PER_SECOND=1000, STORA_GRAPH_CLICK_BUDGET=CLICK_BUDGET,
-    )  # fmt: skip
-
-
-@contextlib.asynccontextmanager
-async def office_on(
-    store: str, tmp_path: Path, fake_graph: FakeGraph, vtime: VirtualTime, make_ledger: Callable[..., Any]
-) -> AsyncIterator[Bench]:
-    connector = FakeConnector()
-    await connector.start()
-    seat_team(connector)
-    settings = settings_for(tmp_path)
-    on_graph = store == "graph"
-    ledger: Any = (
-        make_ledger(deadline=GRAPH_DEADLINE) if on_graph
-        else LocalWorkbookLedger(settings.workbook, lock_timeout=LOCK_TIMEOUT)
-    )  # fmt: skip
-    clock = Clock()
-    app = create_app(settings, ledger=ledger, clock=clock, retry_sleep=Sleeps())
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        async with aiohttp.ClientSession() as session:
-            url = f"http://127.0.0.1:{port}"
-            office = Office(url, connector, ledger, clock, settings.workbook, session, app)
-            graph = (fake_graph, vtime) if on_graph else (None, None)
-            yield Bench(office, connector, settings.state_dir, *graph)
-    finally:
-        await runner.cleanup()
-        await connector.stop()
-
-
-# -- reading the answers ---------------------------------------------------------------
-
-
-def answer_text(answer: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
-    if answer["type"] == ERROR:  # Universal Actions' error answer: Teams shows its message
-        return answer["value"]["message"], None
-    assert answer["type"] == CARD, answer
-    assert_valid_card(answer["value"])
-    return texts(answer["value"]), answer["value"]
-
-
-def said(words: tuple[str, ...], text: str) -> bool:
-    return any(w in text for w in words)
+# -- what the answers say ------------------------------------------------------------
 
 
 def says_done(action: str, text: str, card: dict[str, Any] | None) -> bool:
@@ -273,10 +158,6 @@ def says_done(action: str, text: str, card: dict[str, Any] | None) -> bool:
     if action == "handover":
         return "note" not in inputs(card) and NOTE in text
     return "changedIds" not in inputs(card) and CHANGED[0] in text  # close: the e-mail draft
-
-
-def by_id(rows: list[dict[str, str]]) -> dict[str, dict[str, str]]:
-    return {row[ARENDE_ID]: row for row in rows if row.get(ARENDE_ID)}
 
 
 def applied(action: str, case_id: str, before: list[dict[str, str]], after: list[dict[str, str]]) -> bool:
@@ -298,31 +179,6 @@ def applied(action: str, case_id: str, before: list[dict[str, str]], after: list
     if action == "takeover":
         return (row[STATUS], row[HANTERAS_AV]) == ("Påbörjad", "xcia")
     return row[STATUS] == "Hanterad" and not any(row[h] for h in CUSTOMER_HEADERS)
-
-
-def channel_shows(card: dict[str, Any], row: dict[str, str]) -> bool:
-    """The channel's card shows the case as the workbook has it."""
-    shown = texts(card)
-    if row[STATUS] == "Ny":
-        return verbs(card) == {"claim", "details"}
-    if row[STATUS] == "Hanterad":
-        return "Hanterad" in shown and verbs(card) == set()
-    handed_over = bool(row[KOMMENTAR]) and row[HANTERAS_AV] == "xbo"  # in this matrix, only Bo hands over
-    return (
-        row[HANTERAS_AV] in shown
-        and verbs(card) == {"takeover", "details"}
-        and (("Lämnat över" in shown) == handed_over)
-    )
-
-
-def assert_no_customer_data_shown(bench: Bench) -> None:
-    channel = bench.connector.all_text()
-    sent = json.dumps([c.body for c in bench.connector.calls], ensure_ascii=False)
-    state = bench.state_text()
-    for value in CUSTOMER_DATA:
-        assert value not in channel, value
-        assert value not in sent, value  # nor in any version of any message
-        assert value not in state, value
 
 
 # -- preparing each action's case ------------------------------------------------------
@@ -433,7 +289,7 @@ async def under_fault(bench: Bench, click: Click, inject: Inject) -> str:
         if click.case_id:
             assert json.dumps(click.post.card) == card_before, "the card redrawn for what was not done"
 
-    assert_no_customer_data_shown(bench)
+    assert_no_customer_data_shown(bench, CUSTOMER_DATA)
 
     # The storm is over: a retry pass brings the channel in step with the workbook.
     await bench.retry_pass()
@@ -446,7 +302,7 @@ async def under_fault(bench: Bench, click: Click, inject: Inject) -> str:
     await bench.retry_pass()  # a second pass posts nothing more
     if case_id in rows:
         assert len(bench.cards_of(case_id)) == 1
-    assert_no_customer_data_shown(bench)
+    assert_no_customer_data_shown(bench, CUSTOMER_DATA)
     return outcome
 
 

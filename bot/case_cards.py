@@ -4,9 +4,10 @@ Where each card lives (its conversation reference and activity id) is kept in
 bot storage, so any agent's action, from any conversation, updates the same
 message. Nothing here holds customer data: the card is redrawn from the Ledger.
 
-Redraws and the "free to take" notice go through the app's one ``Poster``
-(paced per channel, retried on 429 and 503); ``bot.redraws`` decides how long
-to try and keeps what failed in the outbox (``bot.redraw_outbox``).
+The first post, every redraw and the "free to take" notice go through the
+app's one ``Poster`` (paced per channel, retried on 429 and 503);
+``bot.redraws`` decides how long to try and keeps what failed in the outbox
+(``bot.redraw_outbox``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, Storage, TurnContext
-from botbuilder.schema import (
-    Activity,
-    ConversationParameters,
-    ConversationReference,
-)
+from botbuilder.schema import Activity, ConversationReference
 
 import cards
 from cases.model import Case
@@ -44,9 +42,7 @@ class CaseCards:
         clock: Callable[[], datetime],
         poster: Poster | None = None,
     ) -> None:
-        self._adapter = adapter
         self._storage = storage
-        self._app_id = app_id
         self._clock = clock
         self._poster = poster or Poster(adapter, app_id=app_id)
         self.outbox = RedrawOutbox(storage, clock)
@@ -68,23 +64,33 @@ class CaseCards:
         return document.get("mris", [])
 
     # -- posting and updating ----------------------------------------------
-    async def post(
-        self,
-        turn_context: TurnContext,
-        case: Case,
-        *,
-        channel_id: str,
-        service_url: str,
-        locale: str,
-    ) -> None:
-        """A new top-level post in the channel (its own thread), remembered for later updates."""
-        activity = await self._activity(case, locale)
+    @staticmethod
+    def target(turn_context: TurnContext, *, channel_id: str, service_url: str) -> dict[str, Any]:
+        """Where a new case's card goes, as kept in the outbox: ids and a URL only.
+
+        The channel, as a new thread; without one (a chat outside a team: a
+        local test, a group chat) the conversation the click came from.
+        """
         if channel_id:
-            reference, activity_id = await self._new_thread(service_url, channel_id, activity)
-        else:  # a chat outside a team (a local test, a group chat): post where we are
-            response = await turn_context.send_activity(activity)
-            reference = TurnContext.get_conversation_reference(turn_context.activity)
-            activity_id = response.id if response else ""
+            return {"channel_id": channel_id, "service_url": service_url}
+        reference = TurnContext.get_conversation_reference(turn_context.activity)
+        return {"reference": reference.serialize()}
+
+    async def post(
+        self, case: Case, *, target: dict[str, Any], locale: str, policy: RetryPolicy | None = None
+    ) -> None:
+        """A new post of the case's card at ``target``, remembered for later updates.
+
+        Raises ``PostFailed`` when Teams did not take it within ``policy``.
+        """
+        activity = await self._activity(case, locale)
+        if target.get("channel_id"):
+            reference, activity_id = await self._poster.new_thread(
+                target["channel_id"], target["service_url"], activity, policy=policy
+            )
+        else:
+            reference = ConversationReference().deserialize(target["reference"])
+            activity_id = await self._poster.reply(reference, activity, policy=policy)
         await self._storage.write(
             {
                 _key(case.case_id): {
@@ -144,23 +150,6 @@ class CaseCards:
             case, viewer=None, locale=locale, now=self._clock(), refresh_user_ids=await self.viewers()
         )
         return MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
-
-    async def _new_thread(
-        self, service_url: str, channel_id: str, activity: Activity
-    ) -> tuple[ConversationReference, str]:
-        created: dict[str, object] = {}
-
-        async def remember(turn_context: TurnContext) -> None:
-            created["reference"] = TurnContext.get_conversation_reference(turn_context.activity)
-            created["activity_id"] = turn_context.activity.id
-
-        params = ConversationParameters(
-            is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
-        )
-        await self._adapter.create_conversation(
-            self._app_id, remember, params, "msteams", service_url, None
-        )
-        return created["reference"], created["activity_id"]  # type: ignore[return-value]
 
 
 def _key(case_id: str) -> str:

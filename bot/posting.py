@@ -90,13 +90,16 @@ class Poster:
 
     async def reply(
         self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
-    ) -> None:
-        """Post ``activity`` into the conversation (a channel thread: ``…;messageid=…``)."""
+    ) -> str:
+        """Post ``activity`` into the conversation (a channel thread: ``…;messageid=…``); its id."""
+        posted: list[str] = []
 
         async def send(turn_context: TurnContext) -> None:
-            await turn_context.send_activity(activity)
+            response = await turn_context.send_activity(activity)
+            posted.append(response.id if response else "")
 
         await self._in_conversation(reference, send, policy or self._policy)
+        return posted[-1] if posted else ""
 
     async def update(
         self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
@@ -137,9 +140,16 @@ class Poster:
 
     async def new_thread(
         self, channel_id: str, service_url: str, activity: Activity, *, policy: RetryPolicy | None = None
-    ) -> None:
-        """A new top-level post in the channel."""
+    ) -> tuple[ConversationReference, str]:
+        """A new top-level post in the channel: its thread's reference and the post's id."""
         policy = policy or self._policy
+        created: list[tuple[ConversationReference, str]] = []
+
+        async def remember(turn_context: TurnContext) -> None:
+            # The adapter runs this in a turn of the new conversation, whose
+            # activity carries the id of the post that opened it.
+            reference = TurnContext.get_conversation_reference(turn_context.activity)
+            created.append((reference, turn_context.activity.id or ""))
 
         async def attempt() -> None:
             await self._pace(channel_id, policy)
@@ -147,10 +157,11 @@ class Poster:
                 is_group=True, channel_data={"channel": {"id": channel_id}}, activity=activity
             )
             await self._adapter.create_conversation(
-                self._app_id, _nothing, params, "msteams", service_url, None
+                self._app_id, remember, params, "msteams", service_url, None
             )
 
         await self._with_retries(attempt, policy)
+        return created[-1]
 
     async def _pace(self, conversation_id: str, policy: RetryPolicy) -> None:
         channel = conversation_id.split(";")[0]
@@ -218,10 +229,6 @@ def _without_transport_retries(turn_context: TurnContext) -> None:
     if retry is not None:
         retry.total = 0
         retry.status_forcelist = None
-
-
-async def _nothing(_turn_context: TurnContext) -> None:
-    return None
 
 
 def _log_retry(retry_state) -> None:  # noqa: ANN001

@@ -17,8 +17,14 @@ every pending entry. Per case it holds:
   (being posted, written before the post) or ``pending`` (certainly not posted;
   any instance may claim it). A post, unlike a redraw, must not go out twice:
   whoever claims it under the document's e_tag posts it, nobody else.
+- ``post``: the case's first card, claimed and settled as a notice is, plus
+  where it goes (``target``: a channel id and service URL, or a chat's
+  conversation reference) and in which language. Unlike a notice it is tried
+  until Teams takes it or refuses it for good: without it the channel never
+  shows the case, and the agent was told it will come.
 
-Only Ärende-IDs, times, states and random tokens: never customer data.
+Only Ärende-IDs, times, states, random tokens and where a card goes (ids and a
+URL): never customer data.
 Every change is read-modify-write under the document's e_tag, as in
 ``bot.notify.book``: two instances on one storage cannot lose each other's writes.
 """
@@ -36,6 +42,7 @@ from botbuilder.core import Storage
 from .storage import CREATE_ONLY, StorageConflict
 
 KEY = "card-redraws"
+NOTICE, POST = "notice", "post"
 MAX_NOTICE_TRIES = 5
 # A notice still "claimed" this long after its claim: its poster died mid-post,
 # or a gateway timed out. Whether Teams took it is unknown, and a duplicate
@@ -88,48 +95,85 @@ class RedrawOutbox:
 
     async def claim_new_notice(self, case_id: str) -> str:
         """Before the in-click post: the latest hand-over's notice replaces an older one."""
-        token = uuid.uuid4().hex
-
-        def claim(entries: Entries) -> tuple[bool, str]:
-            notice = {"state": "claimed", "at": self._now(), "token": token, "tries": 1}
-            entries.setdefault(case_id, {})["notice"] = notice
-            return True, token
-
-        return await self._change(claim)
+        return await self._claim_new(case_id, NOTICE, {})
 
     async def claim_notice(self, case_id: str) -> str | None:
         """For a retry pass: the token to post under, or None when it is not ours to post."""
-        token = uuid.uuid4().hex
-        now = self._clock()
+        claimed = await self._claim(case_id, NOTICE, MAX_NOTICE_TRIES)
+        return claimed[0] if claimed else None
 
-        def claim(entries: Entries) -> tuple[bool, str | None]:
-            notice = (entries.get(case_id) or {}).get("notice")
-            if not notice:
-                return False, None
-            if notice["state"] == "claimed":
-                if now - datetime.fromisoformat(notice["at"]) > CLAIM_EXPIRES:
-                    _drop(entries, case_id, "notice")
-                    return True, None
-                return False, None  # someone is posting it right now
-            if notice.get("tries", 0) >= MAX_NOTICE_TRIES:
-                _drop(entries, case_id, "notice")
-                return True, None
-            notice.update(state="claimed", at=now.isoformat(), token=token, tries=notice.get("tries", 0) + 1)
+    async def notice_settled(self, case_id: str, token: str, *, retry: bool) -> None:
+        """After the post: ``retry`` when Teams certainly did not take it, else it is done."""
+        await self._settle(case_id, NOTICE, token, retry=retry)
+
+    # -- the case's first card ---------------------------------------------------
+
+    async def claim_new_post(self, case_id: str, target: dict[str, Any], locale: str) -> str:
+        """Before the in-click post of a new case's card."""
+        return await self._claim_new(case_id, POST, {"target": target, "locale": locale})
+
+    async def post_later(self, case_id: str, target: dict[str, Any], locale: str) -> None:
+        """A card for a pass to post, if the case turns out to be in the workbook."""
+
+        def leave(entries: Entries) -> tuple[bool, None]:
+            post = {"state": "pending", "at": self._now(), "token": "", "tries": 0,
+                    "target": target, "locale": locale}  # fmt: skip
+            entries.setdefault(case_id, {})[POST] = post
+            return True, None
+
+        await self._change(leave)
+
+    async def claim_post(self, case_id: str) -> tuple[str, dict[str, Any]] | None:
+        """For a retry pass: the token and the entry (target, locale), or None when not ours."""
+        return await self._claim(case_id, POST, None)
+
+    async def post_settled(self, case_id: str, token: str, *, retry: bool) -> None:
+        await self._settle(case_id, POST, token, retry=retry)
+
+    # -- posts claimed before they go out ----------------------------------------
+
+    async def _claim_new(self, case_id: str, part: str, extra: dict[str, Any]) -> str:
+        token = uuid.uuid4().hex
+
+        def claim(entries: Entries) -> tuple[bool, str]:
+            claimed = {"state": "claimed", "at": self._now(), "token": token, "tries": 1, **extra}
+            entries.setdefault(case_id, {})[part] = claimed
             return True, token
 
         return await self._change(claim)
 
-    async def notice_settled(self, case_id: str, token: str, *, retry: bool) -> None:
-        """After the post: ``retry`` when Teams certainly did not take it, else it is done."""
+    async def _claim(
+        self, case_id: str, part: str, max_tries: int | None
+    ) -> tuple[str, dict[str, Any]] | None:
+        token = uuid.uuid4().hex
+        now = self._clock()
 
+        def claim(entries: Entries) -> tuple[bool, tuple[str, dict[str, Any]] | None]:
+            entry = (entries.get(case_id) or {}).get(part)
+            if not entry:
+                return False, None
+            if entry["state"] == "claimed":
+                if now - datetime.fromisoformat(entry["at"]) > CLAIM_EXPIRES:
+                    _drop(entries, case_id, part)
+                    return True, None
+                return False, None  # someone is posting it right now
+            if max_tries is not None and entry.get("tries", 0) >= max_tries:
+                _drop(entries, case_id, part)
+                return True, None
+            entry.update(state="claimed", at=now.isoformat(), token=token, tries=entry.get("tries", 0) + 1)
+            return True, (token, copy.deepcopy(entry))
+
+        return await self._change(claim)
+
+    async def _settle(self, case_id: str, part: str, token: str, *, retry: bool) -> None:
         def settle(entries: Entries) -> tuple[bool, None]:
-            notice = (entries.get(case_id) or {}).get("notice")
-            if not notice or notice.get("token") != token:
+            entry = (entries.get(case_id) or {}).get(part)
+            if not entry or entry.get("token") != token:
                 return False, None
             if retry:
-                notice["state"] = "pending"
+                entry["state"] = "pending"
             else:
-                _drop(entries, case_id, "notice")
+                _drop(entries, case_id, part)
             return True, None
 
         await self._change(settle)

@@ -1,10 +1,11 @@
 """The retry passes over the redraw outbox (``bot.redraw_outbox``).
 
 A pass reads each pending case from the Ledger, the current truth (not what
-the click drew), and redraws its card with the Poster's patient policy; then
-posts a pending "free to take" notice it could claim, if the case is still
-free to take. Several instances may pass at once: a redraw is a PUT of the
-whole card, and a notice is claimed under the e_tag before it is posted.
+the click drew); posts a new case's card it could claim; redraws its card
+with the Poster's patient policy; then posts a pending "free to take" notice
+it could claim, if the case is still free to take. Several instances may pass
+at once: a redraw is a PUT of the whole card, and a post is claimed under the
+e_tag before it goes out.
 
 Passes run in-process every ``STORA_REDRAW_RETRY_SECONDS`` (15; 0: off), the
 first at start-up, so what a stopped instance left is drawn at once; and as
@@ -27,6 +28,7 @@ from cases.model import Case
 from .background import BackgroundWork, ShuttingDown
 from .case_cards import CaseCards
 from .posting import PostFailed, RetryPolicy
+from .redraw_outbox import POST
 from .redraws import CARD, NOTICE
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ GONE_FOR_GOOD = frozenset({403, 404})
 @dataclass
 class RedrawReport:
     redrawn: int = 0
+    posted: int = 0  # new cases' first cards
     notices: int = 0
     pending: int = 0  # entries left for the next pass
     dropped: int = 0  # given up on: nothing to draw, or Teams refuses for good
@@ -126,8 +129,8 @@ class RedrawRetries:
                 report.pending += 1
         if entries:
             log.info(
-                "card redraws: %d redrawn, %d notices, %d pending, %d dropped",
-                report.redrawn, report.notices, report.pending, report.dropped,
+                "card redraws: %d redrawn, %d posted, %d notices, %d pending, %d dropped",
+                report.redrawn, report.posted, report.notices, report.pending, report.dropped,
             )
         return report
 
@@ -139,10 +142,36 @@ class RedrawRetries:
             await self._drop_all(case_id, entry)
             report.dropped += 1
             return
+        if entry.get(POST):
+            await self._post(case, report)
         if card := entry.get(CARD):
             await self._redraw(case, card["token"], report)
         if entry.get(NOTICE):
             await self._notice(case, report)
+
+    async def _post(self, case: Case, report: RedrawReport) -> None:
+        claimed = await self._outbox.claim_post(case.case_id)
+        if claimed is None:
+            return  # being posted right now, or it may have gone out already
+        token, entry = claimed
+        if await self._cards.posted(case.case_id):
+            await self._outbox.post_settled(case.case_id, token, retry=False)
+            return
+        try:
+            await self._cards.post(case, target=entry["target"], locale=entry["locale"], policy=self._policy)
+        except PostFailed as failure:
+            again = failure.definite and not _for_good(failure)
+            log.info("case card still not posted (HTTP %s)%s", failure.status, "" if again else "; dropped",
+                     extra={"case_id": case.case_id})  # fmt: skip
+            await self._outbox.post_settled(case.case_id, token, retry=again)
+            if again:
+                report.pending += 1
+            else:
+                report.dropped += 1
+            return
+        await self._outbox.post_settled(case.case_id, token, retry=False)
+        report.posted += 1
+        log.info("case card posted", extra={"case_id": case.case_id})
 
     async def _redraw(self, case: Case, token: str, report: RedrawReport) -> None:
         try:
@@ -186,6 +215,8 @@ class RedrawRetries:
         log.info("hand-over notice posted", extra={"case_id": case.case_id})
 
     async def _drop_all(self, case_id: str, entry: dict[str, Any]) -> None:
+        if entry.get(POST) and (claimed := await self._outbox.claim_post(case_id)):
+            await self._outbox.post_settled(case_id, claimed[0], retry=False)
         if card := entry.get(CARD):
             await self._outbox.card_drawn(case_id, card["token"])
         if entry.get(NOTICE) and (token := await self._outbox.claim_notice(case_id)):

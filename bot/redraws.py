@@ -1,18 +1,22 @@
 """Keeping the channel true after a change, even when Teams says "later".
 
-After a change is stored, the click redraws the case's card (and, after a
-hand-over, posts the "free to take" notice) through the app's ``Poster``:
+After a change is stored, the click redraws the case's card (after a
+registration: posts it; after a hand-over: also posts the "free to take"
+notice) through the app's ``Poster``:
 
 1. an outbox entry is written first (``bot.redraw_outbox``), so the intent
    survives a failure, a shutdown and a restart;
 2. the click tries for at most ``CLICK.deadline`` seconds, and never past what
    is left of the click's own budget: Teams gives the whole click 5 s;
 3. if Teams took it, the entry goes; if not, the agent's answer says so
-   (``pending_text``), and a retry pass tries again with the patient policy.
+   (``pending_text``, ``post_text``), and a retry pass tries again with the
+   patient policy. When the outbox itself cannot be written, the answer
+   promises nothing.
 
 A redraw is a PUT of the whole card, so drawing twice (two instances, or a
-retry pass racing a click) is harmless. The notice is a new post: it is
-claimed first, so it goes out once.
+retry pass racing a click) is harmless. The notice and the first card are new
+posts: each is claimed first, so it goes out once; one that may have gone out
+(a gateway's 502/504, no answer) is never posted again.
 
 The passes are ``bot.redraw_retries``.
 """
@@ -40,7 +44,13 @@ T = TypeVar("T")
 CLICK = RetryPolicy(attempts=3, deadline=2.0, backoff=0.25, max_backoff=1.0)
 # Not worth starting an attempt with less than this left of the click.
 MIN_CLICK_SECONDS = 0.2
-CARD, NOTICE = "card", "notice"
+# What a click can leave behind: CARD and NOTICE wait in the outbox, a retry
+# pass brings them; UNKEPT did not reach the channel and the outbox could not
+# keep it either, so nothing will bring it and the agent must not be told so.
+CARD, NOTICE, UNKEPT = "card", "notice", "unkept"
+# A new case's first card: POSTED, or left as above, or UNCLEAR (it may be in
+# the channel; it is not posted again, so that there are never two).
+POSTED, UNCLEAR = "posted", "unclear"
 _PENDING = "redraws pending"  # in ``Turn.extra``: what this click left to the outbox
 
 
@@ -62,25 +72,29 @@ def answer_with_pending(card: dict[str, Any], extra: dict[str, Any], locale: str
 # -- inside a click ---------------------------------------------------------------
 
 
-async def redraw_now(case_cards: CaseCards, case: Case) -> bool:
-    """Redraw ``case``'s channel card; False while the channel still shows an older state."""
+async def redraw_now(case_cards: CaseCards, case: Case) -> str | None:
+    """Redraw ``case``'s channel card: None once the channel shows it, else what is left."""
     if not await case_cards.posted(case.case_id):
-        return True  # registered in a chat: no channel card to keep true
+        if await _first_post_pending(case_cards, case.case_id):
+            # The card is still to come; arm a redraw too, in case the pass
+            # that posts it read the case before this change.
+            return CARD if await _arm(case_cards.outbox.arm_card, case.case_id) else UNKEPT
+        return None  # registered in a chat: no channel card to keep true
     token = await _arm(case_cards.outbox.arm_card, case.case_id)
     try:
         await _within_click(lambda policy: case_cards.update(case, policy=policy))
     except Exception as failure:  # noqa: BLE001 - any failure: the outbox has it
         log.warning("channel card not updated yet: %s", _why(failure), extra={"case_id": case.case_id})
-        return False
+        return CARD if token is not None else UNKEPT
     if token is not None:
         await _quietly(case_cards.outbox.card_drawn(case.case_id, token), case.case_id)
-    return True
+    return None
 
 
-async def free_to_take_now(case_cards: CaseCards, case: Case) -> bool:
-    """Post the hand-over notice; False while it is not in the channel yet (it will be)."""
+async def free_to_take_now(case_cards: CaseCards, case: Case) -> str | None:
+    """Post the hand-over notice: None once posted (or never to be), else what is left."""
     if not await case_cards.posted(case.case_id):
-        return True
+        return None  # no thread to post in; the card, once posted, says "free to take"
     token = await _arm(case_cards.outbox.claim_new_notice, case.case_id)
     try:
         await _within_click(lambda policy: case_cards.tell_free_to_take(case, policy=policy))
@@ -89,12 +103,59 @@ async def free_to_take_now(case_cards: CaseCards, case: Case) -> bool:
         # "free to take" is worse than none, and the case card shows it anyway.
         retry = isinstance(failure, NoTimeLeft) or (isinstance(failure, PostFailed) and failure.definite)
         log.warning("hand-over notice not posted: %s", _why(failure), extra={"case_id": case.case_id})
-        if token is not None:
-            await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=retry), case.case_id)
-        return not retry
+        if not retry:
+            if token is not None:
+                await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id)
+            return None
+        if token is None or not await _quietly(
+            case_cards.outbox.notice_settled(case.case_id, token, retry=True), case.case_id
+        ):
+            return UNKEPT  # left claimed, it would expire unposted: promise nothing
+        return NOTICE
     if token is not None:
         await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id)
-    return True
+    return None
+
+
+async def post_now(case_cards: CaseCards, case: Case, target: dict[str, Any], locale: str) -> str:
+    """Post a new case's card: POSTED; CARD when the outbox keeps it for a pass; UNKEPT; UNCLEAR.
+
+    Claimed in the outbox before it goes out, as a notice is: a pass posts
+    what certainly did not go out, and nothing that may have.
+    """
+    token = await _arm(lambda case_id: case_cards.outbox.claim_new_post(case_id, target, locale), case.case_id)
+    try:
+        await _within_click(lambda policy: case_cards.post(case, target=target, locale=locale, policy=policy))
+    except Exception as failure:  # noqa: BLE001
+        retry = isinstance(failure, NoTimeLeft) or (isinstance(failure, PostFailed) and failure.definite)
+        log.warning("case card not posted yet: %s", _why(failure), extra={"case_id": case.case_id})
+        if token is None:
+            return UNKEPT if retry else UNCLEAR
+        settled = await _quietly(
+            case_cards.outbox.post_settled(case.case_id, token, retry=retry), case.case_id
+        )
+        if not retry:
+            return UNCLEAR
+        return CARD if settled else UNKEPT
+    if token is not None:
+        await _quietly(case_cards.outbox.post_settled(case.case_id, token, retry=False), case.case_id)
+    return POSTED
+
+
+async def redraw_later(case_cards: CaseCards, case_id: str) -> None:
+    """A change in doubt: a pass redraws the card from the workbook, whichever way it went."""
+    try:
+        posted = await case_cards.posted(case_id)
+    except Exception as failure:  # noqa: BLE001 - the agent is told of the doubt all the same
+        log.warning("card not read (%s)", type(failure).__name__, extra={"case_id": case_id})
+        return
+    if posted:
+        await _arm(case_cards.outbox.arm_card, case_id)
+
+
+async def post_later(case_cards: CaseCards, case_id: str, target: dict[str, Any], locale: str) -> None:
+    """A registration in doubt: a pass posts its card if the workbook has the case after all."""
+    await _quietly(case_cards.outbox.post_later(case_id, target, locale), case_id)
 
 
 def pending_text(pending: set[str], locale: str | None, *, closed: str | None = None) -> str | None:
@@ -105,9 +166,19 @@ def pending_text(pending: set[str], locale: str | None, *, closed: str | None = 
     """
     if not pending:
         return None
+    if UNKEPT in pending:
+        if closed:
+            return cards.texts.t("redraw_unkept_closed", locale, case_id=closed)
+        return cards.texts.t("redraw_unkept", locale)
     if closed and CARD in pending:
         return cards.texts.t("redraw_pending_closed", locale, case_id=closed)
     return cards.texts.t("redraw_pending", locale)
+
+
+def post_text(outcome: str, locale: str | None) -> str | None:
+    """What the agent who registered reads about the case's card; None when it is posted."""
+    key = {CARD: "card_pending", UNKEPT: "card_not_posted", UNCLEAR: "card_unclear"}.get(outcome)
+    return cards.texts.t(key, locale) if key else None
 
 
 def with_notice(card: dict[str, Any], text: str) -> dict[str, Any]:
@@ -140,11 +211,22 @@ async def _arm(arm: Callable[[str], Awaitable[str]], case_id: str) -> str | None
         return None
 
 
-async def _quietly(step: Awaitable[object], case_id: str) -> None:
+async def _quietly(step: Awaitable[object], case_id: str) -> bool:
+    """Whether the outbox took the step; a failure is only logged."""
     try:
         await step
     except Exception as failure:  # noqa: BLE001 - left in the outbox: a pass redraws it once more
-        log.warning("outbox not cleared (%s)", type(failure).__name__, extra={"case_id": case_id})
+        log.warning("outbox not changed (%s)", type(failure).__name__, extra={"case_id": case_id})
+        return False
+    return True
+
+
+async def _first_post_pending(case_cards: CaseCards, case_id: str) -> bool:
+    try:
+        return bool((await case_cards.outbox.pending()).get(case_id, {}).get("post"))
+    except Exception as failure:  # noqa: BLE001 - unknown: as for a case registered in a chat
+        log.warning("outbox not read (%s)", type(failure).__name__, extra={"case_id": case_id})
+        return False
 
 
 def _why(failure: BaseException) -> str:

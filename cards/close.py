@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from microsoft_teams.cards import AdaptiveCard, CardElement
 
 from cases.email import CLOSE_CHECKLIST
-from cases.model import Case
+from cases.model import Case, CaseRef
 
 from . import parts
 from .email import email_inputs
@@ -16,7 +16,7 @@ from .texts import t
 
 
 def close_form(
-    case: Case,
+    case: Case | CaseRef,
     locale: str | None,
     values: Mapping[str, str] = parts.EMPTY,
     errors: Mapping[str, str] = parts.EMPTY,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from microsoft_teams.cards import AdaptiveCard
 
-from cases.model import Case
+from cases.model import Case, CaseRef
 
 from . import parts
 from .parts import Form, button, cancel, case_data, para, title
@@ -15,7 +15,7 @@ from .texts import t
 
 
 def correct_form(
-    case: Case,
+    case: Case | CaseRef,
     locale: str | None,
     values: Mapping[str, str] = parts.EMPTY,
     errors: Mapping[str, str] = parts.EMPTY,

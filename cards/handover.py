@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from microsoft_teams.cards import AdaptiveCard
 
 from cases import validation
-from cases.model import Case
+from cases.model import Case, CaseRef
 
 from . import parts
 from .parts import Form, button, cancel, case_data, literal, para, title
@@ -16,7 +16,7 @@ from .texts import t
 
 
 def handover_form(
-    case: Case,
+    case: Case | CaseRef,
     locale: str | None,
     values: Mapping[str, str] = parts.EMPTY,
     errors: Mapping[str, str] = parts.EMPTY,

@@ -32,7 +32,7 @@ from microsoft_teams.cards import (
 
 from cases.clock import to_stockholm
 from cases.language import is_english
-from cases.model import Case
+from cases.model import Case, CaseRef
 
 from .texts import t
 
@@ -205,7 +205,7 @@ def when_and_age(moment: datetime, now: datetime, locale: str | None) -> str:
 # -- buttons ---------------------------------------------------------------
 
 
-def case_data(case: Case) -> dict[str, str]:
+def case_data(case: Case | CaseRef) -> dict[str, str]:
     """What every case button carries: the key and the version it was drawn from.
 
     Never customer data: button data travels through Teams and into logs.
@@ -232,7 +232,7 @@ def button(
     )
 
 
-def cancel(case: Case, locale: str | None) -> ExecuteAction:
+def cancel(case: Case | CaseRef, locale: str | None) -> ExecuteAction:
     """Back to the case card, nothing saved."""
     return button(t("cancel", locale), "refresh", case_data(case), sends_inputs=False)
 

@@ -24,6 +24,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ärendet är sparat i Stora ärenden, men kortet kom inte ut i kanalen.",
         "The case is saved in Stora ärenden, but its card did not reach the channel.",
     ),
+    "card_pending": (
+        "Ärendet är sparat i Stora ärenden. Kortet har inte kommit ut i kanalen än; jag fortsätter att försöka.",
+        "The case is saved in Stora ärenden. Its card has not reached the channel yet; I keep trying.",
+    ),
+    "card_unclear": (
+        "Ärendet är sparat i Stora ärenden, men det är oklart om kortet kom ut i kanalen. "
+        "Titta i kanalen. Jag postar det inte igen, så att det inte blir två.",
+        "The case is saved in Stora ärenden, but it is unclear whether its card reached the channel. "
+        "Look in the channel. I will not post it again, so that there are not two.",
+    ),
     "signature_saved": ("Din signatur {signature} är sparad.", "Your signature {signature} is saved."),
     "unknown_action": (
         "Den knappen känner jag inte igen. Skriv hjälp för att se vad jag kan.",
@@ -132,6 +142,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "redraw_pending_closed": (
         "{case_id} är stängt och kunduppgifterna raderade ur arbetsboken, men kanalen visar det som öppet än. Jag fortsätter försöka uppdatera kortet.",
         "{case_id} is closed and the customer data deleted from the workbook, but the channel card still shows it as open. I keep trying to update it.",
+    ),
+    # The outbox could not be written either: nothing will try again, so nothing is promised.
+    "redraw_unkept": (
+        "Ändringen är sparad, men kanalen visar den inte än, och jag kunde inte anteckna att försöka igen. "
+        "Kortet i kanalen visar den först vid nästa ändring av ärendet.",
+        "The change is saved, but the channel does not show it yet, and I could not note down to try again. "
+        "The channel's card shows it only at the case's next change.",
+    ),
+    "redraw_unkept_closed": (
+        "{case_id} är stängt och kunduppgifterna raderade ur arbetsboken, men kanalen visar det som öppet än, "
+        "och jag kunde inte anteckna att försöka igen. Säg till den som administrerar boten.",
+        "{case_id} is closed and the customer data deleted from the workbook, but the channel card still "
+        "shows it as open, and I could not note down to try again. Tell whoever administers the bot.",
     ),
     # -- close and the confirmation e-mail ---------------------------------
     "close_title": ("Stäng {case_id}", "Close {case_id}"),

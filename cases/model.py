@@ -60,6 +60,22 @@ class Case:
         return dataclasses.replace(self, **changes)
 
 
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """A case known only as a card drew it: its Ärende-ID and version.
+
+    For showing a form again when the workbook cannot be read: its buttons
+    must carry the version the agent saw, and there is nothing else to show.
+    """
+
+    case_id: str
+    version: str
+    customer_number: str = ""
+    cab_number: str = ""
+    description: str = ""
+    comment: str = ""
+
+
 # The cells the routine says to wipe when a case is closed ("radera samtliga
 # kunduppgifter"). The hand-over note is among them: agents write customer
 # details in it.

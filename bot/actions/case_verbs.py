@@ -17,7 +17,8 @@ from cases import lifecycle
 from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
 from cases.ledger import Conflict, LedgerUnavailable
 from cases.lifecycle import Action
-from cases.model import Case
+from cases.model import Case, CaseRef
+from graph.errors import WriteUnconfirmed
 
 from .. import redraws
 from .email_input import EMAIL_FIELDS, draft_from_form
@@ -61,6 +62,10 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
     except Conflict as conflict:
         log.info("conflict", extra={"verb": turn.verb, "case_id": case.case_id})
         return None, _case_card(turn, conflict.current, conflict.text(turn.locale))
+    except WriteUnconfirmed:
+        # Whether it took is unknown: a retry pass draws the card as the workbook has it.
+        await redraws.redraw_later(turn.services.case_cards, case.case_id)
+        raise
     await _redraw_channel_card(turn, stored)
     return stored, None
 
@@ -68,8 +73,8 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
 async def _redraw_channel_card(turn: Turn, case: Case) -> None:
     # The change is stored: a redraw Teams has not taken yet stays in the
     # outbox, and the answer says so (``routing.run``, or close's own notice).
-    if not await redraws.redraw_now(turn.services.case_cards, case):
-        redraws.mark_pending(turn.extra, redraws.CARD)
+    if left := await redraws.redraw_now(turn.services.case_cards, case):
+        redraws.mark_pending(turn.extra, left)
 
 
 async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
@@ -132,10 +137,15 @@ async def _submit(
     Bad input and a busy workbook re-show ``form`` with what the agent typed;
     a stale card, a refusal or a lost race show the case as it is now.
     """
-    case, stale = await _current(turn)
+    typed = turn.values(*fields)
+    try:
+        case, stale = await _current(turn)
+    except LedgerUnavailable as unavailable:
+        # Not even read: the form again as the agent saw it, typed text kept.
+        drawn = CaseRef(turn.case_id, turn.field("version"))
+        return None, cards.to_json(form(drawn, turn.locale, typed, notice=unavailable.text(turn.locale)))
     if stale:
         return None, stale
-    typed = turn.values(*fields)
     try:
         changed = rule(case)
     except (InvalidInput, InvalidInputs) as bad:
@@ -166,8 +176,8 @@ async def hand_over(turn: Turn) -> Json:
 
 
 async def _tell_channel_free_to_take(turn: Turn, case: Case) -> None:
-    if not await redraws.free_to_take_now(turn.services.case_cards, case):
-        redraws.mark_pending(turn.extra, redraws.NOTICE)
+    if left := await redraws.free_to_take_now(turn.services.case_cards, case):
+        redraws.mark_pending(turn.extra, left)
 
 
 @verb("close.form")
@@ -196,8 +206,17 @@ async def close(turn: Turn) -> Json:
 
 
 async def _check_wiped(turn: Turn, case: Case) -> None:
-    """The routine's "radera samtliga kunduppgifter", verified by reading the row back."""
-    again = await turn.services.ledger.get(case.case_id)
+    """The routine's "radera samtliga kunduppgifter", verified by reading the row back.
+
+    The close is stored by now: a read-back the workbook does not answer must
+    not turn it into "nothing was saved". The store's own answer to the write
+    (``case``) showed the cells empty; that stands.
+    """
+    try:
+        again = await turn.services.ledger.get(case.case_id)
+    except LedgerUnavailable:
+        log.warning("wipe not read back; the write's answer showed it", extra={"case_id": case.case_id})
+        again = case
     if again.has_customer_data:
         log.error("wipe did not take", extra={"case_id": case.case_id})
         raise DomainError(

@@ -11,7 +11,9 @@ import cards
 from cases import lifecycle, triage, validation
 from cases.errors import InvalidInput, InvalidInputs
 from cases.ledger import LedgerUnavailable
+from graph.errors import WriteUnconfirmed
 
+from .. import redraws
 from ..teams import display_name, where
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import collect, errors_by_input
@@ -69,19 +71,33 @@ async def register(turn: Turn) -> Json:
     try:
         case = await turn.services.ledger.add(new)
     except LedgerUnavailable as unavailable:
+        if isinstance(unavailable, WriteUnconfirmed):  # if it took after all, its card must come
+            await _post_later(turn, unavailable.case_id)
         return _register_form(turn, notice=unavailable.text(turn.locale))
     log.info("registered", extra={"case_id": case.case_id})
     try:
-        channel_id, service_url = await _channel_of(turn)
-        await turn.services.case_cards.post(
-            turn.context, case, channel_id=channel_id, service_url=service_url, locale=turn.locale
-        )
-    except Exception:  # stored all the same: say so rather than lose the registration
-        log.exception("case card not posted", extra={"case_id": case.case_id})
-        return cards.to_json(
-            cards.registered_card(case, turn.locale, notice=cards.texts.t("card_not_posted", turn.locale))
-        )
-    return cards.to_json(cards.registered_card(case, turn.locale))
+        target = await _card_target(turn)
+    except Exception as failure:  # noqa: BLE001 - stored all the same: say so, promise nothing
+        log.error("case card not posted (%s)", type(failure).__name__, extra={"case_id": case.case_id})
+        outcome = redraws.UNKEPT
+    else:
+        outcome = await redraws.post_now(turn.services.case_cards, case, target, turn.locale)
+    notice = redraws.post_text(outcome, turn.locale)
+    return cards.to_json(cards.registered_card(case, turn.locale, notice=notice))
+
+
+async def _card_target(turn: Turn) -> dict[str, Any]:
+    channel_id, service_url = await _channel_of(turn)
+    return turn.services.case_cards.target(turn.context, channel_id=channel_id, service_url=service_url)
+
+
+async def _post_later(turn: Turn, case_id: str) -> None:
+    try:
+        target = await _card_target(turn)
+    except Exception as failure:  # noqa: BLE001 - the agent was told to look in the queue
+        log.error("no card for a registration in doubt (%s)", type(failure).__name__, extra={"case_id": case_id})
+        return
+    await redraws.post_later(turn.services.case_cards, case_id, target, turn.locale)
 
 
 async def _channel_of(turn: Turn) -> tuple[str, str]:

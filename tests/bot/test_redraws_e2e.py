@@ -24,8 +24,8 @@ from bot.app import REDRAWS
 from bot.config import Settings
 from bot.redraw_outbox import KEY as OUTBOX
 from bot.storage import JsonFileStorage
-from tests.bot.conftest import BO, Office, seat_team, serve
-from tests.bot.test_lifecycle_e2e import CUSTOMER_VALUES, card_of, case_post, register_case
+from tests.bot.conftest import ANNA, BO, Office, seat_team, serve
+from tests.bot.test_lifecycle_e2e import CUSTOMER_VALUES, REGISTRATION, card_of, case_post, register_case
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes import teams
 from tests.fakes.cardwalk import texts, verbs
@@ -266,3 +266,60 @@ async def test_a_refusal_that_can_pass_keeps_the_redraw_until_it_lands(bench: Be
     assert set(await bench.outbox()) == {"SA-000001"}  # not given up: the agent was told "I keep trying"
     await bench.retry_pass(office)
     assert "Hanterad" in texts(post.card) and await bench.outbox() == {}
+
+
+async def test_a_registration_whose_card_teams_refused_says_it_will_come_and_it_comes_once(bench: Bench) -> None:
+    office = await bench.start()
+    await register_case(office)
+    form = await office.say(ANNA, "registrera")
+    bench.connector.fail_next(503, times=3)
+
+    registered = card_of(await office.click(ANNA, form, "register", REGISTRATION))
+
+    assert "Kortet har inte kommit ut i kanalen än; jag fortsätter att försöka." in texts(registered)
+    assert len(office.connector.top_level_posts()) == 1
+    assert set(await bench.outbox()) == {"SA-000002"}
+    await bench.retry_pass(office)
+    await bench.retry_pass(office)
+    (new,) = [p for p in office.connector.top_level_posts() if "SA-000002" in texts(p.card)]
+    assert len(office.connector.top_level_posts()) == 2
+    assert await bench.outbox() == {}
+    # Kept where later changes find it: a claim redraws that card.
+    await office.sign_up(BO, "xbo")
+    card_of(await office.click(BO, new, "claim"))
+    assert "xbo" in texts(new.card)
+
+
+async def test_a_change_to_a_case_whose_card_is_still_to_come_is_on_that_card(bench: Bench) -> None:
+    office = await bench.start()
+    await register_case(office)
+    await office.sign_up(BO, "xbo")
+    form = await office.say(ANNA, "registrera")
+    bench.connector.fail_next(429, retry_after=30)
+    card_of(await office.click(ANNA, form, "register", REGISTRATION))
+    case = await office.ledger.get("SA-000002")
+
+    # Any card of the case carries its Ärende-ID and version; the channel's is not there yet.
+    claimed = card_of(await office.invoke(BO, form, "claim", {"caseId": case.case_id, "version": case.version}))
+
+    assert PENDING in texts(claimed)
+    await bench.retry_pass(office)
+    (new,) = [p for p in office.connector.top_level_posts() if "SA-000002" in texts(p.card)]
+    assert "xbo" in texts(new.card)
+    assert await bench.outbox() == {}
+
+
+async def test_a_card_refused_in_a_chat_outside_the_team_comes_to_that_chat(bench: Bench) -> None:
+    office = await bench.start()
+    await register_case(office)  # Anna's signature
+    form = await office.say(ANNA, "registrera", personal=True)  # no team channel known to the bot
+    bench.connector.fail_next(503, times=3)
+
+    registered = card_of(await office.click(ANNA, form, "register", REGISTRATION))
+
+    assert "jag fortsätter att försöka" in texts(registered)
+    await bench.retry_pass(office)
+    (card,) = [p for p in office.connector.posts.values() if "SA-000002" in json.dumps(p.activity)
+               and p.cards and "claim" in verbs(p.card)]  # fmt: skip
+    assert card.conversation_id == form.conversation_id
+    assert await bench.outbox() == {}

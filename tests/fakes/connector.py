@@ -58,6 +58,7 @@ class FakeConnector:
         self.calls: list[Call] = []
         self._ids = itertools.count(1_700_000_000_001)
         self._faults: deque[tuple[int, dict[str, str]]] = deque()
+        self.faults_served = 0
         self._runner: web.AppRunner | None = None
         self.url = ""
         # Team rosters: team conversation id -> {user id: account}. Empty by
@@ -92,9 +93,23 @@ class FakeConnector:
 
     # -- fault injection -------------------------------------------------
     def fail_next(self, status: int, *, retry_after: int | None = None, times: int = 1) -> None:
+        """The next ``times`` calls answer ``status``, carried out not at all.
+
+        Teams answers a bot over its rate limits 429 (with Retry-After), and
+        asks for retries of 412, 502 and 504 as well
+        (learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit);
+        the Bot Connector's own list of answers has 503 "the service is
+        unavailable" (learn.microsoft.com/azure/bot-service/rest-api/
+        bot-framework-rest-connector-api-reference#http-status-codes). Its
+        error body is the ErrorResponse object ``{"error": {"code", "message"}}``.
+        """
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         for _ in range(times):
             self._faults.append((status, headers))
+
+    def heal(self) -> None:
+        """The storm is over: faults not yet served are dropped."""
+        self._faults.clear()
 
     # -- the team's roster ---------------------------------------------------
     def add_member(self, team_id: str, account: dict[str, Any]) -> None:
@@ -147,6 +162,7 @@ class FakeConnector:
         if not self._faults:
             return None
         status, headers = self._faults.popleft()
+        self.faults_served += 1
         self.calls.append(Call(request.method, request.path, None, status))
         body = {"error": {"code": "ServiceError" if status >= 500 else "TooManyRequests",
                           "message": "Injected fault"}}

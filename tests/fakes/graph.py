@@ -11,6 +11,7 @@ requests per endpoint, and injects faults on request::
     fake.inject(None, status=503, times=50)           # a storm on everything
     fake.inject("rows.add", status=504, process=True) # done, but the answer is lost
     fake.inject("range.get", delay=0.3)               # a slow answer
+    fake.inject("range.patch", delay=2, process=True) # done at once, answered too late
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
     fake.expire_sessions()
 
@@ -103,7 +104,12 @@ class Fault:
     inner: str = ""
     retry_after: str | None = None
     delay: float = 0.0
-    process: bool = False  # carry the request out first, then answer with the fault
+    # Carry the request out first, then answer with the fault; without a status,
+    # answer normally but only after ``delay``: a write done whose answer comes
+    # too late. Graph's docs are silent on when a request whose caller gave up
+    # is carried out (learn.microsoft.com/graph/errors, 504 gatewayTimeout says
+    # only that an upstream answer was late): the stricter choice, it is.
+    process: bool = False
     times: int = 1
 
 
@@ -123,6 +129,7 @@ class FakeGraph:
         self.sessions: dict[str, bool] = {}  # id -> still valid
         self.sessionless_requests = 0
         self._faults: list[Fault] = []
+        self.faults_served = 0  # requests answered with an injected status or delay
         self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], None], list[int]]] = []
         self._ids = itertools.count(1)
         self.token = TOKEN
@@ -286,6 +293,12 @@ class FakeGraph:
         if fault is None:
             return await handle()
         fault.times -= 1
+        if fault.status or fault.delay:
+            self.faults_served += 1
+        if fault.process and not fault.status:
+            reply = await handle()
+            await asyncio.sleep(fault.delay)
+            return reply
         if fault.delay:
             await asyncio.sleep(fault.delay)
         if not fault.status:

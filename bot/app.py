@@ -27,6 +27,7 @@ from .logs import log_context, new_id
 from .membership import TeamRoster
 from .notify import install_notifications
 from .posting import Poster
+from .redelivery import Redelivery
 from .redraw_retries import RedrawRetries
 from .services import Services
 from .signature_source import make_signatures, signatures_context
@@ -88,6 +89,7 @@ def create_app(
             member_ttl=settings.membership_ttl_seconds, outsider_ttl=settings.outsider_ttl_seconds
         ),
         clock=clock,
+        redelivery=Redelivery(storage),
     )
     bot = StoraArendenBot(services)
     redraws = RedrawRetries(

@@ -24,6 +24,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ärendet är sparat i Stora ärenden, men kortet kom inte ut i kanalen.",
         "The case is saved in Stora ärenden, but its card did not reach the channel.",
     ),
+    "already_running": (
+        "Det här klicket behandlas redan. Titta i kön om en stund.",
+        "This click is already being handled. Check the queue in a moment.",
+    ),
     "signature_saved": ("Din signatur {signature} är sparad.", "Your signature {signature} is saved."),
     "unknown_action": (
         "Den knappen känner jag inte igen. Skriv hjälp för att se vad jag kan.",

@@ -20,6 +20,7 @@ from cases.lifecycle import Action
 from cases.model import Case
 
 from .. import redraws
+from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input
 from .routing import Turn, verb
@@ -61,6 +62,7 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
     except Conflict as conflict:
         log.info("conflict", extra={"verb": turn.verb, "case_id": case.case_id})
         return None, _case_card(turn, conflict.current, conflict.text(turn.locale))
+    redelivered.applied(turn.extra, stored.case_id)
     await _redraw_channel_card(turn, stored)
     return stored, None
 

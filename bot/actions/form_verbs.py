@@ -13,6 +13,7 @@ from cases.errors import InvalidInput, InvalidInputs
 from cases.ledger import LedgerUnavailable
 
 from ..teams import display_name, where
+from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import collect, errors_by_input
 from .routing import Turn, run, verb
@@ -28,8 +29,10 @@ TRIAGE_FIELDS = ("changeCount", "customerKind", "changeKind")
 
 
 def _register_form(turn: Turn, errors: dict[str, str] | None = None, notice: str | None = None) -> Json:
+    # The same form again, nonce and all: a second submit of it still counts once.
+    nonce = turn.field(redelivered.FORM) or None
     return cards.to_json(
-        cards.register_form(turn.locale, turn.values(*REGISTER_FIELDS), errors or {}, notice)
+        cards.register_form(turn.locale, turn.values(*REGISTER_FIELDS), errors or {}, notice, nonce)
     )
 
 
@@ -69,7 +72,10 @@ async def register(turn: Turn) -> Json:
     try:
         case = await turn.services.ledger.add(new)
     except LedgerUnavailable as unavailable:
+        if doubt := getattr(unavailable, "case_id", ""):  # written, the answer lost: maybe there
+            redelivered.in_doubt(turn.extra, doubt)
         return _register_form(turn, notice=unavailable.text(turn.locale))
+    redelivered.applied(turn.extra, case.case_id)
     log.info("registered", extra={"case_id": case.case_id})
     try:
         channel_id, service_url = await _channel_of(turn)

@@ -23,7 +23,8 @@ from graph.ledger import GraphLedger
 from tests.bot.conftest import Clock, Office
 from tests.bot.test_lifecycle_e2e import workbook_rows
 from tests.fakes import teams
-from tests.fakes.connector import FakeConnector
+from tests.fakes.cardwalk import buttons
+from tests.fakes.connector import FakeConnector, Post
 from tests.fakes.graph import FakeGraph
 from tests.fakes.teams import Agent
 from tests.graph.conftest import FixedToken, config_for
@@ -31,6 +32,29 @@ from tests.graph.conftest import FixedToken, config_for
 STORES = ("local", "graph")
 
 T = TypeVar("T")
+
+
+def click_activity(
+    office: Office, agent: Agent, post: Post, verb: str, inputs: dict[str, Any] | None = None,
+    *, card: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The invoke of one click, built once: Teams may deliver it more than once."""
+    action = buttons(card if card is not None else post.card)[verb]
+    data = {**(action.get("data") or {}), **(inputs or {})}
+    conversation_id = post.conversation_id
+    if ";messageid=" not in conversation_id and post.reply_to is None:
+        conversation_id = f"{conversation_id};messageid={post.activity_id}"
+    return teams.card_action(
+        agent, office.connector.url, conversation_id=conversation_id,
+        reply_to=post.activity_id, verb=verb, data=data,
+    )  # fmt: skip
+
+
+async def deliver(office: Office, activity: dict[str, Any]) -> dict[str, Any]:
+    """Deliver ``activity`` to ``office`` as Teams does; the invoke's answer."""
+    status, body = await office.post(activity)
+    assert status == 200, (status, body)
+    return body
 
 
 def agents(count: int, prefix: str = "agent") -> list[Agent]:
@@ -47,6 +71,7 @@ class Bench:
     session: aiohttp.ClientSession
     graph: FakeGraph | None = None
     offices: list[Office] = field(default_factory=list)
+    graph_deadline: float = 2.5
 
     @property
     def workbook(self) -> Path:
@@ -62,7 +87,7 @@ class Bench:
     def ledger(self) -> Ledger:
         if self.graph is None:
             return LocalWorkbookLedger(self.workbook, lock_timeout=2.5)
-        return GraphLedger(config_for(self.graph, deadline=2.5), FixedToken())
+        return GraphLedger(config_for(self.graph, deadline=self.graph_deadline), FixedToken())
 
     def seat(self, *people: Agent) -> None:
         for agent in people:

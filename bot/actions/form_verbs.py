@@ -9,8 +9,9 @@ from botbuilder.core import InvokeResponse
 
 import cards
 from cases import lifecycle, triage, validation
-from cases.errors import InvalidInput, InvalidInputs
+from cases.errors import CaseNotFound, InvalidInput, InvalidInputs
 from cases.ledger import LedgerUnavailable
+from cases.model import Case
 
 from ..teams import display_name, where
 from . import redelivered
@@ -70,11 +71,19 @@ async def register(turn: Turn) -> Json:
     except InvalidInputs as bad:
         return _register_form(turn, errors_by_input(bad, turn.locale))
     try:
-        case = await turn.services.ledger.add(new)
-    except LedgerUnavailable as unavailable:
-        if doubt := getattr(unavailable, "case_id", ""):  # written, the answer lost: maybe there
-            redelivered.in_doubt(turn.extra, doubt)
-        return _register_form(turn, notice=unavailable.text(turn.locale))
+        case = await _earlier(turn)
+    except LedgerUnavailable:
+        doubt = redelivered.earlier(turn.extra)
+        redelivered.in_doubt(turn.extra, doubt)  # still: the next submit looks again
+        notice = cards.texts.t("still_in_doubt", turn.locale, case_id=doubt)
+        return _register_form(turn, notice=notice)
+    if case is None:
+        try:
+            case = await turn.services.ledger.add(new)
+        except LedgerUnavailable as unavailable:
+            if doubt := getattr(unavailable, "case_id", ""):  # written, no answer: maybe there
+                redelivered.in_doubt(turn.extra, doubt)
+            return _register_form(turn, notice=unavailable.text(turn.locale))
     redelivered.applied(turn.extra, case.case_id)
     log.info("registered", extra={"case_id": case.case_id})
     try:
@@ -88,6 +97,18 @@ async def register(turn: Turn) -> Json:
             cards.registered_card(case, turn.locale, notice=cards.texts.t("card_not_posted", turn.locale))
         )
     return cards.to_json(cards.registered_card(case, turn.locale))
+
+
+async def _earlier(turn: Turn) -> Case | None:
+    """The case an earlier submit of this form stored though its answer was lost."""
+    doubt = redelivered.earlier(turn.extra)
+    if not doubt:
+        return None
+    try:
+        case = await turn.services.ledger.get(doubt)
+    except CaseNotFound:
+        return None  # it did not take: register it now
+    return case if case.registered_by == turn.signature else None
 
 
 async def _channel_of(turn: Turn) -> tuple[str, str]:

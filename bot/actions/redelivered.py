@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from botbuilder.core import InvokeResponse
 
 import cards
-from cases.errors import CaseNotFound
 
 from .. import responses
 from ..redelivery import Applied
@@ -35,7 +34,7 @@ Json = dict[str, Any]
 
 CHANGES = frozenset({"claim", "takeover", "handover", "correct", "close", "register"})
 FORM = "form"  # the register form's nonce in its Action.Execute data
-_APPLIED, _IN_DOUBT = "applied", "in_doubt"
+_APPLIED, _IN_DOUBT, _EARLIER = "applied", "in_doubt", "earlier"
 
 
 def applied(extra: dict[str, Any], case_id: str) -> None:
@@ -46,6 +45,11 @@ def applied(extra: dict[str, Any], case_id: str) -> None:
 def in_doubt(extra: dict[str, Any], case_id: str) -> None:
     """Mark a write whose answer never came: ``case_id`` may be there or not."""
     extra[_IN_DOUBT] = case_id
+
+
+def earlier(extra: dict[str, Any]) -> str:
+    """The case an earlier submit of this form wrote without an answer, if any."""
+    return str(extra.get(_EARLIER) or "")
 
 
 async def once(turn: Turn, run: Run) -> InvokeResponse:
@@ -66,11 +70,9 @@ async def once(turn: Turn, run: Run) -> InvokeResponse:
         if done is None:  # another instance runs it right now
             notice = cards.texts.t("already_running", turn.locale)
             return responses.card(cards.to_json(cards.notice_card(notice, turn.locale)))
-        if done.in_doubt:
-            try:
-                await turn.services.ledger.get(done.case_id)
-            except CaseNotFound:
-                return None  # it did not take: register after all
+        if done.in_doubt:  # the register verb looks for the case first, then registers
+            turn.extra[_EARLIER] = done.case_id
+            return None
         turn.data = {**turn.data, "caseId": done.case_id}
         if done.verb == "register":
             return await run(turn, _registered)

@@ -99,6 +99,11 @@ class Bench:
         for n, agent in enumerate(people):
             await book.bind(agent.aad_object_id, f"xa{n}", agent.name)
 
+    async def bound(self) -> dict[str, str]:
+        """Account -> signature, as the shared state holds them now."""
+        book = SignatureBook(JsonFileStorage(self.tmp / "state"))
+        return {b.aad_object_id: b.signature for b in await book.bindings() if b.active}
+
     def rows(self) -> list[dict[str, Any]]:
         """The workbook's cases as the store holds them now."""
         if self.graph is not None:

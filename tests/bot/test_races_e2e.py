@@ -47,6 +47,7 @@ async def test_sixty_first_time_users_at_once_all_get_their_signature(bench: Ben
         answers = await first_signatures(office, people)
     print(f"\n60 first-time users at once on {bench.store}: {saved(answers)} got their signature")
     assert saved(answers) == 60, [a for a in answers if a["type"] != CARD][:2]
+    assert len(await bench.bound()) == 60
 
 
 async def test_sixty_first_time_users_on_two_instances_all_get_their_signature(
@@ -63,6 +64,7 @@ async def test_sixty_first_time_users_on_two_instances_all_get_their_signature(
     count = saved(answers[0]) + saved(answers[1])
     print(f"\n60 first-time users on two instances on {bench.store}: {count} got their signature")
     assert count == 60
+    assert await bench.bound() == {p.aad_object_id: f"xa{n}" for n, p in enumerate(people)}
 
 
 async def test_a_hundred_claims_of_one_case_have_exactly_one_winner(bench: Bench) -> None:

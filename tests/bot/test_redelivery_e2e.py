@@ -180,8 +180,14 @@ async def test_a_second_submit_after_an_unanswered_write_registers_only_what_is_
             doubt = card_of(await office.click(ANNA, form, "register", REGISTRATION))
             assert "oklart om ändringen sparades (SA-000002)" in texts(doubt)
             assert inputs(doubt)["customerNumber"]["value"] == REGISTRATION["customerNumber"]
+            # Submitted again while Graph still does not answer: still in doubt, said so.
+            still = card_of(await office.click(ANNA, form, "register", REGISTRATION, card=doubt))
+            assert "fortfarande oklart om SA-000002 sparades" in texts(still)
+            assert inputs(still)["description"]["value"] == REGISTRATION["description"]
             fake.clear_faults()
-            again = await office.click(ANNA, form, "register", REGISTRATION, card=doubt)
+            again = await office.click(ANNA, form, "register", REGISTRATION, card=still)
     ids = [r["Ärende-ID"] for r in bench.rows()]
     assert registered_id(again) == ids[-1] and len(ids) == 2
     assert ids == ["SA-000001", "SA-000002" if landed else "SA-000003"]
+    # Its case card reaches the channel once, whichever submit stored it.
+    assert len(bench.connector.top_level_posts()) == 2

@@ -30,6 +30,7 @@ from .membership import TeamRoster
 from .notify import install_notifications
 from .posting import Poster
 from .reach import GuardedAuthentication
+from .redelivery import Redelivery
 from .redraw_retries import RedrawRetries
 from .services import Services
 from .signature_source import make_signatures, signatures_context
@@ -105,6 +106,7 @@ def create_app(
             member_ttl=settings.membership_ttl_seconds, outsider_ttl=settings.outsider_ttl_seconds
         ),
         clock=clock,
+        redelivery=Redelivery(storage),
     )
     bot = StoraArendenBot(services)
     redraws = RedrawRetries(

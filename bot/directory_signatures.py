@@ -19,7 +19,7 @@ from cases import validation
 from cases.errors import InvalidInput
 from cases.ledger import LedgerUnavailable
 
-from .identity import Binding, SignatureBook, SignatureInUse, SignatureTaken
+from .identity import Binding, SignatureBook, SignatureInUse, SignaturesBusy, SignatureTaken
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class DirectorySignatures:
             return None
         try:
             return await self._book.bind(aad_object_id, signature, name)
-        except (SignatureTaken, SignatureInUse, LedgerUnavailable) as refused:
+        except (SignatureTaken, SignatureInUse, SignaturesBusy, LedgerUnavailable) as refused:
             # Taken: only an admin's release settles it. In use (or the open cases
             # unknown): the agent goes on under the old one until its cases are
             # done, then the next click rebinds.

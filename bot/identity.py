@@ -19,16 +19,31 @@ once cannot both win)::
 
 A document from before "owners" existed is read as if each active binding
 owned its signature.
+
+Every binding rewrites that one document, so many first-time agents at once
+all write the same key. Inside one instance they take turns (an asyncio lock):
+each reads what the one before wrote, and none loses its write. Between
+instances sharing the storage the e_tag decides, and the loser reads again
+after a jittered wait (tenacity), for as long as an agent can wait for a click.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from botbuilder.core import Storage
 from microsoft_teams.cards import AdaptiveCard
+from tenacity import (
+    AsyncRetrying,
+    RetryError,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_random_exponential,
+)
 
 import cards
 from cases import validation
@@ -37,7 +52,12 @@ from cases.errors import InvalidInput
 from .storage import CREATE_ONLY, StorageConflict
 
 _KEY = "signatures"
-_ATTEMPTS = 5
+# Conflicts come only from other instances (this one takes turns): retry them
+# with full jitter, and give up well inside Teams' 5 s for an invoke.
+_PATIENCE = 3.0
+_WAIT = wait_random_exponential(multiplier=0.01, max=0.25)
+
+T = TypeVar("T")
 
 # "Does this signature still hold an open case?" (handler or registered by);
 # "Does it stand in any row at all?" Both asked of the workbook.
@@ -80,6 +100,20 @@ class SignatureInUse(InvalidInput):
         )
 
 
+class SignaturesBusy(InvalidInput):
+    """Other instances kept writing the signatures for longer than a click can wait.
+
+    Told under the field, so that the form comes back with what was typed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "signature",
+            "Signaturen kunde inte sparas just nu. Försök igen.",
+            "The signature could not be saved just now. Try again.",
+        )
+
+
 @dataclass(frozen=True)
 class Binding:
     signature: str
@@ -115,18 +149,26 @@ class SignatureBook:
     """Signatures typed by the agents themselves, asked for once."""
 
     def __init__(
-        self, storage: Storage, has_open_cases: OpenCases = _no, in_workbook: InWorkbook = _no
+        self,
+        storage: Storage,
+        has_open_cases: OpenCases = _no,
+        in_workbook: InWorkbook = _no,
+        *,
+        patience: float = _PATIENCE,
     ) -> None:
         self._storage = storage
+        self._patience = patience
         self._has_open_cases = has_open_cases
         self._in_workbook = in_workbook
+        self._turn = asyncio.Lock()
 
     async def signature_of(self, aad_object_id: str, name: str = "") -> str | None:
         book = await self._read()
         signature = book.by_user.get(aad_object_id)
         if signature and name and book.names.get(aad_object_id) != name:
             # Bindings made before names were kept get theirs on the next click.
-            await self.bind(aad_object_id, signature, name)
+            with contextlib.suppress(SignaturesBusy):  # or on a later one: the click goes on
+                await self.bind(aad_object_id, signature, name)
         return signature
 
     async def register(self, aad_object_id: str, raw_signature: str, name: str = "") -> str:
@@ -151,8 +193,9 @@ class SignatureBook:
     async def bind(self, aad_object_id: str, signature: str, name: str = "") -> str:
         """Make ``signature`` the account's own; refused when it is another's or
         when the account's current signature still holds open cases."""
-        checked: str | None = None
-        for _ in range(_ATTEMPTS):
+        checked: set[str] = set()
+
+        async def attempt() -> str:
             book = await self._read()
             owner = book.owners.get(signature)
             if owner not in (None, aad_object_id):
@@ -161,18 +204,19 @@ class SignatureBook:
             unchanged = current == signature and owner == aad_object_id
             if unchanged and (not name or book.names.get(aad_object_id) == name):
                 return signature
-            if current not in (None, signature, checked):
+            if current not in (None, signature) and current not in checked:
                 if await self._has_open_cases(current):
                     raise SignatureInUse(current)
-                checked = current
+                checked.add(current)
             book.by_user[aad_object_id] = signature
             book.owners[signature] = aad_object_id
             book.cleared.discard(signature)
             if name:
                 book.names[aad_object_id] = name
-            if await self._write(book):
-                return signature
-        raise RuntimeError("signature book kept changing under us")
+            await self._write(book)
+            return signature
+
+        return await self._in_turn(attempt)
 
     async def bindings(self) -> list[Binding]:
         book = await self._read()
@@ -185,30 +229,40 @@ class SignatureBook:
         """Forget who owns ``signature`` and let the next to type it bind it (an admin's
         decision, also for one only the workbook knows); None if nobody owned it."""
         signature = signature.strip().lower()
-        for _ in range(_ATTEMPTS):
+
+        async def attempt() -> Binding | None:
             book = await self._read()
             book.cleared.add(signature)
             owner = book.owners.pop(signature, None)
             if owner is None:
-                if await self._write(book):
-                    return None
-                continue
+                await self._write(book)
+                return None
             active = book.by_user.get(owner) == signature
             if active:
                 del book.by_user[owner]
             name = book.names.get(owner, "")
             if owner not in book.by_user and owner not in book.owners.values():
                 book.names.pop(owner, None)
-            if await self._write(book):
-                return Binding(signature, owner, name, active)
-        raise RuntimeError("signature book kept changing under us")
+            await self._write(book)
+            return Binding(signature, owner, name, active)
+
+        return await self._in_turn(attempt)
+
+    async def _in_turn(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Read, change and write the document, one change at a time in this instance;
+        again from a fresh read while other instances' writes get in between."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(StorageConflict), wait=_WAIT, stop=stop_after_delay(self._patience)
+        )
+        async with self._turn:
+            try:
+                return await retrying(attempt)
+            except RetryError:
+                raise SignaturesBusy() from None
 
     async def _read(self) -> _Book:
         return _Book.of((await self._storage.read([_KEY])).get(_KEY, {}))
 
-    async def _write(self, book: _Book) -> bool:
-        try:
-            await self._storage.write({_KEY: book.stored()})
-        except StorageConflict:
-            return False  # another binding landed in between: look again
-        return True
+    async def _write(self, book: _Book) -> None:
+        """Raises ``StorageConflict`` when another instance wrote in between."""
+        await self._storage.write({_KEY: book.stored()})

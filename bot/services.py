@@ -11,6 +11,7 @@ from cases.ledger import Ledger
 from .case_cards import CaseCards
 from .config import Settings
 from .membership import TeamRoster
+from .redelivery import Redelivery
 from .signature_source import SignatureSource
 from .team_channel import TeamChannelBook
 
@@ -24,3 +25,4 @@ class Services:
     team_channels: TeamChannelBook
     roster: TeamRoster
     clock: Callable[[], datetime]
+    redelivery: Redelivery

@@ -8,8 +8,9 @@
   soon as more than one instance runs: the instances must share their state.
 
 Both follow the same e_tag contract (``bot.storage``). The state holds no
-customer data: signatures, where cards were posted, the team's channel, and the
-stall notices' bookkeeping (Ärende-IDs, fingerprints of lifecycle fields, times).
+customer data: signatures, where cards were posted, the team's channel, the
+stall notices' bookkeeping (Ärende-IDs, fingerprints of lifecycle fields, times),
+and the clicks applied in the last day (``bot.redelivery``: hashes, verbs, Ärende-IDs, times).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
 from microsoft_teams.cards import AdaptiveCard
@@ -74,9 +75,14 @@ def register_form(
     values: Mapping[str, str] = parts.EMPTY,
     errors: Mapping[str, str] = parts.EMPTY,
     notice: str | None = None,
+    nonce: str | None = None,
 ) -> AdaptiveCard:
+    """``nonce``: the form's own id, sent back with Registrera (``form``), so that a
+    second submit of one form registers nothing more; new for a new form."""
     form = Form(locale, values, errors)
     registration_inputs(form)
     count_and_kinds(form)
     body = form.finish([title(t("register_title", locale)), para(t("register_intro", locale))], notice)
-    return parts.card(locale, body, [button(t("btn_register", locale), "register", positive=True)])
+    data = {"form": nonce or uuid.uuid4().hex}
+    register = button(t("btn_register", locale), "register", data, positive=True)
+    return parts.card(locale, body, [register])

@@ -34,6 +34,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The case is saved in Stora ärenden, but it is unclear whether its card reached the channel. "
         "Look in the channel. I will not post it again, so that there are not two.",
     ),
+    "already_running": (
+        "Det här klicket behandlas redan. Titta i kön om en stund.",
+        "This click is already being handled. Check the queue in a moment.",
+    ),
+    "still_in_doubt": (
+        "Det är fortfarande oklart om {case_id} sparades: arbetsboken svarar inte. "
+        "Titta i kön innan du försöker igen.",
+        "It is still unclear whether {case_id} was saved: the workbook is not answering. "
+        "Check the queue before you try again.",
+    ),
     "signature_saved": ("Din signatur {signature} är sparad.", "Your signature {signature} is saved."),
     "unknown_action": (
         "Den knappen känner jag inte igen. Skriv hjälp för att se vad jag kan.",

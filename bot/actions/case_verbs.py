@@ -21,6 +21,7 @@ from cases.model import Case, CaseRef
 from graph.errors import WriteUnconfirmed
 
 from .. import redraws
+from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input
 from .routing import Turn, verb
@@ -66,6 +67,7 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
         # Whether it took is unknown: a retry pass draws the card as the workbook has it.
         await redraws.redraw_later(turn.services.case_cards, case.case_id)
         raise
+    redelivered.applied(turn.extra, stored.case_id)
     await _redraw_channel_card(turn, stored)
     return stored, None
 

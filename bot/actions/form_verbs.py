@@ -9,12 +9,14 @@ from botbuilder.core import InvokeResponse
 
 import cards
 from cases import lifecycle, triage, validation
-from cases.errors import InvalidInput, InvalidInputs
+from cases.errors import CaseNotFound, InvalidInput, InvalidInputs
 from cases.ledger import LedgerUnavailable
+from cases.model import Case
 from graph.errors import WriteUnconfirmed
 
 from .. import redraws
 from ..teams import display_name, where
+from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import collect, errors_by_input
 from .routing import Turn, run, verb
@@ -30,8 +32,10 @@ TRIAGE_FIELDS = ("changeCount", "customerKind", "changeKind")
 
 
 def _register_form(turn: Turn, errors: dict[str, str] | None = None, notice: str | None = None) -> Json:
+    # The same form again, nonce and all: a second submit of it still counts once.
+    nonce = turn.field(redelivered.FORM) or None
     return cards.to_json(
-        cards.register_form(turn.locale, turn.values(*REGISTER_FIELDS), errors or {}, notice)
+        cards.register_form(turn.locale, turn.values(*REGISTER_FIELDS), errors or {}, notice, nonce)
     )
 
 
@@ -69,11 +73,23 @@ async def register(turn: Turn) -> Json:
     except InvalidInputs as bad:
         return _register_form(turn, errors_by_input(bad, turn.locale))
     try:
-        case = await turn.services.ledger.add(new)
-    except LedgerUnavailable as unavailable:
-        if isinstance(unavailable, WriteUnconfirmed):  # if it took after all, its card must come
-            await _post_later(turn, unavailable.case_id)
-        return _register_form(turn, notice=unavailable.text(turn.locale))
+        case = await _earlier(turn)
+    except LedgerUnavailable:
+        doubt = redelivered.earlier(turn.extra)
+        redelivered.in_doubt(turn.extra, doubt)  # still: the next submit looks again
+        notice = cards.texts.t("still_in_doubt", turn.locale, case_id=doubt)
+        return _register_form(turn, notice=notice)
+    if case is None:
+        try:
+            case = await turn.services.ledger.add(new)
+        except LedgerUnavailable as unavailable:
+            if isinstance(unavailable, WriteUnconfirmed):
+                # Written, no answer: the next submit looks for it first, and
+                # if it took after all, its card must come.
+                redelivered.in_doubt(turn.extra, unavailable.case_id)
+                await _post_later(turn, unavailable.case_id)
+            return _register_form(turn, notice=unavailable.text(turn.locale))
+    redelivered.applied(turn.extra, case.case_id)
     log.info("registered", extra={"case_id": case.case_id})
     try:
         target = await _card_target(turn)
@@ -98,6 +114,18 @@ async def _post_later(turn: Turn, case_id: str) -> None:
         log.error("no card for a registration in doubt (%s)", type(failure).__name__, extra={"case_id": case_id})
         return
     await redraws.post_later(turn.services.case_cards, case_id, target, turn.locale)
+
+
+async def _earlier(turn: Turn) -> Case | None:
+    """The case an earlier submit of this form stored though its answer was lost."""
+    doubt = redelivered.earlier(turn.extra)
+    if not doubt:
+        return None
+    try:
+        case = await turn.services.ledger.get(doubt)
+    except CaseNotFound:
+        return None  # it did not take: register it now
+    return case if case.registered_by == turn.signature else None
 
 
 async def _channel_of(turn: Turn) -> tuple[str, str]:

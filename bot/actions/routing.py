@@ -17,6 +17,7 @@ from .. import redraws, responses
 from ..logs import log_context, new_id
 from ..services import Services
 from ..teams import aad_object_id, display_name, locale, user_mri
+from . import redelivered
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +91,12 @@ async def dispatch(context: TurnContext, services: Services) -> InvokeResponse:
     )
     # One id per case action: every line it logs, the ledger's included, carries it.
     with log_context(action_id=new_id(), verb=name, case_id=turn.case_id):
-        return await run(turn)
+        return await redelivered.once(turn, run)
 
 
-async def run(turn: Turn) -> InvokeResponse:
-    registered = _VERBS.get(turn.verb)
+async def run(turn: Turn, handler: Handler | None = None) -> InvokeResponse:
+    """The click's verb; or ``handler`` in its place (an answer to a redelivery)."""
+    registered = _Verb(handler, needs_signature=False) if handler else _VERBS.get(turn.verb)
     if registered is None:
         log.warning("unknown verb", extra={"verb": turn.verb})
         return responses.error(400, "BadRequest", cards.texts.t("unknown_action", turn.locale))

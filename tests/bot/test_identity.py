@@ -10,8 +10,8 @@ import pytest
 from botbuilder.core import Storage
 
 from bot.directory_signatures import DirectorySignatures, DirectoryUnavailable, NotInDirectory
-from bot.identity import Binding, SignatureBook, SignatureInUse, SignatureTaken
-from bot.storage import JsonFileStorage
+from bot.identity import Binding, SignatureBook, SignatureInUse, SignaturesBusy, SignatureTaken
+from bot.storage import JsonFileStorage, StorageConflict
 from cases.errors import InvalidInput
 from cases.ledger import LedgerUnavailable
 from graph.errors import GraphError
@@ -151,6 +151,81 @@ async def test_two_accounts_binding_one_signature_at_once_one_wins(storage: Json
     )
     assert sorted(type(r).__name__ for r in results) == ["SignatureTaken", "str"]
     assert len((await stored(storage))["owners"]) == 1
+
+
+class TwoInstances(Storage):
+    """One storage under two instances: their bindings read the same document before
+    either writes, so one write meets the other's e_tag; conflicts are counted."""
+
+    def __init__(self, inner: Storage) -> None:
+        self._inner = inner
+        self._together = asyncio.Barrier(2)
+        self._reads = 0
+        self.conflicts = 0
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        found = await self._inner.read(keys)
+        self._reads += 1
+        if self._reads <= 4:  # both registers' reads, then both binds'
+            await self._together.wait()
+        return found
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        try:
+            await self._inner.write(changes)
+        except StorageConflict:
+            self.conflicts += 1
+            raise
+
+    async def delete(self, keys: list[str]) -> None:
+        await self._inner.delete(keys)
+
+
+async def test_two_instances_binding_at_once_both_bind_after_a_conflict(
+    storage: JsonFileStorage,
+) -> None:
+    shared = TwoInstances(storage)
+    one, other = SignatureBook(shared), SignatureBook(shared)
+    assert await asyncio.gather(one.register("aad-anna", "xanna"), other.register("aad-bo", "xbo")) == [
+        "xanna",
+        "xbo",
+    ]
+    assert shared.conflicts == 1
+    assert (await stored(storage))["by_user"] == {"aad-anna": "xanna", "aad-bo": "xbo"}
+
+
+async def test_many_first_bindings_on_two_instances_at_once_all_bind(tmp_path: Path) -> None:
+    # Two instances, each with its own handle on the shared state folder.
+    one = SignatureBook(JsonFileStorage(tmp_path / "state"))
+    other = SignatureBook(JsonFileStorage(tmp_path / "state"))
+    bound = await asyncio.gather(
+        *((one if n % 2 else other).register(f"aad-{n}", f"xa{n}") for n in range(60))
+    )
+    assert bound == [f"xa{n}" for n in range(60)]
+    assert len((await stored(JsonFileStorage(tmp_path / "state")))["by_user"]) == 60
+
+
+class AlwaysMoved(Storage):
+    """Another instance writes between every read and write of this one."""
+
+    def __init__(self, inner: Storage) -> None:
+        self._inner = inner
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        return await self._inner.read(keys)
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        raise StorageConflict(next(iter(changes)))
+
+    async def delete(self, keys: list[str]) -> None:
+        await self._inner.delete(keys)
+
+
+async def test_a_book_that_keeps_moving_asks_to_try_again(storage: JsonFileStorage) -> None:
+    book = SignatureBook(AlwaysMoved(storage), patience=0.05)
+    with pytest.raises(SignaturesBusy) as busy:
+        await book.register("aad-anna", "xanna")
+    assert busy.value.field == "signature" and "Försök igen" in busy.value.text("sv-SE")
 
 
 # -- from the directory ------------------------------------------------------------

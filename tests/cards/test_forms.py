@@ -180,9 +180,13 @@ def test_unknown_choice_is_not_selected():
     assert "value" not in fields["changeCount"]
 
 
-def test_register_button_sends_no_data_of_its_own():
+def test_register_button_sends_only_the_forms_nonce_and_no_typed_field():
     button = buttons(render(cards.register_form("sv-SE", REGISTER_VALUES)))["register"]
-    assert "data" not in button
+    assert set(button["data"]) == {"form"}
+    assert set(button["data"]).isdisjoint(REGISTER_IDS)  # Teams merges the inputs into data
+    again = buttons(render(cards.register_form("sv-SE", nonce=button["data"]["form"])))["register"]
+    fresh = buttons(render(cards.register_form("sv-SE")))["register"]
+    assert again["data"] == button["data"] != fresh["data"]
 
 
 # -- hand-over ------------------------------------------------------------------

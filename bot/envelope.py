@@ -62,10 +62,27 @@ class _Ref(_Strict):
     id: str | None = None
 
 
+class _Team(_Ref):
+    aadGroupId: str | None = None
+
+
+class _Settings(_Strict):
+    selectedChannel: _Ref | None = None
+
+
 class _ChannelData(_Strict):
     tenant: _Ref | None = None
-    team: _Ref | None = None
+    team: _Team | None = None
     channel: _Ref | None = None
+    teamsTeamId: str | None = None
+    teamsChannelId: str | None = None
+    settings: _Settings | None = None  # an installation's selected channel
+    eventType: str | None = None
+
+
+class _Entity(_Strict):
+    type: str | None = None
+    locale: str | None = None  # a clientInfo entity's: the language when the activity has none
 
 
 class _Envelope(_Strict):
@@ -82,6 +99,7 @@ class _Envelope(_Strict):
     locale: str | None = None
     action: str | None = None
     replyToId: str | None = None
+    entities: list[_Entity] | None = None
     membersAdded: list[_Account] | None = None
     membersRemoved: list[_Account] | None = None
 

@@ -36,8 +36,10 @@ PATHS = (
     "type", "id", "serviceUrl", "channelId", "from", "from.id", "from.aadObjectId", "from.name",
     "recipient", "recipient.id", "conversation", "conversation.id", "conversation.tenantId",
     "conversation.conversationType", "channelData", "channelData.tenant", "channelData.tenant.id",
-    "channelData.team", "channelData.team.id", "channelData.channel", "channelData.source",
-    "text", "textFormat", "entities", "value", "value.action", "value.action.verb",
+    "channelData.team", "channelData.team.id", "channelData.team.aadGroupId", "channelData.channel",
+    "channelData.source", "channelData.settings", "channelData.settings.selectedChannel",
+    "channelData.teamsTeamId", "channelData.teamsChannelId", "channelData.eventType",
+    "text", "textFormat", "entities", "entities.-1", "entities.-1.locale", "entities.-1.type", "value", "value.action", "value.action.verb",
     "value.action.data", "name", "locale", "replyToId", "timestamp", "action", "membersAdded",
     "attachments",
 )  # fmt: skip
@@ -85,16 +87,31 @@ def _base(kind: str, url: str) -> dict[str, Any]:
 
 
 def _mutate(activity: dict[str, Any], path: str, how: str, junk: Any) -> None:
+    """Delete or replace what ``path`` names ("a.b", or "entities.-1" for a list's last item)."""
     *parents, last = path.split(".")
     node: Any = activity
     for key in parents:
-        if not isinstance(node, dict) or not isinstance(node.get(key), dict):
+        node = _child(node, key)
+        if not isinstance(node, dict | list):
             return
-        node = node[key]
-    if how == "delete":
+    if isinstance(node, list):
+        if not node or not last.lstrip("-").isdigit():
+            return
+        index = int(last)
+        if how == "delete":
+            del node[index]
+        else:
+            node[index] = _expand(junk)
+    elif how == "delete":
         node.pop(last, None)
     else:
         node[last] = _expand(junk)
+
+
+def _child(node: Any, key: str) -> Any:
+    if isinstance(node, list):
+        return node[int(key)] if node and key.lstrip("-").isdigit() else None
+    return node.get(key) if isinstance(node, dict) else None
 
 
 def _expand(junk: Any) -> Any:

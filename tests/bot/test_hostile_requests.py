@@ -35,6 +35,18 @@ def _without(office: Office, *path: str) -> dict[str, Any]:
     return activity
 
 
+def _no_locale(office: Office, entities: list[Any]) -> dict[str, Any]:
+    activity = _activity(office, entities=entities)
+    del activity["locale"]
+    return activity
+
+
+def _installation(office: Office, settings: Any) -> dict[str, Any]:
+    activity = teams.installed_in_team(ANNA, office.connector.url)
+    activity["channelData"]["settings"] = settings
+    return activity
+
+
 def _nested(depth: int) -> bytes:
     return ('{"type":"message","value":' + "[" * depth + "]" * depth + "}").encode()
 
@@ -69,6 +81,15 @@ BAD_ENVELOPES: list[tuple[str, Any]] = [
     ("text an object", lambda o: _activity(o, text={"a": 1})),
     ("membersAdded not a list", lambda o: _activity(o, membersAdded={"id": "x"})),
     ("timestamp not a date", lambda o: _activity(o, timestamp="yesterday")),
+    ("clientInfo locale a number", lambda o: _no_locale(o, [{"type": "clientInfo", "locale": 5}])),
+    (
+        "clientInfo locale an object",
+        lambda o: _no_locale(o, [{"type": "clientInfo", "locale": {}}]),
+    ),
+    ("an entity not an object", lambda o: _activity(o, entities=["clientInfo"])),
+    ("selectedChannel a string", lambda o: _installation(o, {"selectedChannel": "19:x"})),
+    ("settings a string", lambda o: _installation(o, "x")),
+    ("team aadGroupId a number", lambda o: _activity(o, channelData={"team": {"aadGroupId": 7}})),
 ]
 
 

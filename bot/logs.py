@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType, TracebackType
 from typing import IO, Any, Literal
 
+from aiohttp.http_exceptions import HttpProcessingError
 from pythonjsonlogger.json import JsonFormatter
 
 from cases.errors import DomainError
@@ -258,3 +259,27 @@ def cap_chatty_loggers() -> None:
         logger = logging.getLogger(name)
         if logger.level < ceiling:
             logger.setLevel(ceiling)
+    server = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, MalformedHttp) for f in server.filters):
+        server.addFilter(MalformedHttp())
+
+
+class MalformedHttp(logging.Filter):
+    """aiohttp's parser refusing a request is the client's mistake, not the bot's fault.
+
+    aiohttp answers it 400 and logs "Error handling request" at ERROR with a
+    traceback: anyone could fill the log with them. Such a record becomes the
+    endpoint's one line instead (bot/endpoint.py): ``request refused``, status,
+    reason code, a correlation id, no traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args = "request refused", ()
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+            record.status = getattr(error, "code", 400) or 400
+            record.reason = "http_malformed"
+            record.correlation_id = new_id()
+        return True

@@ -7,6 +7,7 @@ traceback. The authenticated endpoint is in ``test_bearer_e2e``.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import socket
@@ -249,3 +250,36 @@ async def test_a_forged_installation_cannot_redirect_the_case_cards(office: Offi
     # The next card still goes to the real connector.
     await office.say(ANNA, "hjälp")
     assert office.connector.calls and all(c.status < 400 for c in office.connector.calls)
+
+
+RAW_REQUESTS = {
+    "a garbage request line": b"\x16\x03\x01 nonsense\r\n\r\n",
+    "a 10 kB header": b"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+    + b"a" * 10_000
+    + b"\r\n\r\n",
+    "a control character in a header": b"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\x01b\r\n\r\n",
+    "a bad Content-Length": b"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n",
+    "Content-Length and chunked": (
+        b"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 3\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\nabc"
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(RAW_REQUESTS))
+async def test_a_request_the_http_parser_refuses_is_one_warning_line(
+    office: Office, restore_logging: None, what: str
+) -> None:
+    output = log_output()
+    host, port = office.url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(RAW_REQUESTS[what])
+    await writer.drain()
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"400", what
+    # aiohttp logs the refusal before it writes the 400 (web_protocol.handle_error).
+    (line,) = refusal_lines(output)
+    assert (line["level"], line["reason"], line["status"]) == ("WARNING", "http_malformed", 400)
+    assert line["correlation_id"]
+    assert not [r for r in records(output) if r["level"] == "ERROR" or "exc_info" in r]

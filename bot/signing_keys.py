@@ -15,7 +15,10 @@ waits, not only those that need a key. Here:
   are still used while a refresh runs in the background, so only a token signed
   with a key the bot has not seen waits for the endpoint;
 - an unknown ``kid`` refetches at most once per ``recheck`` seconds, so tokens
-  with made-up ids cannot turn the bot into a key-endpoint hammer.
+  with made-up ids cannot turn the bot into a key-endpoint hammer. That lets a
+  forged token spend the refetch, so a set older than ``max_age`` (an hour) is
+  always refetched: Microsoft publishes a key before it signs with it, so a
+  new key is known here within the hour whatever a forger sends.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ class SigningKeys:
         metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA,
         *,
         timeout: float = 10.0,
-        max_age: float = 24 * 3600.0,
+        max_age: float = 3600.0,
         recheck: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -87,7 +90,8 @@ class SigningKeys:
                 self._start_refresh()  # stale keys still verify while the new ones come
             return current.keys[kid]
         refreshing = self._refresh is not None and not self._refresh.done()
-        if current is None or refreshing or self._clock() - self._last_attempt >= self._recheck:
+        stale = current is None or self._clock() - current.fetched_at > self._max_age
+        if stale or refreshing or self._clock() - self._last_attempt >= self._recheck:
             await asyncio.shield(self._start_refresh())
         if self._set is None:
             raise KeysUnavailable("the signing keys could not be fetched")

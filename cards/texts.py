@@ -44,6 +44,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "It is still unclear whether {case_id} was saved: the workbook is not answering. "
         "Check the queue before you try again.",
     ),
+    "closed_already": (
+        "{case_id} är redan stängt av dig. Här är mejlutkastet igen.",
+        "{case_id} is already closed by you. Here is the e-mail draft again.",
+    ),
     "signature_saved": ("Din signatur {signature} är sparad.", "Your signature {signature} is saved."),
     "unknown_action": (
         "Den knappen känner jag inte igen. Skriv hjälp för att se vad jag kan.",

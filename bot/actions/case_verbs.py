@@ -17,7 +17,7 @@ from cases import lifecycle
 from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
 from cases.ledger import Conflict, LedgerUnavailable
 from cases.lifecycle import Action
-from cases.model import Case, CaseRef
+from cases.model import Case, CaseRef, Status
 from graph.errors import WriteUnconfirmed
 
 from .. import redraws
@@ -107,7 +107,9 @@ async def claim(turn: Turn) -> Json:
 @verb("takeover")
 async def take_over(turn: Turn) -> Json:
     now = turn.services.clock()
-    return await _simple(turn, lambda case: lifecycle.take_over(case, actor=turn.signature, now=now))
+    return await _simple(
+        turn, lambda case: lifecycle.take_over(case, actor=turn.signature, now=now)
+    )
 
 
 async def _form_guard(turn: Turn, action: Action) -> tuple[Case, Json | None]:
@@ -145,7 +147,9 @@ async def _submit(
     except LedgerUnavailable as unavailable:
         # Not even read: the form again as the agent saw it, typed text kept.
         drawn = CaseRef(turn.case_id, turn.field("version"))
-        return None, cards.to_json(form(drawn, turn.locale, typed, notice=unavailable.text(turn.locale)))
+        return None, cards.to_json(
+            form(drawn, turn.locale, typed, notice=unavailable.text(turn.locale))
+        )
     if stale:
         return None, stale
     try:
@@ -158,7 +162,9 @@ async def _submit(
     try:
         return await _store(turn, case, changed)
     except LedgerUnavailable as unavailable:
-        return None, cards.to_json(form(case, turn.locale, typed, notice=unavailable.text(turn.locale)))
+        return None, cards.to_json(
+            form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
+        )
 
 
 @verb("handover")
@@ -199,11 +205,39 @@ async def close(turn: Turn) -> Json:
 
     stored, answer = await _submit(turn, cards.close_form, EMAIL_FIELDS, close_with_draft)
     if answer:
-        return answer
+        return await _closed_by_me_already(turn) or answer
     await _check_wiped(turn, stored)
-    lagging = redraws.pending_text(redraws.take_pending(turn.extra), turn.locale, closed=stored.case_id)
+    lagging = redraws.pending_text(
+        redraws.take_pending(turn.extra), turn.locale, closed=stored.case_id
+    )
     return cards.to_json(
-        cards.email_draft_card(stored.case_id, draft[0], turn.locale, checklist=True, notice=lagging)
+        cards.email_draft_card(
+            stored.case_id, draft[0], turn.locale, checklist=True, notice=lagging
+        )
+    )
+
+
+async def _closed_by_me_already(turn: Turn) -> Json | None:
+    """Klar pressed twice, or again after "unclear whether it was saved": the case is
+    closed, by this agent, and wiped. The draft is theirs, made from what this click
+    carries (the workbook no longer holds it), so they get it again, not a stale card."""
+    try:
+        case = await turn.services.ledger.get(turn.case_id)
+        draft = draft_from_form(turn.data)
+    except (DomainError, LedgerUnavailable):
+        return None
+    mine = case.status is Status.HANTERAD and case.handler == turn.signature
+    if not mine or case.has_customer_data:
+        return None
+    # The first click may not have got the channel card redrawn: this one tries again.
+    await _redraw_channel_card(turn, case)
+    lagging = redraws.pending_text(
+        redraws.take_pending(turn.extra), turn.locale, closed=case.case_id
+    )
+    again = cards.texts.t("closed_already", turn.locale, case_id=case.case_id)
+    notice = f"{again} {lagging}" if lagging else again
+    return cards.to_json(
+        cards.email_draft_card(case.case_id, draft, turn.locale, checklist=True, notice=notice)
     )
 
 
@@ -217,7 +251,9 @@ async def _check_wiped(turn: Turn, case: Case) -> None:
     try:
         again = await turn.services.ledger.get(case.case_id)
     except LedgerUnavailable:
-        log.warning("wipe not read back; the write's answer showed it", extra={"case_id": case.case_id})
+        log.warning(
+            "wipe not read back; the write's answer showed it", extra={"case_id": case.case_id}
+        )
         again = case
     if again.has_customer_data:
         log.error("wipe did not take", extra={"case_id": case.case_id})

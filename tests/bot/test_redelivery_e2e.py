@@ -55,7 +55,9 @@ async def test_a_registration_delivered_twice_registers_once(bench: Bench, at_on
 
 
 @pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
-async def test_registrera_pressed_twice_on_one_form_registers_once(bench: Bench, at_once: bool) -> None:
+async def test_registrera_pressed_twice_on_one_form_registers_once(
+    bench: Bench, at_once: bool
+) -> None:
     async with bench.serve() as office:
         form = await office.say(ANNA, "registrera")
         # Two clicks: two activities, two ids, one form.
@@ -66,7 +68,9 @@ async def test_registrera_pressed_twice_on_one_form_registers_once(bench: Bench,
         else:
             answers = [await deliver(office, one), await deliver(office, two)]
         # Another form is another registration.
-        other = await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
+        other = await office.click(
+            ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION
+        )
     print(f"\nRegistrera pressed twice ({'at once' if at_once else 'in turn'}) on {bench.store}:"
           f" {len(bench.rows()) - 1} row, answers {[registered_id(a) for a in answers]}")  # fmt: skip
     assert [registered_id(a) for a in answers] == ["SA-000001", "SA-000001"]
@@ -86,7 +90,9 @@ async def test_a_second_submit_after_nothing_was_saved_registers(bench: Bench) -
                 refused = card_of(await deliver(office, click))
         assert "Inget sparades" in texts(refused) and bench.rows() == []
         # The form comes back with its nonce: its next submit is the same form's.
-        assert buttons(refused)["register"]["data"]["form"] == click["value"]["action"]["data"]["form"]
+        assert (
+            buttons(refused)["register"]["data"]["form"] == click["value"]["action"]["data"]["form"]
+        )
         again = await office.click(ANNA, form, "register", REGISTRATION, card=refused)
     assert registered_id(again) == "SA-000001" and len(bench.rows()) == 1
 
@@ -113,8 +119,14 @@ async def test_a_hand_over_delivered_twice_tells_the_channel_once(bench: Bench) 
     async with bench.serve() as office:
         await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
         (post,) = office.connector.top_level_posts()
-        form = card_of(await office.click(BO, post, "handover.form", card=card_of(await office.click(BO, post, "claim"))))
-        click = click_activity(office, BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form)
+        form = card_of(
+            await office.click(
+                BO, post, "handover.form", card=card_of(await office.click(BO, post, "claim"))
+            )
+        )
+        click = click_activity(
+            office, BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form
+        )
         answers = await asyncio.gather(deliver(office, click), deliver(office, click))
         answers.append(await deliver(office, click))
     # "Free to take" goes to the case card's thread, once per hand-over.
@@ -127,17 +139,80 @@ async def test_a_hand_over_delivered_twice_tells_the_channel_once(bench: Bench) 
 
 async def test_a_close_delivered_again_gives_the_e_mail_draft_again(bench: Bench) -> None:
     ids = ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3))
-    done = {"changedIds": ids, "greeting": "AB", "emailChange": "fakturaadress", "emailValue": "Gatan 1"}
+    done = {
+        "changedIds": ids,
+        "greeting": "AB",
+        "emailChange": "fakturaadress",
+        "emailValue": "Gatan 1",
+    }
     async with bench.serve() as office:
         await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
         (post,) = office.connector.top_level_posts()
-        form = card_of(await office.click(BO, post, "close.form", card=card_of(await office.click(BO, post, "claim"))))
+        form = card_of(
+            await office.click(
+                BO, post, "close.form", card=card_of(await office.click(BO, post, "claim"))
+            )
+        )
         click = click_activity(office, BO, post, "close", done, card=form)
         first = card_of(await deliver(office, click))
         second = card_of(await deliver(office, click))
     assert second == first and "Gatan 1" in texts(second)
     (row,) = bench.rows()
     assert row["Status"] == "Hanterad"
+
+
+@pytest.mark.parametrize("at_once", [False, True], ids=["one-after-the-other", "at-once"])
+async def test_klar_pressed_twice_on_one_form_gives_the_draft_both_times(
+    bench: Bench, at_once: bool
+) -> None:
+    # Two clicks (two activity ids), not a redelivery: the second finds the case
+    # closed by the same agent and gets the draft again, not "just changed by".
+    ids = ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3))
+    done = {
+        "changedIds": ids,
+        "greeting": "AB",
+        "emailChange": "fakturaadress",
+        "emailValue": "Gatan 1",
+    }
+    async with bench.serve() as office:
+        await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
+        (post,) = office.connector.top_level_posts()
+        claimed = card_of(await office.click(BO, post, "claim"))
+        form = card_of(await office.click(BO, post, "close.form", card=claimed))
+        clicks = [click_activity(office, BO, post, "close", done, card=form) for _ in range(2)]
+        if at_once:
+            answers = await asyncio.gather(*(deliver(office, click) for click in clicks))
+        else:
+            answers = [await deliver(office, click) for click in clicks]
+    for answer in answers:
+        shown = texts(card_of(answer))
+        assert "Gatan 1" in shown and CHANGED_BY not in shown
+    (row,) = bench.rows()
+    assert row["Status"] == "Hanterad" and not row["Kundnummer"]
+    print(f"\nKlar pressed twice ({'at once' if at_once else 'in turn'}) on {bench.store}: "
+          f"{sum('Gatan 1' in texts(card_of(a)) for a in answers)} of 2 got the draft")  # fmt: skip
+
+
+async def test_a_colleague_pressing_klar_after_the_close_gets_no_draft(bench: Bench) -> None:
+    ids = ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3))
+    done = {
+        "changedIds": ids,
+        "greeting": "AB",
+        "emailChange": "fakturaadress",
+        "emailValue": "Gatan 1",
+    }
+    async with bench.serve() as office:
+        await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
+        (post,) = office.connector.top_level_posts()
+        form = card_of(
+            await office.click(
+                BO, post, "close.form", card=card_of(await office.click(BO, post, "claim"))
+            )
+        )
+        stale = click_activity(office, CIA, post, "close", done, card=form)
+        await deliver(office, click_activity(office, BO, post, "close", done, card=form))
+        answer = await deliver(office, stale)
+    assert "Gatan 1" not in texts(card_of(answer))
 
 
 async def test_two_instances_sharing_the_state_apply_a_redelivered_click_once(bench: Bench) -> None:

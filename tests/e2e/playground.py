@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -209,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"playground e2e: needs npx and Chromium at {CHROMIUM}", file=sys.stderr)
         return 2
     expect.set_options(timeout=UI_TIMEOUT_MS)
+    # A CI timeout stops us with SIGTERM: unwind, so that the children are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     run, started, children = Run(workdir), time.monotonic(), []
     outcome, clients = "FAILED", []
     try:

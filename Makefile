@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench workbook pictures playground clean package lock image image-check teams-schema
+.PHONY: run test bench workbook pictures playground playground-e2e clean package lock image image-check teams-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ PLAYGROUND_VERSION ?= 0.2.28
 playground:
 	npx --yes @microsoft/m365agentsplayground@$(PLAYGROUND_VERSION) \
 		-e http://127.0.0.1:$(or $(STORA_PORT),3978)/api/messages -c msteams --disable-telemetry
+
+# The same Playground, driven in Chromium against a bot of its own from register
+# to close (tests/e2e/playground.py, docs/playground.md). Needs npx and Chromium
+# at /usr/bin/chromium; screenshots and logs go to ARTEFACTS (default: a temp dir).
+E2E_STAMP := $(VENV)/.installed-e2e
+$(E2E_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[e2e]'
+	touch $(E2E_STAMP)
+
+playground-e2e: $(E2E_STAMP)
+	PLAYGROUND_VERSION=$(PLAYGROUND_VERSION) $(BIN)/python -m tests.e2e.playground \
+		$(if $(ARTEFACTS),--artefacts $(ARTEFACTS))
 
 # -- shipping: docs/deploy.md ---------------------------------------------------
 # The Teams app zip to upload; MicrosoftAppId and STORA_BOT_DOMAIN from the environment or .env.

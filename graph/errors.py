@@ -58,6 +58,7 @@ class GraphError(Exception):
     retry_after: float | None = None
     what: str = ""  # which request, as our own short name (never a URL with values)
     session_sent: bool = field(default=False, compare=False)
+    done: frozenset[str] = field(default=frozenset(), compare=False)  # a batch's items that took
 
     def __post_init__(self) -> None:
         super().__init__(self.summary())

@@ -122,13 +122,16 @@ class GraphTransport:
         deadline: Deadline,
         session: str | None = None,
         missing_ok: frozenset[str] | set[str] = frozenset(),
+        optional: frozenset[str] | set[str] = frozenset(),
     ) -> dict[str, Answer]:
         """Send ``items`` as one JSON batch; each answer by id, or the first failure raised.
 
         Items run in the order given, each after the one before: Microsoft asks
         for one request at a time per workbook, and a write that depends on a
         failed one is not run at all (424). An item in ``missing_ok`` that
-        answers 404 is simply left out of the answers.
+        answers 404, and one in ``optional`` that fails, is simply left out of
+        the answers. The failure raised names the items that did succeed
+        (``GraphError.done``): a batch of writes may be carried out in part.
         """
         requests = []
         for number, item in enumerate(items):
@@ -167,7 +170,7 @@ class GraphTransport:
                 continue
             status = int(inner.get("status", 0))
             body = _inner_body(inner.get("body"))
-            if status == 404 and item.id in missing_ok:
+            if (status == 404 and item.id in missing_ok) or (status >= 400 and item.id in optional):
                 continue
             if status >= 400:
                 error = graph_error(status, inner.get("headers") or {}, body, item.what)
@@ -177,7 +180,9 @@ class GraphTransport:
                 answers[item.id] = Answer(status, _headers(inner.get("headers") or {}), body)
         if failures:
             # The cause, not its consequence: a 424 only says an earlier item failed.
-            raise next((f for f in failures if f.status != 424), failures[0])
+            cause = next((f for f in failures if f.status != 424), failures[0])
+            cause.done = frozenset(answers)
+            raise cause
         return answers
 
     async def _send(

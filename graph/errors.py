@@ -58,6 +58,7 @@ class GraphError(Exception):
     retry_after: float | None = None
     what: str = ""  # which request, as our own short name (never a URL with values)
     session_sent: bool = field(default=False, compare=False)
+    done: frozenset[str] = field(default=frozenset(), compare=False)  # a batch's items that took
 
     def __post_init__(self) -> None:
         super().__init__(self.summary())
@@ -233,11 +234,12 @@ class WipeNotVerified(WriteNotVerified):
 def agent_error(call: str, in_doubt: str, failed: Exception) -> Exception:
     """What the agent is told when a Ledger call gives up (the cause logged, codes only).
 
-    ``in_doubt``: the Ärende-ID of a write sent whose answer never came.
+    ``in_doubt``: the Ärende-ID of a write sent whose answer never came. It stays
+    in doubt whatever ends the call later: a check read refused with a 503 does
+    not make the write any less possibly done.
     """
     what = failed.summary() if isinstance(failed, GraphError) else str(failed)
-    lost_answer = not isinstance(failed, GraphError) or failed.ambiguous
-    if in_doubt and lost_answer:
+    if in_doubt:
         log.warning("graph write unconfirmed", extra={"case_id": in_doubt, "error": what})
         return WriteUnconfirmed(in_doubt, what)
     if isinstance(failed, GraphError) and failed.denied:

@@ -13,7 +13,8 @@ Requests, in steady state (the layout and the case's row known from before):
   then one write: a ``PATCH`` of the changed cells only, ``null`` for the
   cells in between. Graph's answer is the read-back (wipe check included).
 - ``add``: one read (header row, last row, the high-water mark on the "_bot"
-  sheet), one write: a batch of the new high-water mark, then ``rows/add``.
+  sheet), one write: a batch of the new high-water mark, then ``rows/add``;
+  the same two for every registration waiting meanwhile (``graph.add_queue``).
 - ``list``: one read of the whole table.
 
 Requests to the workbook go one at a time (an asyncio lock), as Microsoft
@@ -27,53 +28,36 @@ import builtins
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 from azure.core.credentials_async import AsyncTokenCredential
 
-from cases.clock import stockholm_now
 from cases.columns import (
     ARENDE_ID,
     BOT_HEADERS,
-    LAST_ID_LABEL,
-    SAVED_AT_LABEL,
-    STATE_SHEET,
     case_from_cells,
     case_to_cells,
-    format_case_id,
-    format_datetime,
     id_key,
 )
 from cases.errors import CaseNotFound
 from cases.ledger import Conflict
 from cases.model import Case, NewCase, Status
 
+from .add_queue import AddQueue
 from .client import BatchItem, GraphTransport, TimedOut, make_graph_client
 from .config import GraphConfig
-from .deadline import Clock, Deadline, RetryPolicy, Sleep
+from .deadline import Clock, RetryPolicy, Sleep
 from .errors import GraphError, GraphUnavailable, Retry, agent_error
-from .excel import Layout, Snapshot, is_blank, parse_address, whole_number
+from .excel import Layout, Snapshot
 from .location import Locator
 from .session import IDLE_LIMIT, WorkbookSession
-from .workbook import WorkbookRequests
+from .workbook import Op, WorkbookRequests
 from .writes import CUSTOMER_HEADERS, RowWrite
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-
-@dataclass
-class Op:
-    """One Ledger call: its deadline, its session, and whether a write is in doubt."""
-
-    name: str
-    deadline: Deadline
-    session: str | None = None
-    requests: WorkbookRequests = field(init=False)  # set by each attempt
-    in_doubt: str = ""  # Ärende-ID of a write sent without a definite answer
 
 
 class GraphLedger:
@@ -103,6 +87,7 @@ class GraphLedger:
         self._layout: Layout | None = None
         self._rows: dict[str, int] = {}
         self._highest = 0
+        self._adds = AddQueue(self)
 
     @classmethod
     def create(cls, config: GraphConfig) -> GraphLedger:
@@ -113,7 +98,7 @@ class GraphLedger:
     # -- the Ledger protocol -----------------------------------------------------
 
     async def add(self, new: NewCase) -> Case:
-        return await self._run("add", lambda op: self._add(op, new))
+        return await self._adds.add(new)
 
     async def get(self, case_id: str) -> Case:
         return await self._run("get", lambda op: self._get(op, case_id))
@@ -139,6 +124,7 @@ class GraphLedger:
         await self._run("warm up", self._read_all, seconds=seconds)
 
     async def aclose(self) -> None:
+        await self._adds.aclose()
         location = self.locator.known
         if location is not None:
             await self.session.close(location, self.policy.deadline(2.0))
@@ -183,8 +169,10 @@ class GraphLedger:
     async def _send(self, op: Op, info: Any, what: str) -> Any:
         return (await self.transport.send(info, what, op.deadline, op.session)).body
 
-    async def _batch(self, op: Op, items: builtins.list[BatchItem]) -> dict[str, Any]:
-        answers = await self.transport.batch(items, op.deadline, op.session)
+    async def _batch(
+        self, op: Op, items: builtins.list[BatchItem], optional: frozenset[str] = frozenset()
+    ) -> dict[str, Any]:
+        answers = await self.transport.batch(items, op.deadline, op.session, optional=optional)
         return {key: answer.body for key, answer in answers.items()}
 
     async def _read_all(self, op: Op) -> Snapshot:
@@ -287,80 +275,6 @@ class GraphLedger:
         op.in_doubt = ""
         formats = (body.get("numberFormat") or [None])[0]
         return write.shown(body["values"][0], write.first), write.formats_of(formats, write.first)
-
-    async def _add(self, op: Op, new: NewCase) -> Case:
-        if op.in_doubt:  # an earlier attempt's write went unanswered: did it take?
-            snapshot = await self._read_all(op)
-            done = next(
-                (c for c in snapshot.cases if id_key(c.case_id) == id_key(op.in_doubt)), None
-            )
-            if done is not None:
-                return self._remember(done, self._rows[id_key(done.case_id)])
-            op.in_doubt = ""
-        if self._layout is None:
-            await self._read_all(op)  # cold: the highest ID in the table, once
-        requests = op.requests
-        found = await self.transport.batch(
-            [  # one read
-                BatchItem("h", requests.header_row(), "header row"),
-                BatchItem("l", requests.last_row(), "last row"),
-                BatchItem("s", requests.cells(STATE_SHEET, "A1:B2", "address,values"), "state"),
-            ],
-            op.deadline,
-            op.session,
-            missing_ok={"s"},
-        )
-        layout = Layout.from_header_range(found["h"].body["address"], found["h"].body["values"])
-        self._layout = layout
-        state = found["s"].body if "s" in found else None
-        last_id = whole_number(state["values"][0][1]) if state else 0
-        number = max(last_id, self._highest) + 1
-        case = new.with_id(format_case_id(number))
-        texts = {h: t for h, t in case_to_cells(case).items() if t}
-        if await self._add_missing_columns(op, layout, texts):
-            return await self._add(op, new)
-        last = found["l"].body
-        last_row = parse_address(last["address"]).min_row
-        # An empty last row (the template's first row: an Excel table always has
-        # one) is filled before the table grows.
-        reuse = is_blank(last["values"][0])
-        write = RowWrite(layout, last_row if reuse else 0, texts, last["numberFormat"][0])
-        items = []
-        if state is None:  # the bot's state sheet, once, "very hidden" as the local one makes it
-            items += [
-                BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"),
-                BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
-            ]
-        mark = [[LAST_ID_LABEL, number], [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())]]
-        items.append(BatchItem("s", requests.write_cells(STATE_SHEET, "A1:B2", mark), "state"))
-        if reuse:
-            cells = requests.write_cells(layout.sheet, write.address, [write.values()])
-            items.append(BatchItem("r", cells, "write row"))
-        else:
-            items.append(BatchItem("r", requests.add_row(write.whole_row()), "rows/add"))
-        op.in_doubt = case.case_id
-        try:
-            answers = await self._batch(op, items)
-        except GraphError as failed:
-            if not failed.ambiguous:
-                op.in_doubt = ""
-            raise
-        op.in_doubt = ""
-        self._highest = number
-        answer = answers["r"]
-        if reuse:
-            row, first = last_row, write.first
-        else:
-            row, first = layout.header_row + 1 + int(answer["index"]), 0
-        write.row = row
-        shown = write.shown(answer["values"][0], first)
-        formats = write.formats_of((answer.get("numberFormat") or [None])[0], first)
-        repair = write.repair(shown, case.case_id, formats)
-        if repair is not None:
-            again, _ = await self._patch(op, repair, case.case_id)
-            repair.verify(again, case.case_id)
-            shown.update(again)
-        return self._remember(case_from_cells(shown), row)
 
     async def _add_missing_columns(self, op: Op, layout: Layout, texts: dict[str, str]) -> bool:
         """Append the bot's columns a workbook made before the bot lacks (DESIGN §3)."""

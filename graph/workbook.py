@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from kiota_abstractions.method import Method
@@ -34,10 +35,22 @@ from msgraph.generated.models.workbook_worksheet import WorkbookWorksheet
 from cases.columns import TABLE_NAME
 
 from .client import GraphTransport
+from .deadline import Deadline
 from .location import FileLocation
 
 VALUES = "address,values"
 VALUES_AND_FORMATS = "address,values,numberFormat"
+
+
+@dataclass
+class Op:
+    """One Ledger call: its deadline, its session, and whether a write is in doubt."""
+
+    name: str
+    deadline: Deadline
+    session: str | None = None
+    requests: WorkbookRequests = field(init=False)  # set by each attempt
+    in_doubt: str = ""  # Ärende-ID of a write sent without a definite answer
 
 
 class WorkbookRequests:
@@ -88,13 +101,17 @@ class WorkbookRequests:
         info.headers.try_add("Accept", "application/json")
         return _with_json(info, {"values": [list(row) for row in values]})
 
-    def add_row(self, values: Sequence[Any]) -> RequestInformation:
-        """Append one row to the table (Excel grows it, with its formats and formulas)."""
+    def add_rows(self, rows: Sequence[Sequence[Any]]) -> RequestInformation:
+        """Append rows to the table (Excel grows it, with its formats and formulas).
+
+        One request for several rows, as the rows/add page asks ("batch the rows
+        together in a single call"); Graph answers with the top new row only.
+        """
         # Gap: rows/add's AddPostRequestBody has no ``values`` (msgraph-sdk-python #956).
         builder = self._table.rows.add
         info = RequestInformation(Method.POST, builder.url_template, builder.path_parameters)
         info.headers.try_add("Accept", "application/json")
-        return _with_json(info, {"index": None, "values": [list(values)]})
+        return _with_json(info, {"index": None, "values": [list(row) for row in rows]})
 
     def add_sheet(self, name: str) -> RequestInformation:
         return self._workbook.worksheets.add.to_post_request_information(AddSheetBody(name=name))

@@ -109,6 +109,22 @@ class LedgerContract:
         assert len({c.case_id for c in cases}) == 8
         assert {c.case_id for c in await ledger.list()} == {c.case_id for c in cases}
 
+    async def test_fifty_registrations_at_once_get_fifty_rows_with_consecutive_ids(
+        self, ledger: Ledger
+    ) -> None:
+        first = await ledger.add(registration(0))
+        news = [registration(n) for n in range(1, 51)]
+        cases = await asyncio.gather(*(ledger.add(new) for new in news))
+        for new, case in zip(news, cases, strict=True):
+            assert case == new.with_id(case.case_id)  # each caller gets its own case
+        numbers = sorted(int(c.case_id.removeprefix("SA-")) for c in cases)
+        start = int(first.case_id.removeprefix("SA-")) + 1
+        assert numbers == list(range(start, start + 50))
+        stored = await (await self.reopen(ledger)).list()
+        assert sorted(stored, key=lambda c: c.case_id) == sorted(
+            [first, *cases], key=lambda c: c.case_id
+        )
+
     async def test_an_id_is_never_reused_after_its_row_was_deleted(self, ledger: Ledger) -> None:
         first = await ledger.add(registration(1))
         last = await ledger.add(registration(2))

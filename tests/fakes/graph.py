@@ -427,11 +427,20 @@ class FakeGraph:
         if kind in ("table.range", "table.headerRowRange", "table.lastRow"):
             return Reply(200, wb.range_json(wb.t.sheet, wb.table_box(kind.split(".")[1]), select))
         if kind == "rows.add":
+            # learn.microsoft.com/graph/api/tablerowcollection-add: "values", a 2-D array,
+            # one inner array per row; "index" null adds at the end. However many rows,
+            # the answer is one workbookTableRow: the top new row, with its values only
+            # (learn.microsoft.com/graph/api/table-post-rows adds two rows and answers
+            # "values": [[1, 2, 3]]; Office.js TableRowCollection.add: "the return object
+            # will be the top of the newly added row(s)").
             values = (body or {}).get("values")
-            if not isinstance(values, list) or len(values) != 1:
+            if (body or {}).get("index") is not None:
+                # Not modelled: inserting mid-table. The bot never asks for it.
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            if not isinstance(values, list):
                 return Reply(400, error_body(400, inner="invalidArgument"))
             try:
-                index = wb.add_row(values[0])
+                index = wb.add_rows(values)
             except ValueError:
                 return Reply(400, error_body(400, inner="invalidArgument"))
             row = wb.t.header_row + 1 + index

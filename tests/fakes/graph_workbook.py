@@ -218,20 +218,28 @@ class Workbook:
 
     # -- what Graph's workbook API does -------------------------------------------
 
-    def add_row(self, values: Sequence[Any] | None) -> int:
-        """``rows/add``: a row below the last, formatted like it; its 0-based index."""
+    def add_rows(self, rows: Sequence[Sequence[Any]]) -> int:
+        """``rows/add``: rows below the last, each formatted like the one above; the top one's
+        0-based index.
+
+        Every row is checked before any is added: Microsoft's pages are silent on a
+        request with one bad row among good ones, so the fake takes the stricter
+        choice, all or nothing (a refused request adds no row at all).
+        """
         t = self.t
-        row = t.last_row + 1
-        for col in range(t.first_col, t.last_col + 1):
-            above = t.sheet.peek(row - 1, col)
-            t.sheet.cell(row, col).number_format = above.number_format
-        t.last_row = row
-        if values is not None:
-            if len(values) != t.last_col - t.first_col + 1:
-                raise ValueError("row width")
+        width = t.last_col - t.first_col + 1
+        if not rows or any(not isinstance(r, list) or len(r) != width for r in rows):
+            raise ValueError("row width")
+        top = t.last_row + 1
+        for values in rows:
+            row = t.last_row + 1
+            for col in range(t.first_col, t.last_col + 1):
+                above = t.sheet.peek(row - 1, col)
+                t.sheet.cell(row, col).number_format = above.number_format
+            t.last_row = row
             for offset, raw in enumerate(values):
                 t.sheet.cell(row, t.first_col + offset).type_in(raw)
-        return row - t.header_row - 1
+        return top - t.header_row - 1
 
     def add_column(self, name: str) -> int:
         t = self.t

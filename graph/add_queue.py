@@ -1,0 +1,364 @@
+"""Registrations on Graph, written together: while one call holds the workbook, adds queue up.
+
+Microsoft asks for one request at a time per workbook, and for new rows to be
+sent together: "collect the rows to be inserted on the application side and
+perform a single rows add operation" (learn.microsoft.com/graph/api/table-post-rows).
+So each turn at the workbook takes every registration waiting (at most
+``MAX_ROWS``) and writes them with one read and one write, whatever their number:
+
+- read (one JSON batch): header row, last row, the high-water mark on "_bot";
+- write (one JSON batch): the new mark, the template's blank row filled with
+  the first case (a ``PATCH``), the others in one ``rows/add``, and a read of
+  the rows added (Graph answers ``rows/add`` with its top row only).
+
+Ärende-IDs are issued in a row from the mark (or the highest ID seen, if
+higher); the mark is written once, with the last of them.
+
+Each caller keeps its own deadline. One that passes while its registration
+waits its turn, or is being read for, takes it out: the caller is told nothing
+was saved, and that row is never written. One that passes after the write was
+sent is told it is unclear, with its Ärende-ID. A write whose answer was lost,
+or that took only in part (a batch's requests are carried out one by one), is
+checked on the next attempt by the IDs it gave out: found, the case is the
+answer; not found, it is written again under a new ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cases.clock import stockholm_now
+from cases.columns import (
+    LAST_ID_LABEL,
+    SAVED_AT_LABEL,
+    STATE_SHEET,
+    case_from_cells,
+    case_to_cells,
+    format_case_id,
+    format_datetime,
+    id_key,
+)
+from cases.model import Case, NewCase
+
+from .client import BatchItem, TimedOut
+from .deadline import Deadline
+from .errors import GraphError, WriteNotVerified, agent_error
+from .excel import Address, Layout, is_blank, parse_address, whole_number
+from .workbook import Op, WorkbookRequests
+from .writes import RowWrite
+
+if TYPE_CHECKING:
+    from .ledger import GraphLedger
+
+# Rows per write: a request body of a few tens of kB at most.
+MAX_ROWS = 50
+
+Outcome = Case | Exception
+
+
+@dataclass(eq=False)
+class Waiter:
+    """One caller's registration, from the queue to its answer."""
+
+    new: NewCase
+    deadline: Deadline
+    answer: asyncio.Future[Outcome]
+    in_doubt: str = ""  # Ärende-ID given to it in a write sent without a definite answer
+    left: bool = False  # the caller has been answered, or gave up
+
+    @property
+    def waiting(self) -> bool:
+        return not self.left and not self.answer.done()
+
+    def resolve(self, outcome: Outcome) -> None:
+        if not self.answer.done():
+            self.answer.set_result(outcome)
+
+
+class Latest(Deadline):
+    """A batch's deadline: the latest of its callers still waiting (none waiting: passed)."""
+
+    def __init__(self, waiters: Sequence[Waiter]) -> None:  # no clock of its own
+        self._waiters = waiters
+
+    def remaining(self) -> float:
+        return max((w.deadline.remaining() for w in self._waiters if w.waiting), default=0.0)
+
+
+class AddQueue:
+    """``GraphLedger.add``: the queue, the writer that works through it, and the write."""
+
+    def __init__(self, ledger: GraphLedger) -> None:
+        self._ledger = ledger
+        self._queue: list[Waiter] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def add(self, new: NewCase) -> Case:
+        ledger = self._ledger
+        answer: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        waiter = Waiter(new, ledger.policy.deadline(ledger.config.deadline), answer)
+        self._queue.append(waiter)
+        if self._writer is None or self._writer.done():
+            # A context of its own: no one caller's request budget or log fields.
+            self._writer = asyncio.create_task(self._drain(), context=contextvars.Context())
+        try:
+            async with asyncio.timeout(max(0.0, waiter.deadline.remaining())):
+                outcome = await asyncio.shield(answer)
+        except TimeoutError:
+            if not answer.done():
+                raise agent_error("add", waiter.in_doubt, TimedOut("add")) from None
+            outcome = answer.result()  # answered in the very same moment
+        finally:
+            waiter.left = True
+            if waiter in self._queue:
+                self._queue.remove(waiter)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def aclose(self) -> None:
+        if self._writer is not None and not self._writer.done():
+            self._writer.cancel()
+            await asyncio.gather(self._writer, return_exceptions=True)
+
+    # -- the writer: one turn at the workbook per batch ---------------------------------
+
+    async def _drain(self) -> None:
+        lock = self._ledger._lock
+        while self._queue:
+            latest = max(w.deadline.remaining() for w in self._queue)
+            try:
+                async with asyncio.timeout(max(0.0, latest)):
+                    await lock.acquire()
+            except TimeoutError:
+                self._queue[:] = [
+                    w for w in self._queue if w.waiting and w.deadline.remaining() > 0
+                ]
+                continue
+            try:
+                batch = [w for w in self._queue if w.waiting][:MAX_ROWS]
+                self._queue[:] = [w for w in self._queue if w.waiting and w not in batch]
+                if batch:
+                    await self._write(batch)
+            finally:
+                lock.release()
+
+    async def _write(self, batch: list[Waiter]) -> None:
+        ledger = self._ledger
+        op = Op("add", Latest(batch))
+        try:
+            body = functools.partial(self._attempt, batch)
+            await ledger.policy.run(op.deadline, lambda: ledger._attempt(op, body))
+        except (GraphError, TimedOut) as failed:
+            for waiter in batch:
+                if waiter.waiting:
+                    waiter.resolve(agent_error("add", waiter.in_doubt, failed))
+        except Exception as failed:  # noqa: BLE001 - a layout error, or a bug: each caller hears it
+            for waiter in batch:
+                if waiter.waiting:
+                    waiter.resolve(failed)
+
+    # -- one attempt at writing the batch ------------------------------------------------
+
+    async def _attempt(self, batch: list[Waiter], op: Op) -> None:
+        if any(w.in_doubt and w.waiting for w in batch):
+            await self._check_doubts(op, batch)
+        if not any(w.waiting for w in batch):
+            return
+        found = await self._read(op, batch)
+        # From here to the write nothing waits: who is in, and their IDs, stay as they are.
+        live = [w for w in batch if w.waiting]
+        if not live:
+            return
+        plan = _plan(self._ledger._highest, live, *found)
+        for waiter, case in zip(live, plan.cases, strict=True):
+            waiter.in_doubt = case.case_id
+        try:
+            answers = await self._ledger._batch(op, plan.items(op.requests), optional={"b"})
+        except GraphError as failed:
+            if not failed.ambiguous and not failed.done & {"r", "a"}:
+                for waiter in live:  # no row was written: nothing in doubt
+                    waiter.in_doubt = ""
+            raise
+        self._ledger._highest = max(self._ledger._highest, plan.first + len(live) - 1)
+        for waiter, outcome in zip(live, await self._outcomes(op, plan, answers), strict=True):
+            waiter.in_doubt = ""
+            waiter.resolve(outcome)
+
+    async def _check_doubts(self, op: Op, batch: list[Waiter]) -> None:
+        """An earlier write went unanswered, or took in part: find its cases by their IDs."""
+        snapshot = await self._ledger._read_all(op)
+        for waiter in batch:
+            if not (waiter.in_doubt and waiter.waiting):
+                continue
+            done = snapshot.case(waiter.in_doubt)
+            if done is not None:
+                waiter.resolve(self._ledger._remember(done, snapshot.rows[id_key(done.case_id)]))
+            waiter.in_doubt = ""
+
+    async def _read(self, op: Op, batch: list[Waiter]) -> tuple[Layout, Any, Any]:
+        """The one read: the layout, the last row, the "_bot" sheet's cells (None: no sheet)."""
+        ledger = self._ledger
+        if ledger._layout is None:
+            await ledger._read_all(op)  # cold: the highest ID in the table, once
+        requests = op.requests
+        found = await ledger.transport.batch(
+            [
+                BatchItem("h", requests.header_row(), "header row"),
+                BatchItem("l", requests.last_row(), "last row"),
+                BatchItem("s", requests.cells(STATE_SHEET, "A1:B2", "address,values"), "state"),
+            ],
+            op.deadline,
+            op.session,
+            missing_ok={"s"},
+        )
+        layout = Layout.from_header_range(found["h"].body["address"], found["h"].body["values"])
+        ledger._layout = layout
+        probe = [w.new.with_id(format_case_id(0)) for w in batch if w.waiting]
+        if await ledger._add_missing_columns(op, layout, _texts(*probe)):
+            return await self._read(op, batch)
+        return layout, found["l"].body, found["s"].body if "s" in found else None
+
+    async def _outcomes(self, op: Op, plan: Plan, answers: dict[str, Any]) -> list[Outcome]:
+        """Each case as its row now shows it (or what its caller is told)."""
+        rows: list[Shown | Exception] = []
+        if plan.reuse:
+            body = answers["r"]
+            formats = (body.get("numberFormat") or [None])[0]
+            rows.append(Shown(body["values"][0], formats, plan.writes[0].first))
+        if plan.added:
+            top = plan.layout.header_row + 1 + int(answers["a"]["index"])
+            for n, write in enumerate(plan.added):
+                write.row = top + n
+            rows += await self._added_rows(op, plan, answers, top)
+        return [
+            row if isinstance(row, Exception) else await self._checked(op, case, write, row)
+            for case, write, row in zip(plan.cases, plan.writes, rows, strict=True)
+        ]
+
+    async def _added_rows(
+        self, op: Op, plan: Plan, answers: dict[str, Any], top: int
+    ) -> list[Shown | Exception]:
+        """The rows rows/add added, as they now are: its answer's top row, or the read back."""
+        count = len(plan.added)
+        if count == 1:
+            return [Shown(answers["a"]["values"][0], None, 0)]
+        back = answers.get("b")
+        if back is None or parse_address(back["address"]).min_row != top:
+            # The read back failed, or someone added rows between the read and the
+            # write: the rows are in, read them where they are.
+            block = _block(plan.layout, top, count).cells
+            try:
+                back = await self._ledger._send(
+                    op, op.requests.cells(plan.layout.sheet, block), "read back"
+                )
+            except (GraphError, TimedOut) as failed:
+                cases = plan.cases[len(plan.cases) - count :]
+                return [agent_error("add", c.case_id, failed) for c in cases]
+        formats = back.get("numberFormat") or [None] * count
+        return [Shown(back["values"][n], formats[n], 0) for n in range(count)]
+
+    async def _checked(self, op: Op, case: Case, write: RowWrite, row: Shown) -> Outcome:
+        """The case as its row shows it, its cells written once more where they came back wrong.
+
+        Its row is in: whatever fails now is that caller's alone, and never
+        makes the row be added again.
+        """
+        shown = write.shown(row.values, row.first)
+        try:
+            repair = write.repair(shown, case.case_id, write.formats_of(row.formats, row.first))
+            if repair is not None:
+                again, _ = await self._ledger._patch(op, repair, case.case_id)
+                repair.verify(again, case.case_id)
+                shown.update(again)
+        except (GraphError, TimedOut) as failed:
+            return agent_error("add", case.case_id, failed)  # stored, a cell unconfirmed
+        except WriteNotVerified as wrong:
+            return wrong
+        return self._ledger._remember(case_from_cells(shown), write.row)
+
+
+@dataclass
+class Shown:
+    """One written row in an answer: its values (and formats) from column ``first`` on."""
+
+    values: list[Any]
+    formats: list[Any] | None
+    first: int
+
+
+@dataclass
+class Plan:
+    """One attempt's write: the cases with their IDs, and each one's row."""
+
+    layout: Layout
+    state: Any  # the "_bot" sheet's cells as read; None: no such sheet yet
+    first: int  # the first case's ID number
+    last_row: int  # the table's last row as read
+    reuse: bool  # that row is the template's blank one: the first case fills it
+    cases: list[Case]
+    writes: list[RowWrite]
+
+    @property
+    def added(self) -> list[RowWrite]:
+        """The rows that rows/add appends."""
+        return self.writes[1:] if self.reuse else self.writes
+
+    def items(self, requests: WorkbookRequests) -> list[BatchItem]:
+        """The write, one JSON batch: the "_bot" sheet's mark, then the rows, then a read back."""
+        items = []
+        if self.state is None:  # the state sheet, once, "very hidden" as the local one makes it
+            items += [
+                BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"),
+                BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
+            ]
+        mark = [
+            [LAST_ID_LABEL, self.first + len(self.cases) - 1],
+            [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())],
+        ]
+        items.append(BatchItem("s", requests.write_cells(STATE_SHEET, "A1:B2", mark), "state"))
+        if self.reuse:
+            blank = self.writes[0]
+            cells = requests.write_cells(self.layout.sheet, blank.address, [blank.values()])
+            items.append(BatchItem("r", cells, "write row"))
+        if self.added:
+            rows = requests.add_rows([w.whole_row() for w in self.added])
+            items.append(BatchItem("a", rows, "rows/add"))
+        if len(self.added) > 1:  # Graph answers rows/add with its top row only
+            block = _block(self.layout, self.last_row + 1, len(self.added)).cells
+            items.append(BatchItem("b", requests.cells(self.layout.sheet, block), "read back"))
+        return items
+
+
+def _plan(highest: int, live: list[Waiter], layout: Layout, last: Any, state: Any) -> Plan:
+    """IDs in a row from the high-water mark (or the highest seen); rows formatted as the last."""
+    first = max(whole_number(state["values"][0][1]) if state else 0, highest) + 1
+    cases = [w.new.with_id(format_case_id(first + n)) for n, w in enumerate(live)]
+    writes = [RowWrite(layout, 0, _texts(c), last["numberFormat"][0]) for c in cases]
+    last_row = parse_address(last["address"]).min_row
+    # An empty last row (the template's first row: an Excel table always has
+    # one) is filled before the table grows.
+    reuse = is_blank(last["values"][0])
+    if reuse:
+        writes[0].row = last_row
+    return Plan(layout, state, first, last_row, reuse, cases, writes)
+
+
+def _texts(*cases: Case) -> dict[str, str]:
+    return {h: t for case in cases for h, t in case_to_cells(case).items() if t}
+
+
+def _block(layout: Layout, first_row: int, count: int) -> Address:
+    """``count`` whole table rows from ``first_row``."""
+    return Address(
+        layout.sheet,
+        layout.first_col,
+        first_row,
+        layout.first_col + layout.width - 1,
+        first_row + count - 1,
+    )

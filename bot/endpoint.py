@@ -10,7 +10,8 @@ order, and is refused at the first it fails:
       ``text/plain`` without asking first (no CORS preflight)
 401   with an App ID: the bearer token (``bot.bearer``), before the body is read
 413   the body is at most 1 MiB (aiohttp's ``client_max_size``)
-400   the body is a JSON object and an activity (``bot.envelope``)
+400   the body is a JSON object and an activity (``bot.envelope``), and an
+      invoke is a card's Action.Execute (the only one the bot offers)
 403   its ``serviceUrl`` is one the bot may call (``bot.reach``)
 401   the token was issued for this activity's ``serviceUrl`` and channel
 ====  =====================================================================
@@ -38,7 +39,7 @@ from botbuilder.schema import CallerIdConstants
 from botframework.connector.auth import AuthenticateRequestResult, AuthenticationConstants
 
 from .bearer import BearerCheck, Unauthorized, VerifiedToken
-from .envelope import BadRequest, parse_activity, parse_body
+from .envelope import ADAPTIVE_CARD_ACTION, BadRequest, parse_activity, parse_body
 from .logs import log_context, new_id
 from .reach import GuardedAuthentication, ReachPolicy, is_loopback
 from .signing_keys import KeysUnavailable
@@ -87,6 +88,9 @@ class MessagesEndpoint:
             activity = parse_activity(parse_body(await request.read()))
         except BadRequest as bad:
             raise Refused(400, bad.reason, fields=",".join(bad.fields)) from None
+        if activity.type == "invoke" and activity.name != ADAPTIVE_CARD_ACTION:
+            # The manifest offers no other invoke (no sign-in, no message extension).
+            raise Refused(400, "invoke_not_supported")
         if (reason := self._policy.refusal(activity.service_url)) is not None:
             raise Refused(403, f"service_url_{reason}")
         if token is not None and (reason := token.refusal(activity)) is not None:

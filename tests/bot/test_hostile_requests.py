@@ -94,6 +94,23 @@ BAD_ENVELOPES: list[tuple[str, Any]] = [
 ]
 
 
+@pytest.mark.parametrize(
+    "name", [None, "", "composeExtension/query", "signin/verifyState", "task/fetch"]
+)
+async def test_an_invoke_other_than_a_card_action_is_a_400(
+    office: Office, restore_logging: None, name: str | None
+) -> None:
+    activity = teams.card_action(
+        ANNA, office.connector.url, conversation_id=f"{teams.CHANNEL};messageid=1", reply_to="1",
+        verb="refresh", data={},
+    )  # fmt: skip
+    activity.pop("name") if name is None else activity.update(name=name)
+    output = log_output()
+    answer = await send(office.session, office.url, activity)
+    assert (answer.status, answer.body) == (400, {"error": {"code": "invoke_not_supported"}})
+    _one_refusal(output, 400, "invoke_not_supported")
+
+
 def _one_refusal(output: io.StringIO, status: int, reason: str) -> None:
     (line,) = refusal_lines(output)
     assert (line["status"], line["reason"], line["level"]) == (status, reason, "WARNING")

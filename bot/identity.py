@@ -21,15 +21,12 @@ A document from before "owners" existed is read as if each active binding
 owned its signature.
 
 Every binding rewrites that one document, so many first-time agents at once
-all write the same key. Inside one instance they take turns (an asyncio lock):
-each reads what the one before wrote, and none loses its write. Between
-instances sharing the storage the e_tag decides, and the loser reads again
-after a jittered wait (tenacity), for as long as an agent can wait for a click.
+all write the same key: they take turns (bot/in_turn.py), and none loses its
+write.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,25 +34,17 @@ from typing import Any, TypeVar
 
 from botbuilder.core import Storage
 from microsoft_teams.cards import AdaptiveCard
-from tenacity import (
-    AsyncRetrying,
-    RetryError,
-    retry_if_exception_type,
-    stop_after_delay,
-    wait_random_exponential,
-)
 
 import cards
 from cases import validation
 from cases.errors import InvalidInput
 
-from .storage import CREATE_ONLY, StorageConflict
+from .in_turn import InTurn, StillConflicting
+from .storage import CREATE_ONLY
 
 _KEY = "signatures"
-# Conflicts come only from other instances (this one takes turns): retry them
-# with full jitter, and give up well inside Teams' 5 s for an invoke.
+# Give up well inside Teams' 5 s for an invoke (bot/in_turn.py).
 _PATIENCE = 3.0
-_WAIT = wait_random_exponential(multiplier=0.01, max=0.25)
 
 T = TypeVar("T")
 
@@ -157,10 +146,9 @@ class SignatureBook:
         patience: float = _PATIENCE,
     ) -> None:
         self._storage = storage
-        self._patience = patience
         self._has_open_cases = has_open_cases
         self._in_workbook = in_workbook
-        self._turn = asyncio.Lock()
+        self._writers = InTurn(patience)
 
     async def signature_of(self, aad_object_id: str, name: str = "") -> str | None:
         book = await self._read()
@@ -249,16 +237,10 @@ class SignatureBook:
         return await self._in_turn(attempt)
 
     async def _in_turn(self, attempt: Callable[[], Awaitable[T]]) -> T:
-        """Read, change and write the document, one change at a time in this instance;
-        again from a fresh read while other instances' writes get in between."""
-        retrying = AsyncRetrying(
-            retry=retry_if_exception_type(StorageConflict), wait=_WAIT, stop=stop_after_delay(self._patience)
-        )
-        async with self._turn:
-            try:
-                return await retrying(attempt)
-            except RetryError:
-                raise SignaturesBusy() from None
+        try:
+            return await self._writers.run(attempt)
+        except StillConflicting:
+            raise SignaturesBusy() from None
 
     async def _read(self) -> _Book:
         return _Book.of((await self._storage.read([_KEY])).get(_KEY, {}))

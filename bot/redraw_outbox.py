@@ -39,7 +39,8 @@ from typing import Any, TypeVar
 
 from botbuilder.core import Storage
 
-from .storage import CREATE_ONLY, StorageConflict
+from .in_turn import InTurn, StillConflicting
+from .storage import CREATE_ONLY
 
 KEY = "card-redraws"
 NOTICE, POST = "notice", "post"
@@ -59,10 +60,12 @@ class OutboxBusy(Exception):
 
 
 class RedrawOutbox:
-    def __init__(self, storage: Storage, clock: Callable[[], datetime], *, attempts: int = 20) -> None:
+    def __init__(
+        self, storage: Storage, clock: Callable[[], datetime], *, patience: float = 3.0
+    ) -> None:
         self._storage = storage
         self._clock = clock
-        self._attempts = attempts
+        self._in_turn = InTurn(patience)
 
     async def pending(self) -> Entries:
         document = (await self._storage.read([KEY])).get(KEY) or {}
@@ -160,7 +163,9 @@ class RedrawOutbox:
             if max_tries is not None and entry.get("tries", 0) >= max_tries:
                 _drop(entries, case_id, part)
                 return True, None
-            entry.update(state="claimed", at=now.isoformat(), token=token, tries=entry.get("tries", 0) + 1)
+            entry.update(
+                state="claimed", at=now.isoformat(), token=token, tries=entry.get("tries", 0) + 1
+            )
             return True, (token, copy.deepcopy(entry))
 
         return await self._change(claim)
@@ -184,20 +189,25 @@ class RedrawOutbox:
         return self._clock().isoformat()
 
     async def _change(self, edit: Callable[[Entries], tuple[bool, T]]) -> T:
-        """Apply ``edit`` to the entries as stored now; write them back when it says so."""
-        for _ in range(self._attempts):
+        """Apply ``edit`` to the entries as stored now; write them back when it says so.
+
+        Every click of a burst changes this one document: they take turns
+        (bot/in_turn.py), so none is refused for a sibling's write.
+        """
+
+        async def attempt() -> T:
             current = (await self._storage.read([KEY])).get(KEY)
             entries = copy.deepcopy((current or {}).get("cases") or {})
             changed, result = edit(entries)
-            if not changed:
-                return result
-            document = {"cases": entries, "e_tag": current["e_tag"] if current else CREATE_ONLY}
-            try:
-                await self._storage.write({KEY: document})
-            except StorageConflict:
-                continue
+            if changed:
+                document = {"cases": entries, "e_tag": current["e_tag"] if current else CREATE_ONLY}
+                await self._storage.write({KEY: document})  # StorageConflict: read again
             return result
-        raise OutboxBusy(KEY)
+
+        try:
+            return await self._in_turn.run(attempt)
+        except StillConflicting:
+            raise OutboxBusy(KEY) from None
 
 
 def _drop(entries: Entries, case_id: str, part: str) -> None:

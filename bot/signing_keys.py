@@ -9,7 +9,8 @@ botbuilder 4.17.1 fetches them with a synchronous ``requests.get`` and no
 timeout, inside the event loop: while the key endpoint is slow, every request
 waits, not only those that need a key. Here:
 
-- the fetch is aiohttp's, with a total timeout, so nothing else waits on it;
+- the fetch is aiohttp's, with one timeout for all of it (5 s), so nothing
+  else waits on it;
 - one fetch at a time: requests that need it share it (single flight);
 - a known key is answered from the cache at once. Keys older than ``max_age``
   are still used while a refresh runs in the background, so only a token signed
@@ -64,13 +65,13 @@ class SigningKeys:
         self,
         metadata_url: str = BOT_FRAMEWORK_OPENID_METADATA,
         *,
-        timeout: float = 10.0,
+        timeout: float = 5.0,
         max_age: float = 3600.0,
         recheck: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._metadata_url = metadata_url
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = timeout  # for the whole fetch: metadata and key set
         self._max_age = max_age
         self._recheck = recheck
         self._clock = clock
@@ -114,8 +115,9 @@ class SigningKeys:
     async def _fetch(self) -> None:
         try:
             session = self._session_for_fetch()
-            metadata = await _json(session, self._metadata_url, self._timeout)
-            jwks = await _json(session, str(metadata["jwks_uri"]), self._timeout)
+            async with asyncio.timeout(self._timeout):
+                metadata = await _json(session, self._metadata_url)
+                jwks = await _json(session, str(metadata["jwks_uri"]))
             keys = _parse(jwks)
         except (aiohttp.ClientError, TimeoutError, KeyError, TypeError, ValueError) as failed:
             # The cached set, if any, stays in use; the next unknown kid tries again.
@@ -130,8 +132,8 @@ class SigningKeys:
         return self._session
 
 
-async def _json(session: aiohttp.ClientSession, url: str, timeout: aiohttp.ClientTimeout) -> Any:
-    async with session.get(url, timeout=timeout, allow_redirects=False) as response:
+async def _json(session: aiohttp.ClientSession, url: str) -> Any:
+    async with session.get(url, allow_redirects=False) as response:
         response.raise_for_status()
         return await response.json(content_type=None)
 

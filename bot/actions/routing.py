@@ -73,30 +73,34 @@ def verb(name: str, *, needs_signature: bool = True) -> Callable[[Handler], Hand
 
 
 async def dispatch(context: TurnContext, services: Services) -> InvokeResponse:
-    value = context.activity.value or {}
-    action = value.get("action") or {}
-    name = action.get("verb") or ""
-    data = action.get("data") or {}
-    if not isinstance(data, dict):
-        data = {}
+    # Teams sends {"action": {"verb": str, "data": {...}}}; anything else in any
+    # of these places (a list, a number, a string) reads as absent, and an
+    # absent verb is an unknown one.
+    action = _object(_object(context.activity.value).get("action"))
+    name = action.get("verb")
     turn = Turn(
         context=context,
         services=services,
-        verb=name,
-        data=data,
+        verb=name if isinstance(name, str) else "",
+        data=_object(action.get("data")),
         locale=locale(context.activity),
         aad_object_id=aad_object_id(context.activity),
         mri=user_mri(context.activity),
     )
     # One id per case action: every line it logs, the ledger's included, carries it.
-    with log_context(action_id=new_id(), verb=name, case_id=turn.case_id):
+    with log_context(action_id=new_id(), verb=turn.verb if turn.verb in _VERBS else "", case_id=turn.case_id):
         return await run(turn)
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 async def run(turn: Turn) -> InvokeResponse:
     registered = _VERBS.get(turn.verb)
     if registered is None:
-        log.warning("unknown verb", extra={"verb": turn.verb})
+        # Cut short: it is whatever the client sent, of any length.
+        log.warning("unknown verb", extra={"verb": turn.verb[:40]})
         return responses.error(400, "BadRequest", cards.texts.t("unknown_action", turn.locale))
     if not turn.aad_object_id:
         return responses.error(401, "Unauthorized", cards.texts.t("no_identity", turn.locale))

@@ -1,0 +1,50 @@
+"""An ``adaptiveCard/action`` invoke whose ``value`` is not what Teams sends, over real HTTP.
+
+Teams sends ``{"action": {"type": "Action.Execute", "verb": "...", "data": {...}}}``.
+A broken or crafted client can put anything in each place; the answer is then
+the "unknown button" error in the body, never the words of a crash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cards.texts import t
+from tests.bot.conftest import ANNA, Office
+from tests.fakes import teams
+
+ERROR = "application/vnd.microsoft.error"
+
+
+async def invoke_with_value(office: Office, value: Any) -> tuple[int, Any]:
+    activity = teams.card_action(
+        ANNA, office.connector.url, conversation_id=f"{teams.CHANNEL};messageid=1", reply_to="1",
+        verb="", data={},
+    )  # fmt: skip
+    activity["value"] = value
+    return await office.post(activity)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "claim", ["claim"], 17, True,
+        {"action": "claim"}, {"action": ["claim"]}, {"action": 3},
+        {"action": {"verb": ["claim"]}}, {"action": {"verb": {"name": "claim"}}}, {"action": {"verb": 5}},
+        {"action": {"verb": None, "data": "x"}}, {"verb": "claim", "data": {}},
+    ],
+)  # fmt: skip
+async def test_a_value_of_the_wrong_shape_is_an_unknown_button(office: Office, value: Any) -> None:
+    status, body = await invoke_with_value(office, value)
+    assert status == 200
+    assert body["type"] == ERROR and body["statusCode"] == 400, body
+    assert body["value"]["message"] == t("unknown_action", "sv-SE")
+
+
+@pytest.mark.parametrize("data", [["caseId", "SA-000001"], "SA-000001", 7, None])
+async def test_data_that_is_not_an_object_reads_as_no_data(office: Office, data: Any) -> None:
+    await office.sign_up(ANNA, "xanna")
+    status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "triage", "data": data}})
+    assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body

@@ -48,3 +48,17 @@ async def test_data_that_is_not_an_object_reads_as_no_data(office: Office, data:
     await office.sign_up(ANNA, "xanna")
     status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "triage", "data": data}})
     assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
+
+
+@pytest.mark.parametrize(
+    "pending",
+    ["claim", ["claim", {}], [["verb", "claim"]], 5, {"verb": ["claim"]}, {"verb": {"a": 1}, "data": {}},
+     {"verb": "triage", "data": "changeCount=20"}, {"verb": "triage", "data": [["changeCount", "20"]]}],
+)  # fmt: skip
+async def test_a_signature_form_keeping_no_real_click_still_saves_the_signature(office: Office, pending: Any) -> None:
+    data = {"signature": "xanna", "pending": pending}
+    status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "signature", "data": data}})
+    assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
+    bad = {"signature": "nope", "pending": pending}
+    status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "signature", "data": bad}})
+    assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cases.errors import InvalidInput, InvalidInputs
 
@@ -18,6 +18,20 @@ INPUT_OF = {
     "change": "emailValue",
     "offer": "emailOffer",
 }
+
+
+def typed_text(value: Any) -> str:
+    """What an input sent, as text: Teams sends every input as a string.
+
+    A number from some other client reads as its digits. An object, a list,
+    true/false or null is nothing a person typed: it reads as empty, so it is
+    neither stored (as its Python spelling) nor shown back in a form.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
 
 
 def input_id(field: str) -> str:

@@ -17,6 +17,7 @@ from .. import redraws, responses
 from ..logs import log_context, new_id
 from ..services import Services
 from ..teams import aad_object_id, display_name, locale, user_mri
+from .inputs import typed_text
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,7 @@ class Turn:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def field(self, name: str) -> str:
-        value = self.data.get(name)
-        return "" if value is None else str(value)
+        return typed_text(self.data.get(name))
 
     @property
     def case_id(self) -> str:

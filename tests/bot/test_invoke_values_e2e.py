@@ -13,6 +13,7 @@ import pytest
 
 from cards.texts import t
 from tests.bot.conftest import ANNA, Office
+from tests.cards.forms import error_under, input_and_next
 from tests.fakes import teams
 
 ERROR = "application/vnd.microsoft.error"
@@ -62,3 +63,21 @@ async def test_a_signature_form_keeping_no_real_click_still_saves_the_signature(
     bad = {"signature": "nope", "pending": pending}
     status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "signature", "data": bad}})
     assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
+
+
+async def test_only_text_and_numbers_count_as_typed(office: Office) -> None:
+    """A JSON object is not stored as its Python spelling, nor shown back; a number is its digits."""
+    await office.sign_up(ANNA, "xanna")
+    data = {
+        "customerNumber": 5012345, "cabNumber": ["9876543"], "description": {"text": "22 adresser"},
+        "changeCount": "22", "changeKind": "faktura", "customerKind": "företag",
+    }  # fmt: skip
+    status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "register", "data": data}})
+    assert status == 200
+    form = body["value"]
+    assert error_under(form, "cabNumber") and error_under(form, "description")
+    assert not error_under(form, "customerNumber")
+    assert input_and_next(form, "customerNumber")[0]["value"] == "5012345"
+    assert "value" not in input_and_next(form, "description")[0]
+    assert "value" not in input_and_next(form, "cabNumber")[0]
+    assert not office.workbook.exists() or "22 adresser" not in str(await office.ledger.list())

@@ -29,6 +29,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Den knappen känner jag inte igen. Skriv hjälp för att se vad jag kan.",
         "I don't recognise that button. Type help to see what I can do.",
     ),
+    "no_case": (
+        "Knappen hör inte till något ärende i Stora ärenden. Skriv kö för att se ärendena.",
+        "That button belongs to no case in Stora ärenden. Type queue to see the cases.",
+    ),
     "internal_error": (
         "Något gick fel hos mig. Försök igen om en stund.",
         "Something went wrong on my side. Try again in a moment.",

@@ -10,6 +10,7 @@ from typing import Any
 from botbuilder.core import InvokeResponse, TurnContext
 
 import cards
+from cases.columns import case_id_number
 from cases.errors import DomainError
 from cases.ledger import LedgerUnavailable
 
@@ -41,7 +42,10 @@ class Turn:
 
     @property
     def case_id(self) -> str:
-        return self.field("caseId")
+        """The Ärende-ID on the button; "" for anything else, which is then never
+        looked up, logged or shown back (it may be any text, of any length)."""
+        value = self.field("caseId").strip()
+        return value if case_id_number(value) is not None else ""
 
     def values(self, *names: str) -> dict[str, str]:
         """What the agent typed, to re-fill a form so nothing has to be typed again."""

@@ -15,6 +15,7 @@ from cards.texts import t
 from tests.bot.conftest import ANNA, Office
 from tests.cards.forms import error_under, input_and_next
 from tests.fakes import teams
+from tests.fakes.cardwalk import texts
 
 ERROR = "application/vnd.microsoft.error"
 
@@ -81,3 +82,17 @@ async def test_only_text_and_numbers_count_as_typed(office: Office) -> None:
     assert "value" not in input_and_next(form, "description")[0]
     assert "value" not in input_and_next(form, "cabNumber")[0]
     assert not office.workbook.exists() or "22 adresser" not in str(await office.ledger.list())
+
+
+@pytest.mark.parametrize("case_id", ["x" * 100_000, "SA-" + "1" * 5_000, "=HYPERLINK(\"https://evil.example\")", "", 42])
+async def test_a_case_button_without_an_arende_id_says_so_and_repeats_nothing(
+    office: Office, case_id: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    await office.sign_up(ANNA, "xanna")
+    for verb in ("details", "claim", "close"):
+        data = {"caseId": case_id, "version": "0", "changedIds": "x"}
+        status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": verb, "data": data}})
+        assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
+        shown = texts(body["value"])
+        assert shown == t("no_case", "sv-SE")
+    assert not any(str(case_id) in str(record.__dict__) for record in caplog.records if case_id)

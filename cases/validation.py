@@ -129,6 +129,35 @@ def clean_text(raw: str) -> str:
     return _BLANK_RUN.sub("\n\n", text)
 
 
+def card_size(text: str) -> int:
+    """Bytes ``text`` takes inside a card's JSON (UTF-8): what counts against Teams' 28 KB.
+
+    A quote, a backslash or a line break takes two, a control character six.
+    """
+    return sum(_card_cost(c) for c in text)
+
+
+def cut_to_card_size(text: str, budget: int) -> str:
+    """The longest start of ``text`` whose ``card_size`` is at most ``budget``."""
+    used = 0
+    for index, c in enumerate(text):
+        used += _card_cost(c)
+        if used > budget:
+            return text[:index]
+    return text
+
+
+def _card_cost(c: str) -> int:
+    if c in _JSON_ESCAPED_TWICE:
+        return 2
+    if c < " ":
+        return 6  # \u00XX
+    return len(c.encode("utf-8", "surrogatepass"))
+
+
+_JSON_ESCAPED_TWICE = frozenset('"\\\b\f\n\r\t')
+
+
 def looks_like_formula(text: str) -> bool:
     """Would Excel read this as a formula or command? Then it must be written as text."""
     return text.startswith(_FORMULA_LEADS)

@@ -14,7 +14,7 @@ from cases.ledger import LedgerUnavailable
 
 from ..teams import display_name, where
 from .email_input import EMAIL_FIELDS, draft_from_form
-from .inputs import collect, errors_by_input
+from .inputs import carried, collect, errors_by_input
 from .routing import Turn, run, verb
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def _pending(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict) or not isinstance(value.get("verb"), str) or not value["verb"]:
         return {}
     data = value.get("data")
-    return {"verb": value["verb"], "data": data if isinstance(data, dict) else {}}
+    return {"verb": value["verb"], "data": carried(data) if isinstance(data, dict) else {}}
 
 
 @verb("triage", needs_signature=False)

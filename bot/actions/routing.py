@@ -18,7 +18,7 @@ from .. import redraws, responses
 from ..logs import log_context, new_id
 from ..services import Services
 from ..teams import aad_object_id, display_name, locale, user_mri
-from .inputs import typed_text
+from .inputs import carried, typed_text
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ async def run(turn: Turn) -> InvokeResponse:
     turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id, name)
     await turn.services.case_cards.remember_viewer(turn.mri)
     if registered.needs_signature and not turn.signature:
-        pending = {"verb": turn.verb, "data": turn.data}
+        pending = {"verb": turn.verb, "data": carried(turn.data)}
         return responses.card(cards.to_json(turn.services.signatures.form(turn.locale, pending)))
     try:
         result = await registered.handler(turn)

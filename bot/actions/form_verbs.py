@@ -15,7 +15,7 @@ from cases.ledger import LedgerUnavailable
 from ..teams import display_name, where
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import carried, collect, errors_by_input
-from .routing import Turn, run, verb
+from .routing import Turn, registered, run, verb
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def _pending(value: Any) -> dict[str, Any]:
 
     Anything else a client sends in its place is no click to carry on with.
     """
-    if not isinstance(value, dict) or not isinstance(value.get("verb"), str) or not value["verb"]:
+    if not isinstance(value, dict) or not isinstance(value.get("verb"), str) or not registered(value["verb"]):
         return {}
     data = value.get("data")
     return {"verb": value["verb"], "data": carried(data) if isinstance(data, dict) else {}}

@@ -76,6 +76,10 @@ def verb(name: str, *, needs_signature: bool = True) -> Callable[[Handler], Hand
     return register
 
 
+def registered(name: str) -> bool:
+    return name in _VERBS
+
+
 async def dispatch(context: TurnContext, services: Services) -> InvokeResponse:
     # Teams sends {"action": {"verb": str, "data": {...}}}; anything else in any
     # of these places (a list, a number, a string) reads as absent, and an

@@ -15,7 +15,7 @@ from cards.texts import t
 from tests.bot.conftest import ANNA, Office
 from tests.cards.forms import error_under, input_and_next
 from tests.fakes import teams
-from tests.fakes.cardwalk import texts
+from tests.fakes.cardwalk import buttons, texts
 
 ERROR = "application/vnd.microsoft.error"
 
@@ -55,7 +55,8 @@ async def test_data_that_is_not_an_object_reads_as_no_data(office: Office, data:
 @pytest.mark.parametrize(
     "pending",
     ["claim", ["claim", {}], [["verb", "claim"]], 5, {"verb": ["claim"]}, {"verb": {"a": 1}, "data": {}},
-     {"verb": "triage", "data": "changeCount=20"}, {"verb": "triage", "data": [["changeCount", "20"]]}],
+     {"verb": "triage", "data": "changeCount=20"}, {"verb": "triage", "data": [["changeCount", "20"]]},
+     {"verb": "\u200e" * 10_000, "data": {}}],
 )  # fmt: skip
 async def test_a_signature_form_keeping_no_real_click_still_saves_the_signature(office: Office, pending: Any) -> None:
     data = {"signature": "xanna", "pending": pending}
@@ -64,6 +65,8 @@ async def test_a_signature_form_keeping_no_real_click_still_saves_the_signature(
     bad = {"signature": "nope", "pending": pending}
     status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "signature", "data": bad}})
     assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
+    kept = buttons(body["value"])["signature"]["data"]["pending"]
+    assert kept in ({}, {"verb": "triage", "data": {}}), kept
 
 
 async def test_only_text_and_numbers_count_as_typed(office: Office) -> None:

@@ -174,14 +174,17 @@ def change_count(raw: str | int) -> int:
     if (
         isinstance(raw, bool)
         or not _DIGITS.fullmatch(value)
-        or not 1 <= int(value) <= CHANGE_COUNT_MAX
+        # int() refuses more than 4,300 digits (leading zeros too) with a
+        # ValueError: never give it more than the largest count has.
+        or len(value.lstrip("0")) > len(str(CHANGE_COUNT_MAX))
+        or not 1 <= int(value.lstrip("0") or "0") <= CHANGE_COUNT_MAX
     ):
         raise InvalidInput(
             "change_count",
             "Antal ändringar ska vara ett heltal från 1 till 10 000.",
             "The number of changes must be a whole number from 1 to 10,000.",
         )
-    return int(value)
+    return int(value.lstrip("0"))
 
 
 def validate_registration(

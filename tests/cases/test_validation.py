@@ -217,6 +217,9 @@ class TestChangeCount:
     def test_accepted(self, raw, count: int) -> None:
         assert validation.change_count(raw) == count
 
+    def test_leading_zeros_do_not_count(self) -> None:
+        assert validation.change_count("0" * 5_000 + "16") == 16
+
     @pytest.mark.parametrize(
         "raw",
         [
@@ -237,6 +240,8 @@ class TestChangeCount:
             0,
             10001,
             None,
+            "1" * 5_000,
+            "735999102000000001" * 5_000,
         ],
     )
     def test_refused(self, raw) -> None:

@@ -122,9 +122,12 @@ def clean_text(raw: str) -> str:
     """One spelling for pasted text: \\n line ends, no control characters, no loose space."""
     text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
     # A tab between words (pasted Excel cells) would glue them together if
-    # simply dropped, so it becomes a space; other control characters go.
+    # simply dropped, so it becomes a space; other control characters go, and
+    # so does what XML (so a workbook cell) cannot hold: lone surrogates,
+    # U+FFFE and U+FFFF. Left in, the workbook dropped them on writing, and
+    # a description of only those was stored empty.
     text = text.replace("\t", " ")
-    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+    text = "".join(c for c in text if c == "\n" or _storable(c))
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
     return _BLANK_RUN.sub("\n\n", text)
 
@@ -156,6 +159,10 @@ def _card_cost(c: str) -> int:
 
 
 _JSON_ESCAPED_TWICE = frozenset('"\\\b\f\n\r\t')
+
+
+def _storable(c: str) -> bool:
+    return unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff"
 
 
 def looks_like_formula(text: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from microsoft_teams.cards import AdaptiveCard
 
-from cases import validation
+from cases import installations, validation
 
 from . import parts
 from .parts import Form, button, para, title
@@ -21,8 +21,9 @@ EMAIL_CHANGES: tuple[str, ...] = ("fakturaadress", "faktureringsintervall", "uts
 
 
 def email_inputs(form: Form) -> None:
-    """The ID lists get no maxLength: a large case can paste thousands of IDs, and a
-    client that honours the hint would cut the list short without a word."""
+    """The ID lists get no maxLength: a client that honours the hint would cut a
+    long paste short without a word; the bot refuses one over
+    ``installations.LIST_MAX`` and says so."""
     locale = form.locale
     form.text(
         "changedIds",
@@ -30,12 +31,14 @@ def email_inputs(form: Form) -> None:
         required_message=t("need_changed_ids", locale),
         multiline=True,
         placeholder=t("changed_ids_hint", locale),
+        max_bytes=installations.LIST_MAX,
     )
     form.text(
         "otherIds",
         t("other_ids", locale),
         multiline=True,
         placeholder=t("other_ids_hint", locale),
+        max_bytes=installations.LIST_MAX,
     )
     form.text(
         "greeting",

@@ -84,7 +84,9 @@ _TIME_HEADERS = (REGISTRERAD, SENAST_ANDRAD, OVERLAMNAD)
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 cannot carry these control characters at all; Excel would refuse the file.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ID_PATTERN = re.compile(re.escape(ID_PREFIX) + r"(\d+)", re.IGNORECASE)
+# ASCII digits, at most 18: "\d" also takes Arabic-Indic digits, and int()
+# refuses more than 4,300 digits with a ValueError that no caller expects.
+_ID_PATTERN = re.compile(re.escape(ID_PREFIX) + r"([0-9]{1,18})", re.IGNORECASE)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidInput
+from .validation import card_size
 from .language import is_english
 
 GSRN_LENGTH = 18
@@ -21,6 +22,12 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 # Long pastes can hold many bad entries; a form message listing them all
 # would be unreadable, so it names the first few and counts the rest.
 _MAX_LISTED = 10
+
+# The most a pasted list may hold, as a card carries it: digits and spaces one
+# byte, a line break two (``validation.card_size``); about 400 IDs. The close
+# form shows two such lists again when something is wrong, and the e-mail
+# draft lists them all; either card must stay within Teams' 28 KB.
+LIST_MAX = 8_000
 
 
 def gsrn_check_digit(first17: str) -> int:
@@ -59,12 +66,22 @@ class ParsedIds:
     valid: tuple[str, ...]  # first-seen order, each once
     duplicates: tuple[str, ...]  # valid IDs pasted more than once, each named once
     invalid: tuple[InvalidId, ...]
+    size: int = 0  # of the pasted text as a card carries it (``validation.card_size``)
 
     def error(self, field: str, *, required: bool = True) -> InvalidInput | None:
         """The form error for these IDs, or None when they can be used as they are.
 
         The message names entries by position, never by their digits: it may be logged.
         """
+        if self.size > LIST_MAX:
+            ids = LIST_MAX // (GSRN_LENGTH + 2) // 10 * 10
+            return InvalidInput(
+                field,
+                f"Listan är för lång för ett kort i Teams: högst {LIST_MAX:_} tecken, "
+                f"cirka {ids} anläggnings-ID.".replace("_", " "),
+                f"The list is too long for a card in Teams: at most {LIST_MAX:,} characters, "
+                f"about {ids} installation IDs.",
+            )
         if self.invalid:
             return _invalid_error(field, self.invalid)
         if required and not self.valid:
@@ -90,7 +107,8 @@ def parse_installation_ids(text: str) -> ParsedIds:
             duplicates[entry] = None
         else:
             valid[entry] = None
-    return ParsedIds(tuple(valid), tuple(duplicates), tuple(invalid))
+    size = card_size(text or "")
+    return ParsedIds(tuple(valid), tuple(duplicates), tuple(invalid), size)
 
 
 def _problem(entry: str) -> tuple[str, str] | None:

@@ -122,11 +122,47 @@ def clean_text(raw: str) -> str:
     """One spelling for pasted text: \\n line ends, no control characters, no loose space."""
     text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
     # A tab between words (pasted Excel cells) would glue them together if
-    # simply dropped, so it becomes a space; other control characters go.
+    # simply dropped, so it becomes a space; other control characters go, and
+    # so does what XML (so a workbook cell) cannot hold: lone surrogates,
+    # U+FFFE and U+FFFF. Left in, the workbook dropped them on writing, and
+    # a description of only those was stored empty.
     text = text.replace("\t", " ")
-    text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+    text = "".join(c for c in text if c == "\n" or _storable(c))
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip()
     return _BLANK_RUN.sub("\n\n", text)
+
+
+def card_size(text: str) -> int:
+    """Bytes ``text`` takes inside a card's JSON (UTF-8): what counts against Teams' 28 KB.
+
+    A quote, a backslash or a line break takes two, a control character six.
+    """
+    return sum(_card_cost(c) for c in text)
+
+
+def cut_to_card_size(text: str, budget: int) -> str:
+    """The longest start of ``text`` whose ``card_size`` is at most ``budget``."""
+    used = 0
+    for index, c in enumerate(text):
+        used += _card_cost(c)
+        if used > budget:
+            return text[:index]
+    return text
+
+
+def _card_cost(c: str) -> int:
+    if c in _JSON_ESCAPED_TWICE:
+        return 2
+    if c < " ":
+        return 6  # \u00XX
+    return len(c.encode("utf-8", "surrogatepass"))
+
+
+_JSON_ESCAPED_TWICE = frozenset('"\\\b\f\n\r\t')
+
+
+def _storable(c: str) -> bool:
+    return unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff"
 
 
 def looks_like_formula(text: str) -> bool:
@@ -145,14 +181,17 @@ def change_count(raw: str | int) -> int:
     if (
         isinstance(raw, bool)
         or not _DIGITS.fullmatch(value)
-        or not 1 <= int(value) <= CHANGE_COUNT_MAX
+        # int() refuses more than 4,300 digits (leading zeros too) with a
+        # ValueError: never give it more than the largest count has.
+        or len(value.lstrip("0")) > len(str(CHANGE_COUNT_MAX))
+        or not 1 <= int(value.lstrip("0") or "0") <= CHANGE_COUNT_MAX
     ):
         raise InvalidInput(
             "change_count",
             "Antal ändringar ska vara ett heltal från 1 till 10 000.",
             "The number of changes must be a whole number from 1 to 10,000.",
         )
-    return int(value)
+    return int(value.lstrip("0"))
 
 
 def validate_registration(

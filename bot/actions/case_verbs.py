@@ -47,9 +47,16 @@ def _case_card(turn: Turn, case: Case, notice: str | None = None) -> Json:
     )
 
 
+async def _get(turn: Turn) -> Case:
+    if not turn.case_id:
+        # The bot's case buttons always carry an Ärende-ID: this click came from elsewhere.
+        raise DomainError(cards.texts.t("no_case", "sv-SE"), cards.texts.t("no_case", "en-US"))
+    return await turn.services.ledger.get(turn.case_id)
+
+
 async def _current(turn: Turn) -> tuple[Case, Json | None]:
     """The case now, and the card to answer with instead when the click was stale."""
-    case = await turn.services.ledger.get(turn.case_id)
+    case = await _get(turn)
     if turn.field("version") != case.version:
         # The same words as a lost race: someone got there first, and who.
         return case, _case_card(turn, case, Conflict(case).text(turn.locale))
@@ -95,7 +102,7 @@ async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
 @verb("details", needs_signature=False)  # a click, for members Teams does not refresh for
 async def own_view(turn: Turn) -> Json:
     """The member's own view of the case card, customer data included."""
-    return _case_card(turn, await turn.services.ledger.get(turn.case_id))
+    return _case_card(turn, await _get(turn))
 
 
 @verb("claim")

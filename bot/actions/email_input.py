@@ -9,7 +9,7 @@ from cases import email, installations, validation
 from cases.email import Change
 from cases.errors import InvalidInput, InvalidInputs
 
-from .inputs import collect
+from .inputs import collect, typed_text
 
 EMAIL_FIELDS = ("changedIds", "otherIds", "greeting", "emailChange", "emailValue", "emailOffer")
 
@@ -22,7 +22,7 @@ _PRESETS: dict[str, Callable[[str], Change]] = {
 
 def draft_from_form(data: Mapping[str, Any]) -> str:
     """The confirmation e-mail from the form; every bad input reported at once, by input id."""
-    text = lambda name: str(data.get(name) or "")  # noqa: E731
+    text = lambda name: typed_text(data.get(name))  # noqa: E731
     errors: list[InvalidInput] = []
     changed = installations.parse_installation_ids(text("changedIds"))
     others = installations.parse_installation_ids(text("otherIds"))

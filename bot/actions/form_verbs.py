@@ -18,8 +18,8 @@ from .. import redraws
 from ..teams import display_name, where
 from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
-from .inputs import collect, errors_by_input
-from .routing import Turn, run, verb
+from .inputs import carried, collect, errors_by_input
+from .routing import Turn, registered, run, verb
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ async def _channel_of(turn: Turn) -> tuple[str, str]:
 
 @verb("signature", needs_signature=False)
 async def signature(turn: Turn) -> Json | InvokeResponse:
-    pending = turn.data.get("pending") or {}
+    pending = _pending(turn.data.get("pending"))
     try:
         turn.signature = await turn.services.signatures.register(
             turn.aad_object_id, turn.field("signature"), display_name(turn.context.activity)
@@ -154,14 +154,24 @@ async def signature(turn: Turn) -> Json | InvokeResponse:
             )
         )
     log.info("signature registered")
-    if isinstance(pending, dict) and pending.get("verb") and pending.get("verb") != "signature":
+    if pending and pending["verb"] != "signature":
         # Carry on with what the agent clicked before we asked.
-        turn.verb = pending["verb"]
-        turn.data = dict(pending.get("data") or {})
+        turn.verb, turn.data = pending["verb"], dict(pending["data"])
         return await run(turn)
     return cards.to_json(
         cards.notice_card(cards.texts.t("signature_saved", turn.locale, signature=turn.signature), turn.locale)
     )
+
+
+def _pending(value: Any) -> dict[str, Any]:
+    """The click the signature form keeps, as the bot wrote it: {"verb": str, "data": {...}}.
+
+    Anything else a client sends in its place is no click to carry on with.
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("verb"), str) or not registered(value["verb"]):
+        return {}
+    data = value.get("data")
+    return {"verb": value["verb"], "data": carried(data) if isinstance(data, dict) else {}}
 
 
 @verb("triage", needs_signature=False)

@@ -10,6 +10,7 @@ from typing import Any
 from botbuilder.core import InvokeResponse, TurnContext
 
 import cards
+from cases.columns import case_id_number
 from cases.errors import DomainError
 from cases.ledger import LedgerUnavailable
 
@@ -18,6 +19,7 @@ from ..logs import log_context, new_id
 from ..services import Services
 from ..teams import aad_object_id, display_name, locale, user_mri
 from . import redelivered
+from .inputs import carried, typed_text
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,14 @@ class Turn:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def field(self, name: str) -> str:
-        value = self.data.get(name)
-        return "" if value is None else str(value)
+        return typed_text(self.data.get(name))
 
     @property
     def case_id(self) -> str:
-        return self.field("caseId")
+        """The Ärende-ID on the button; "" for anything else, which is then never
+        looked up, logged or shown back (it may be any text, of any length)."""
+        value = self.field("caseId").strip()
+        return value if case_id_number(value) is not None else ""
 
     def values(self, *names: str) -> dict[str, str]:
         """What the agent typed, to re-fill a form so nothing has to be typed again."""
@@ -73,32 +77,42 @@ def verb(name: str, *, needs_signature: bool = True) -> Callable[[Handler], Hand
     return register
 
 
+def registered(name: str) -> bool:
+    return name in _VERBS
+
+
 async def dispatch(context: TurnContext, services: Services) -> InvokeResponse:
-    value = context.activity.value or {}
-    action = value.get("action") or {}
-    name = action.get("verb") or ""
-    data = action.get("data") or {}
-    if not isinstance(data, dict):
-        data = {}
+    # Teams sends {"action": {"verb": str, "data": {...}}}; anything else in any
+    # of these places (a list, a number, a string) reads as absent, and an
+    # absent verb is an unknown one.
+    action = _object(_object(context.activity.value).get("action"))
+    name = action.get("verb")
     turn = Turn(
         context=context,
         services=services,
-        verb=name,
-        data=data,
+        verb=name if isinstance(name, str) else "",
+        data=_object(action.get("data")),
         locale=locale(context.activity),
         aad_object_id=aad_object_id(context.activity),
         mri=user_mri(context.activity),
     )
     # One id per case action: every line it logs, the ledger's included, carries it.
-    with log_context(action_id=new_id(), verb=name, case_id=turn.case_id):
+    with log_context(
+        action_id=new_id(), verb=turn.verb if turn.verb in _VERBS else "", case_id=turn.case_id
+    ):
         return await redelivered.once(turn, run)
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 async def run(turn: Turn, handler: Handler | None = None) -> InvokeResponse:
     """The click's verb; or ``handler`` in its place (an answer to a redelivery)."""
     registered = _Verb(handler, needs_signature=False) if handler else _VERBS.get(turn.verb)
     if registered is None:
-        log.warning("unknown verb", extra={"verb": turn.verb})
+        # Cut short: it is whatever the client sent, of any length.
+        log.warning("unknown verb", extra={"verb": turn.verb[:40]})
         return responses.error(400, "BadRequest", cards.texts.t("unknown_action", turn.locale))
     if not turn.aad_object_id:
         return responses.error(401, "Unauthorized", cards.texts.t("no_identity", turn.locale))
@@ -106,7 +120,7 @@ async def run(turn: Turn, handler: Handler | None = None) -> InvokeResponse:
     turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id, name)
     await turn.services.case_cards.remember_viewer(turn.mri)
     if registered.needs_signature and not turn.signature:
-        pending = {"verb": turn.verb, "data": turn.data}
+        pending = {"verb": turn.verb, "data": carried(turn.data)}
         return responses.card(cards.to_json(turn.services.signatures.form(turn.locale, pending)))
     try:
         result = await registered.handler(turn)

@@ -100,7 +100,8 @@ class TestIds:
     @pytest.mark.parametrize(
         ("text", "number"),
         [("SA-000042", 42), (" sa-000042 ", 42), ("SA-1234567", 1234567), ("SA-", None),
-         ("XY-000001", None), (42, None), (None, None), ("SA-12x", None)],
+         ("XY-000001", None), (42, None), (None, None), ("SA-12x", None),
+         ("SA-00000١", None), ("SA-" + "1" * 5000, None), ("SA-" + "9" * 18, 10**18 - 1)],
     )  # fmt: skip
     def test_the_number_in_an_id(self, text: object, number: int | None) -> None:
         assert case_id_number(text) == number

@@ -171,3 +171,20 @@ class TestFormError:
         assert error is not None and error.field == "changed_ids"
         assert "minst ett" in error.message
         assert parse_installation_ids("").error("other_ids", required=False) is None
+
+
+class TestListSize:
+    def test_a_list_over_the_limit_is_refused_by_its_length(self) -> None:
+        from cases.installations import LIST_MAX
+
+        ids = "\n".join([A] * (LIST_MAX // 19 + 1))
+        problem = parse_installation_ids(ids).error("changedIds")
+        assert problem is not None and problem.field == "changedIds"
+        assert problem.message == (
+            "Listan är för lång för ett kort i Teams: högst 8 000 tecken, cirka 400 anläggnings-ID."
+        )
+
+    def test_four_hundred_ids_a_line_each_pass(self) -> None:
+        ids = "\n".join(swedish(n) for n in range(400))
+        parsed = parse_installation_ids(ids)
+        assert parsed.error("changedIds") is None and len(parsed.valid) == 400

@@ -32,8 +32,8 @@ POSTING_TEXTS: dict[str, tuple[str, str]] = {
         "Check the queue before you try again.",
     ),
     "closed_already": (
-        "{case_id} är redan stängt av dig. Här är mejlutkastet igen.",
-        "{case_id} is already closed by you. Here is the e-mail draft again.",
+        "{case_id} är stängt, av dig. Här är mejlutkastet.",
+        "{case_id} is closed, by you. Here is the e-mail draft.",
     ),
     "redraw_pending": (
         "Ändringen är sparad, men kanalen visar den inte än. Jag fortsätter att försöka.",

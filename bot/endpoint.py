@@ -107,7 +107,11 @@ class MessagesEndpoint:
             return
         if not is_loopback(request.remote):
             raise Refused(403, "not_loopback")
-        if not is_loopback(urlsplit(f"//{request.host}").hostname):
+        try:
+            host = urlsplit(f"//{request.host}").hostname
+        except ValueError:  # "[::1", a bad port: not a Host a browser sends to loopback
+            host = None
+        if not is_loopback(host):
             raise Refused(403, "host_not_loopback")
 
     async def _verify(self, header: str | None) -> VerifiedToken | None:

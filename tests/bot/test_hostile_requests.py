@@ -197,14 +197,17 @@ async def test_a_body_over_one_mebibyte_is_a_413(office: Office, restore_logging
     assert office.connector.calls == []
 
 
+@pytest.mark.parametrize(
+    "host", ["evil.example", "127.0.0.1.evil.example:3978", "[::1", "[evil", "a:b:c"]
+)
 async def test_a_host_header_that_is_not_loopback_is_refused(
-    office: Office, restore_logging: None
+    office: Office, restore_logging: None, host: str
 ) -> None:
     # DNS rebinding: a page at evil.example, its name pointed at 127.0.0.1, is
     # "same origin" with the bot and could send application/json freely.
     output = log_output()
     answer = await send(
-        office.session, office.url, _activity(office), headers={**JSON, "Host": "evil.example"}
+        office.session, office.url, _activity(office), headers={**JSON, "Host": host}
     )
     assert answer.status == 403
     _one_refusal(output, 403, "host_not_loopback")

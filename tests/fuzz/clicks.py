@@ -43,7 +43,9 @@ ACTION_OF: dict[str, Action] = {
     **{action.value: action for action in Action},
     **{verb: action for action, verb, _ in BUTTONS},
 }
-HAPPY_SHARE = 2  # of 20
+# About one example in ten is happy. Not 0 and 1 of 20: Hypothesis draws 0 far
+# more often than one time in twenty.
+HAPPY = frozenset({7, 13})
 # Rows registered through the bot before the stock is kept up by reopening cases.
 STOCK_ROWS = 25
 # The cases kept in stock carry customer data that is easy to spot anywhere it must not be.
@@ -164,7 +166,7 @@ class FuzzOffice(Harness):
     # -- one example ------------------------------------------------------------------
     def example(self, draw: Draw) -> None:
         self.stock()
-        happy = draw(_TWENTIETHS) < HAPPY_SHARE
+        happy = draw(_TWENTIETHS) in HAPPY
         agent, data = self.click(draw, self.verb, happy)
         answer = checks.check_invoke(*self.run(self.invoke(agent, self.verb, data)))
         self.stats["ran"] += 1

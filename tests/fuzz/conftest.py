@@ -48,8 +48,8 @@ REPORT: dict[str, Counter[str]] = {}
 _started = time.perf_counter()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fast_msrest_retry_policy():
+@pytest.fixture(scope="package", autouse=True)
+def _fast_msrest_retry_policy() -> Iterator[None]:
     """msrest builds a retry policy for every connector client, twice per activity,
     with ``i not in safe_codes`` over a 500-item list for 999 codes: some 14 ms of CPU
     per activity on this machine. A set makes the same test in O(1); nothing else
@@ -61,7 +61,7 @@ def _fast_msrest_retry_policy():
     ClientRetryPolicy.safe_codes = original
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fuzz_root() -> Iterator[Path]:
     """Where the offices keep their workbooks and state: in memory when the machine has
     /dev/shm. Every save is fsync'ed (the workbook, the JSON state), which on a disk

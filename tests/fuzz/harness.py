@@ -31,6 +31,7 @@ T = TypeVar("T")
 MAX_BODY = 1024**2  # aiohttp's client_max_size, which bot.app leaves as it is
 TOO_LARGE = "(body over 1 MiB: refused by aiohttp with 413)"
 OWN_LOGGERS = ("bot", "cases", "cards", "graph")
+ACCESS_LOG = "aiohttp.access"
 
 
 class LogCapture(logging.Handler):
@@ -58,9 +59,14 @@ class Harness:
         self._stack = contextlib.AsyncExitStack()
         self.logs = LogCapture()
         # Production runs at INFO; the bot's own loggers at DEBUG is the stricter look.
-        self._levels = {name: logging.getLogger(name).level for name in ("", *OWN_LOGGERS)}
+        # aiohttp's access log (method, path, status, user agent: never a body) is
+        # left out: two lines a click, formatted twice over (here and by pytest).
+        self._levels = {
+            name: logging.getLogger(name).level for name in ("", ACCESS_LOG, *OWN_LOGGERS)
+        }
         logging.getLogger().addHandler(self.logs)
         logging.getLogger().setLevel(logging.INFO)
+        logging.getLogger(ACCESS_LOG).setLevel(logging.WARNING)
         for name in OWN_LOGGERS:
             logging.getLogger(name).setLevel(logging.DEBUG)
         self.office: Office = self.run(self._start(directory, admins))

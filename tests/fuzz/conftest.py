@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
-from msrest.universal_http.requests import ClientRetryPolicy
 
 REQUIRED = 1_000
 
@@ -46,19 +45,6 @@ FUZZ = settings(
 # name -> counts, filled by the fuzz tests, printed after the run.
 REPORT: dict[str, Counter[str]] = {}
 _started = time.perf_counter()
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _fast_msrest_retry_policy() -> Iterator[None]:
-    """msrest builds a retry policy for every connector client, twice per activity,
-    with ``i not in safe_codes`` over a 500-item list for 999 codes: some 14 ms of CPU
-    per activity on this machine. A set makes the same test in O(1); nothing else
-    changes. Without it the fuzz suite would spend most of its time there.
-    """
-    original = ClientRetryPolicy.safe_codes
-    ClientRetryPolicy.safe_codes = frozenset(original)
-    yield
-    ClientRetryPolicy.safe_codes = original
 
 
 @pytest.fixture(scope="package")

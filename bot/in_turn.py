@@ -1,9 +1,9 @@
 """One stored document changed by many writers: in turn here, retried against the others.
 
 The Bot Framework ``Storage`` has no transactions, only e_tags. A document
-every click may change (the signature book, the redraw outbox) is changed by
-read, edit, write-with-its-e_tag. Inside one instance the writers take turns
-on an asyncio lock, so none of them loses its write to a sibling; between
+every click may change (the signature book, the redraw outbox, a slot of the
+redelivery records) is changed by read, edit, write-with-its-e_tag. Inside one
+instance the writers take turns on an asyncio lock, so none of them loses its write to a sibling; between
 instances sharing the storage the e_tag decides, and the loser reads again
 after a jittered wait (tenacity), for as long as a click can wait.
 """

@@ -33,14 +33,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from botbuilder.core import Storage
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception_type,
-    stop_after_delay,
-    wait_random_exponential,
-)
-
-from .storage import CREATE_ONLY, StorageConflict
+from .in_turn import InTurn
+from .storage import CREATE_ONLY
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +50,6 @@ KEEP = timedelta(days=1)
 # next delivery may run it again.
 RUNNING_EXPIRES = timedelta(seconds=30)
 _PATIENCE = 3.0  # other instances' writes to one slot, retried with jitter
-_WAIT = wait_random_exponential(multiplier=0.01, max=0.25)
 
 RUNNING, DONE, IN_DOUBT = "running", "done", "in-doubt"
 
@@ -93,7 +86,7 @@ class Redelivery:
         self._per_slot = per_slot
         self._patience = patience
         self._running: dict[str, asyncio.Future[Any]] = {}
-        self._turns: dict[str, asyncio.Lock] = {}
+        self._turns: dict[str, InTurn] = {}  # one per slot document
 
     async def once(self, key: str, first: First[R], again: Again[R]) -> R:
         running = self._running.get(key)
@@ -163,9 +156,7 @@ class Redelivery:
             # submit could register twice.
             log.warning("redelivery record not written: %s", type(failed).__name__)
 
-    async def _change(
-        self, key: str, change: Callable[[dict[str, Any], str, datetime], R]
-    ) -> R:
+    async def _change(self, key: str, change: Callable[[dict[str, Any], str, datetime], R]) -> R:
         """Read-modify-write of the key's slot: one at a time here, e_tag against others."""
         digest = hashlib.sha256(key.encode()).hexdigest()
         slot, entry = f"applied/{int(digest[:8], 16) % self._slots:02d}", digest[:32]
@@ -179,14 +170,8 @@ class Redelivery:
             await self._storage.write({slot: {"entries": entries, "e_tag": e_tag}})
             return result
 
-        retrying = AsyncRetrying(
-            retry=retry_if_exception_type(StorageConflict),
-            wait=_WAIT,
-            stop=stop_after_delay(self._patience),
-            reraise=True,
-        )
-        async with self._turns.setdefault(slot, asyncio.Lock()):
-            return await retrying(attempt)
+        turns = self._turns.get(slot) or self._turns.setdefault(slot, InTurn(self._patience))
+        return await turns.run(attempt)
 
     def _pruned(self, entries: dict[str, Any], now: datetime) -> dict[str, Any]:
         kept = {e: r for e, r in entries.items() if now - _time(r) < KEEP}

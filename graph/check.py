@@ -27,7 +27,7 @@ from .check_write import round_trip
 from .client import LOOPBACK, TimedOut
 from .config import GRAPH_SCOPE, GraphConfig
 from .deadline import Deadline
-from .errors import GraphError
+from .errors import GraphError, Refusal
 from .findings import Finding, Roles, failed_finding, render
 from .ledger import GraphLedger
 from .permissions import refused, token_roles
@@ -121,8 +121,12 @@ async def _workbook(
     try:
         location = await ledger.locator.locate(deadline)
     except (GraphError, TimedOut) as failed:
-        fix = _LOCATE_FIX.format(path=config.file_path)
-        findings.append(failed_finding("the file", failed, fix, roles))
+        found = failed_finding("the file", failed, _LOCATE_FIX.format(path=config.file_path), roles)
+        denied = isinstance(failed, GraphError) and failed.refusal is Refusal.DENIED
+        if denied and config.group_id and not config.drive_id:
+            # /groups/{id}/drive needs Files.Read.All or more; Sites.Selected never reaches it.
+            found = Finding(False, found.what, _BY_DRIVE_ID + found.fix)
+        findings.append(found)
         return
     pin = f"STORA_GRAPH_DRIVE_ID={location.drive_id} STORA_GRAPH_ITEM_ID={location.item_id}"
     findings.append(Finding(True, f"file: found ({pin})"))
@@ -221,6 +225,10 @@ async def _state_sheet(
     return Finding(True, "write access: not tested here; python -m bot check --write tests it")
 
 
+_BY_DRIVE_ID = (
+    "finding the library by the group id needs Files.Read.All or more: with Sites.Selected, "
+    "set STORA_GRAPH_DRIVE_ID to the library's drive id instead (docs/graph.md). Else: "
+)
 _LOCATE_FIX = (
     "check STORA_GRAPH_GROUP_ID (the team's Microsoft 365 group id), STORA_GRAPH_FOLDER and "
     "STORA_GRAPH_FILE (the file is at '{path}' in the team's Documents library), or set "

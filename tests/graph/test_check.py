@@ -59,6 +59,7 @@ async def test_a_403_says_which_permission_to_grant(fake_graph: FakeGraph, kind:
     (problem,) = [f for f in findings if not f.ok]
     assert "403" in problem.what
     assert "Sites.Selected" in problem.fix and "Files.ReadWrite.All" in problem.fix
+    assert ("STORA_GRAPH_DRIVE_ID" in problem.fix) == (kind == "group.drive")
 
 
 async def test_plain_check_writes_nothing(fake_graph: FakeGraph) -> None:

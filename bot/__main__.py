@@ -1,6 +1,7 @@
 """``python -m bot``: start the bot on the configured port (3978 by default).
 
-``python -m bot check``: check the workbook set-up (Graph or local) and exit.
+``python -m bot check [--write]``: check the workbook set-up (Graph or local) and
+exit; ``--write`` also writes and clears one cell of the bot's hidden sheet.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ def main() -> None:
     if sys.argv[1:2] == ["check"]:
         from .check import main as check
 
-        sys.exit(check(settings))
+        extra = sys.argv[2:]
+        if extra not in ([], ["--write"]):
+            sys.exit(f"usage: python -m bot check [--write]  (not: {' '.join(extra)})")
+        sys.exit(check(settings, write=extra == ["--write"]))
     configure_logging(settings.log_level, settings.log_format)
     if problem := settings.team_problem():
         log.error("not starting: %s", problem)

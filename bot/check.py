@@ -1,8 +1,10 @@
-"""``python -m bot check``: can the bot use its workbook? Each problem with how to fix it.
+"""``python -m bot check [--write]``: can the bot use its workbook? Each problem with its fix.
 
 With Graph settings (docs/graph.md) it checks credentials, permissions, the
-file, the table and its headers in SharePoint; without, the local workbook.
-Exit status 0 when all is well, 1 otherwise.
+file, the table and its headers in SharePoint, reading only; ``--write``
+adds the real round trip (session, table, one cell of the bot's hidden
+sheet written and cleared, session closed). Without Graph settings, the
+local workbook. Exit status 0 when all is well, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from cases.workbook import LocalWorkbookLedger
 from .config import Settings
 
 
-def main(settings: Settings | None = None) -> int:
+def main(settings: Settings | None = None, write: bool = False) -> int:
     settings = settings or Settings()
     graph = settings.graph_config()
     if graph.configured:
         from graph.check import check, render
 
-        print("Stora ärenden: the workbook in SharePoint, through Microsoft Graph")
-        findings = asyncio.run(check(graph))
+        how = " (--write: one cell of its hidden sheet written and cleared)" if write else ""
+        print(f"Stora ärenden: the workbook in SharePoint, through Microsoft Graph{how}")
+        findings = asyncio.run(check(graph, write=write))
         print(render(findings))
         return 0 if all(f.ok for f in findings) else 1
     print(f"Stora ärenden: the local workbook {settings.workbook} (no STORA_GRAPH_* settings)")

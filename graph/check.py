@@ -1,14 +1,15 @@
 """Is the Graph store set up? Credentials, permissions, file, table and headers.
 
 Each step says what it found; a problem comes with how to fix it. Steps that
-depend on a failed one are skipped. One write is made when the bot's "_bot"
-sheet exists: its own label rewritten as it is, to prove write access.
+depend on a failed one are skipped. Plain ``check`` only reads; ``check
+--write`` also makes the real round trip on the real file
+(``graph.check_write``). A refusal says which of Graph's shapes it came in
+and the next permission to try (``graph.permissions``).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from azure.core.credentials_async import AsyncTokenCredential
@@ -16,39 +17,29 @@ from azure.core.exceptions import ClientAuthenticationError
 
 from cases.columns import (
     BOT_HEADERS,
-    LAST_ID_LABEL,
     REQUIRED_HEADERS,
     STATE_SHEET,
     TABLE_NAME,
     canonical_header,
 )
 
+from .check_write import round_trip
 from .client import LOOPBACK, TimedOut
 from .config import GRAPH_SCOPE, GraphConfig
 from .deadline import Deadline
-from .errors import GraphError
+from .errors import GraphError, Refusal
+from .findings import Finding, Roles, failed_finding, render
 from .ledger import GraphLedger
+from .permissions import refused, token_roles
 from .workbook import WorkbookRequests
+
+__all__ = ["Finding", "check", "render"]
 
 log = logging.getLogger(__name__)
 
-PERMISSION_FIX = (
-    "grant the app Microsoft Graph application permission Sites.Selected, then give it the "
-    "'write' role on the team's site (POST /sites/{site-id}/permissions, see docs/graph.md). "
-    "Should the Excel API refuse Sites.Selected, use Files.ReadWrite.All (application) instead. "
-    "An admin must consent either way."
-)
-
-
-@dataclass(frozen=True)
-class Finding:
-    ok: bool
-    what: str
-    fix: str = ""
-
 
 async def check(
-    config: GraphConfig, credential: AsyncTokenCredential | None = None
+    config: GraphConfig, credential: AsyncTokenCredential | None = None, *, write: bool = False
 ) -> list[Finding]:
     findings: list[Finding] = []
     problems = config.problems()
@@ -60,11 +51,12 @@ async def check(
         from .credentials import make_credential
 
         credential = make_credential(config)
-    if not await _token(config, credential, findings):
+    got, roles = await _token(config, credential, findings)
+    if not got:
         return findings
     ledger = GraphLedger(config, credential)
     try:
-        await _workbook(ledger, findings)
+        await _workbook(ledger, findings, roles, write)
     finally:
         await ledger.aclose()
     return findings
@@ -72,18 +64,18 @@ async def check(
 
 async def _token(
     config: GraphConfig, credential: AsyncTokenCredential, findings: list[Finding]
-) -> bool:
+) -> tuple[bool, Roles]:
     kind = config.credential_kind
     scope = (
         GRAPH_SCOPE if config.graph_host in LOOPBACK else f"https://{config.graph_host}/.default"
     )
     try:
-        await credential.get_token(scope)
-    except ClientAuthenticationError as refused:
+        token = await credential.get_token(scope)
+    except ClientAuthenticationError as failed:
         first = (
-            str(refused).strip().splitlines()[0][:300]
-            if str(refused).strip()
-            else type(refused).__name__
+            str(failed).strip().splitlines()[0][:300]
+            if str(failed).strip()
+            else type(failed).__name__
         )
         findings.append(
             Finding(
@@ -92,15 +84,23 @@ async def _token(
                 _CREDENTIAL_FIX[kind],
             )
         )
-        return False
+        return False, None
+    roles = token_roles(token.token)
+    granted = (
+        ""
+        if roles is None
+        else "; application permissions: " + (", ".join(sorted(roles)) or "none")
+    )
     findings.append(
         Finding(
             True,
             f"credentials: a token for Microsoft Graph ({kind}"
-            + (f", client id {config.client_id})" if config.client_id else ")"),
+            + (f", client id {config.client_id}" if config.client_id else "")
+            + granted
+            + ")",
         )
     )
-    return True
+    return True, roles
 
 
 _CREDENTIAL_FIX = {
@@ -113,37 +113,30 @@ _CREDENTIAL_FIX = {
 }
 
 
-async def _workbook(ledger: GraphLedger, findings: list[Finding]) -> None:
-    deadline = Deadline(20.0)
+async def _workbook(
+    ledger: GraphLedger, findings: list[Finding], roles: Roles, write: bool
+) -> None:
+    deadline = Deadline(30.0 if write else 20.0)
     config = ledger.config
     try:
         location = await ledger.locator.locate(deadline)
     except (GraphError, TimedOut) as failed:
-        findings.append(_failed("the file", failed, _LOCATE_FIX.format(path=config.file_path)))
+        found = failed_finding("the file", failed, _LOCATE_FIX.format(path=config.file_path), roles)
+        denied = isinstance(failed, GraphError) and failed.refusal is Refusal.DENIED
+        if denied and config.group_id and not config.drive_id:
+            # /groups/{id}/drive needs Files.Read.All or more; Sites.Selected never reaches it.
+            found = Finding(False, found.what, _BY_DRIVE_ID + found.fix)
+        findings.append(found)
         return
     pin = f"STORA_GRAPH_DRIVE_ID={location.drive_id} STORA_GRAPH_ITEM_ID={location.item_id}"
     findings.append(Finding(True, f"file: found ({pin})"))
     try:
         session = await ledger.session.current(location, deadline)
     except (GraphError, TimedOut) as failed:
-        findings.append(
-            _failed(
-                "a workbook session",
-                failed,
-                "is the file an .xlsx workbook the Excel API can open?",
-            )
-        )
+        fix = "is the file an .xlsx workbook the Excel API can open?"
+        findings.append(failed_finding("a workbook session", failed, fix, roles))
         return
-    if session is None:
-        findings.append(
-            Finding(
-                True,
-                "workbook session: refused to this app, so the bot works without one "
-                "(slower, still saved)",
-            )
-        )
-    else:
-        findings.append(Finding(True, "workbook session: opened"))
+    findings.append(_session_finding(ledger, session, roles))
     requests = WorkbookRequests(ledger.transport, location)
     try:
         header = (
@@ -157,10 +150,26 @@ async def _workbook(ledger: GraphLedger, findings: list[Finding]) -> None:
         if isinstance(failed, GraphError) and failed.not_found:
             findings.append(Finding(False, f"table {TABLE_NAME} not found in the workbook", fix))
         else:
-            findings.append(_failed(f"the table {TABLE_NAME}", failed, fix))
+            findings.append(failed_finding(f"the table {TABLE_NAME}", failed, fix, roles))
         return
     findings.extend(_headers(header.get("values", [[]])[0]))
-    await _write_access(ledger, requests, session, deadline, findings)
+    if write:
+        findings.extend(await round_trip(ledger, location, requests, session, deadline, roles))
+    else:
+        findings.append(await _state_sheet(ledger, requests, session, deadline, roles))
+
+
+def _session_finding(ledger: GraphLedger, session: str | None, roles: Roles) -> Finding:
+    if session is not None:
+        return Finding(True, "workbook session: opened")
+    cause = ledger.session.refused
+    said, fix = refused("workbook session", cause, roles) if cause else ("", "")
+    return Finding(
+        True,
+        (said or "workbook session: refused to this app")
+        + "; the bot works without one (slower, still saved)",
+        fix,
+    )
 
 
 def _headers(cells: list[Any]) -> list[Finding]:
@@ -196,74 +205,32 @@ def _headers(cells: list[Any]) -> list[Finding]:
     return out
 
 
-async def _write_access(
+async def _state_sheet(
     ledger: GraphLedger,
     requests: WorkbookRequests,
     session: str | None,
     deadline: Deadline,
-    findings: list[Finding],
-) -> None:
-    try:
-        state = await ledger.transport.send(
-            requests.cells(STATE_SHEET, "A1", "address,values"), "state", deadline, session
-        )
-    except GraphError as failed:
-        if failed.not_found:
-            findings.append(
-                Finding(
-                    True,
-                    f'write access: not tested (the "{STATE_SHEET}" sheet is made at the '
-                    "first registration)",
-                )
-            )
-            return
-        findings.append(_failed("the bot's state sheet", failed, PERMISSION_FIX))
-        return
-    label = (state.body or {}).get("values", [[LAST_ID_LABEL]])[0][0] or LAST_ID_LABEL
+    roles: Roles,
+) -> Finding:
+    """Plain check writes nothing: the bot's own sheet is only read."""
     try:
         await ledger.transport.send(
-            requests.write_cells(STATE_SHEET, "A1", [[label]]), "write test", deadline, session
+            requests.cells(STATE_SHEET, "A1:B2", "address,values"), "state", deadline, session
         )
-    except (GraphError, TimedOut) as failed:
-        findings.append(_failed("a write to the workbook", failed, PERMISSION_FIX))
-        return
-    findings.append(Finding(True, "write access: yes"))
+    except GraphError as failed:
+        if not failed.not_found:
+            return failed_finding(f"the bot's sheet {STATE_SHEET}", failed, "", roles)
+    except TimedOut as failed:
+        return failed_finding(f"the bot's sheet {STATE_SHEET}", failed, "", roles)
+    return Finding(True, "write access: not tested here; python -m bot check --write tests it")
 
 
+_BY_DRIVE_ID = (
+    "finding the library by the group id needs Files.Read.All or more: with Sites.Selected, "
+    "set STORA_GRAPH_DRIVE_ID to the library's drive id instead (docs/graph.md). Else: "
+)
 _LOCATE_FIX = (
     "check STORA_GRAPH_GROUP_ID (the team's Microsoft 365 group id), STORA_GRAPH_FOLDER and "
     "STORA_GRAPH_FILE (the file is at '{path}' in the team's Documents library), or set "
     "STORA_GRAPH_DRIVE_ID and STORA_GRAPH_ITEM_ID"
 )
-
-
-def _failed(what: str, failed: GraphError | TimedOut, fix: str) -> Finding:
-    if isinstance(failed, TimedOut):
-        return Finding(
-            False,
-            f"{what}: Graph did not answer in time",
-            "try again; check the network to graph.microsoft.com",
-        )
-    if failed.status == 401:
-        return Finding(
-            False,
-            f"{what}: Graph refused the token (401 {'/'.join(failed.codes)})",
-            "the token is for another tenant or app; "
-            "check AZURE_TENANT_ID and the app's admin consent",
-        )
-    if failed.status == 403:
-        return Finding(
-            False, f"{what}: permission missing (403 {'/'.join(failed.codes)})", PERMISSION_FIX
-        )
-    if failed.not_found:
-        return Finding(False, f"{what}: not found (404)", fix)
-    return Finding(False, f"{what}: Graph answered {failed.status} {'/'.join(failed.codes)}", fix)
-
-
-def render(findings: list[Finding]) -> str:
-    lines = []
-    for finding in findings:
-        lines.append(f"  {'ok' if finding.ok else 'PROBLEM':<8} {finding.what}")
-        if finding.fix and not finding.ok:
-            lines.append(f"  {'':<8} fix: {finding.fix}")
-    return "\n".join(lines)

@@ -49,6 +49,46 @@ _TRANSIENT_CODES = {
 _TRANSIENT_STATUS = {502, 503, 504}
 
 
+class Refusal(Enum):
+    """The shapes in which Graph refuses the bot's (app-only) identity, each its own fix.
+
+    Microsoft lists application permissions as "not supported" for the workbook
+    API (createSession, range, table pages), yet public reports have them
+    working (microsoft-graph-docs-contrib #8691); when they do not, the refusal
+    comes in one of these shapes, not all of them 403.
+    """
+
+    # 401 InvalidAuthenticationToken, no second-level code: the token itself is
+    # refused (another tenant or app, wrong audience, expired):
+    # github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/2362,
+    # learn.microsoft.com/graph/resolve-auth-errors.
+    TOKEN = "token"
+    # 401 FileOpenUserUnauthorized / unauthorizedUncategorized: the token is
+    # accepted, but the Excel service will not open the file for this identity
+    # (github.com/OfficeDev/office-js/issues/4506, PipedreamHQ/pipedream #13612).
+    OPEN = "open"
+    # 403 EditModeAccessDenied: the identity may read but not edit, e.g. from
+    # createSession app-only (a Microsoft Q&A report cited in n8n-io/n8n #34244).
+    EDIT = "edit"
+    # 403 AccessDenied "Could not obtain a WAC access token.", no second-level
+    # code: the Excel service got no token of its own for this identity
+    # (microsoft-graph-docs-contrib #1311, OneDrive/onedrive-api-docs #1760,
+    # n8n-io/n8n #20040). The message is the only telltale: read at parse time
+    # into the code below, never kept.
+    WAC = "wac"
+    # 403 OpenWorkbookAccessDenied / forbiddenUncategorized: a file the Excel
+    # service cannot open whatever the permission, e.g. one with an encrypting
+    # sensitivity label (microsoftgraph/microsoft-graph-docs #19404).
+    PROTECTED = "protected"
+    # Any other 403 (accessDenied): a permission missing, e.g. Sites.Selected
+    # without a role on the site (github.com/acsone/msgraphfs/issues/9).
+    DENIED = "denied"
+
+
+WAC_TOKEN_CODE = "wacAccessTokenUnavailable"  # ours, from the message's fixed phrase
+_WAC_PHRASE = "could not obtain a wac access token"
+
+
 @dataclass
 class GraphError(Exception):
     """One failed request: its status, its codes (outermost first) and any Retry-After."""
@@ -90,7 +130,33 @@ class GraphError(Exception):
 
     @property
     def denied(self) -> bool:
-        return self.status in (401, 403)
+        return self.refusal is not None
+
+    @property
+    def refusal(self) -> Refusal | None:
+        """Which shape of "not for you" this is, or ``None`` when it is not a refusal.
+
+        Every level's code counts: ``EditModeAccessDenied`` and its kin are the
+        outermost code, their second level only ``forbiddenUncategorized``.
+        """
+        if self.has_code(WAC_TOKEN_CODE):
+            return Refusal.WAC
+        if self.has_code("FileOpenUserUnauthorized"):
+            return Refusal.OPEN
+        if self.has_code("EditModeAccessDenied"):
+            return Refusal.EDIT
+        if self.has_code("OpenWorkbookAccessDenied"):
+            return Refusal.PROTECTED
+        if self.status == 401:
+            return Refusal.TOKEN
+        if self.status == 403:
+            return Refusal.DENIED
+        return None
+
+    @property
+    def session_refused(self) -> bool:
+        """A refused createSession the bot can work around: all but a refused token."""
+        return self.refusal not in (None, Refusal.TOKEN)
 
     @property
     def ambiguous(self) -> bool:
@@ -122,12 +188,17 @@ def error_codes(body: bytes | str | dict[str, Any] | None) -> tuple[str, ...]:
         except ValueError:
             return ()
     codes: list[str] = []
+    wac = False
     node = document.get("error") if isinstance(document, dict) else None
     while isinstance(node, dict) and len(codes) < 8:
         code = node.get("code")
         if isinstance(code, str) and code:
             codes.append(code)
+        message = node.get("message")
+        wac = wac or (isinstance(message, str) and _WAC_PHRASE in message.casefold())
         node = node.get("innerError") or node.get("innererror")
+    if wac:
+        codes.append(WAC_TOKEN_CODE)
     return tuple(codes)
 
 
@@ -242,8 +313,11 @@ def agent_error(call: str, in_doubt: str, failed: Exception) -> Exception:
     if in_doubt:
         log.warning("graph write unconfirmed", extra={"case_id": in_doubt, "error": what})
         return WriteUnconfirmed(in_doubt, what)
-    if isinstance(failed, GraphError) and failed.denied:
-        log.error("graph refused the bot (run: python -m bot check)", extra={"error": what})
+    if isinstance(failed, GraphError) and failed.refusal is not None:
+        log.error(
+            "graph refused the bot (run: python -m bot check --write)",
+            extra={"error": what, "refusal": failed.refusal.value},
+        )
         return AccessDenied(what)
     if (
         isinstance(failed, GraphError)

@@ -46,6 +46,7 @@ class WorkbookSession:
         self._idle_limit = idle_limit
         self.id: str | None = None
         self.sessionless = False
+        self.refused: GraphError | None = None  # why, when working without one
         self.created = 0
         self._last_used = 0.0
 
@@ -76,11 +77,14 @@ class WorkbookSession:
         try:
             answer = await self._transport.send(info, "createSession", deadline)
         except GraphError as refused:
-            if refused.status == 403:
+            # Any documented refusal shape, not only a 403: a 401
+            # FileOpenUserUnauthorized too (graph.errors.Refusal). A refused
+            # token is not one: every other request would fail the same way.
+            if refused.session_refused:
                 log.warning(
                     "workbook sessions refused (%s); working without a session", refused.summary()
                 )
-                self.sessionless = True
+                self.sessionless, self.refused = True, refused
                 return
             raise
         self.id = str((answer.body or {})["id"])

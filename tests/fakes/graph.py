@@ -37,6 +37,7 @@ from aiohttp import web
 
 from cases.columns import TABLE_NAME
 
+from .graph_refusals import SHAPES, refusal_body
 from .graph_workbook import Workbook, box_of
 
 TOKEN = "fake-graph-token"
@@ -134,6 +135,7 @@ class FakeGraph:
         self._ids = itertools.count(1)
         self.token = TOKEN
         self.denied: set[str] = set()  # endpoint kinds answered 403 (a missing permission)
+        self.refusals: dict[str | None, str] = {}  # kind (None: all /workbook/) -> shape
         self.latency = 0.0  # added to every HTTP request (the benchmark's 100 ms)
         self.in_flight = 0
         self.max_in_flight = 0  # Microsoft asks for one request at a time per workbook
@@ -172,6 +174,18 @@ class FakeGraph:
         """Run ``action`` on the workbook just before the next matching request is handled."""
         wanted = None if kinds is None else frozenset({kinds} if isinstance(kinds, str) else kinds)
         self._hooks.append((wanted, action, [times]))
+
+    def refuse(self, kinds: str | set[str] | None, shape: str) -> None:
+        """Refuse the identity ``kinds`` (None: every /workbook/ request) in ``shape``.
+
+        Models a permission level: "open" on None is an identity the Excel
+        service will not open the file for, while the file itself is found.
+        Shapes and their sources: tests/fakes/graph_refusals.py.
+        """
+        if shape not in SHAPES:
+            raise ValueError(f"unknown refusal shape {shape!r}: one of {sorted(SHAPES)}")
+        for kind in [kinds] if kinds is None or isinstance(kinds, str) else kinds:
+            self.refusals[kind] = shape
 
     def add_user(self, user_id: str, **properties: Any) -> None:
         self.users[user_id] = {"id": user_id, **properties}
@@ -350,6 +364,10 @@ class FakeGraph:
             return self._user(path, query)
         if kind in self.denied:
             return Reply(403, error_body(403))
+        if shape := self.refusals.get(kind) or (
+            self.refusals.get(None) if _WORKBOOK.match(path) else None
+        ):
+            return Reply(*refusal_body(shape))
         if kind == "group.drive":
             if GROUP_ID not in path:
                 return Reply(404, error_body(404))

@@ -191,3 +191,26 @@ def test_graph_settings_fall_back_to_the_bots_own_identity(tmp_path: Path) -> No
     )
     assert msi.graph_config().credential_kind == "managed-identity"
     assert msi.graph_config().client_id == "mi"
+
+
+@pytest.fixture
+def sessions_refused(fake_graph: FakeGraph, request: pytest.FixtureRequest) -> str:
+    """Before the bot starts (it opens its session at start-up): sessions refused in a shape."""
+    fake_graph.refuse("createSession", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("sessions_refused", ["open", "edit", "wac", "denied"], indirect=True)
+async def test_a_click_succeeds_when_sessions_are_refused_in_any_shape(
+    sessions_refused: str, office_on_graph: Office, fake_graph: FakeGraph
+) -> None:
+    """App-only sessions refused (graph.errors.Refusal): the bot works without one."""
+    office = office_on_graph
+    await office.sign_up(ANNA, "xanna")
+    await office.sign_up(BO, "xbo")
+    form = await office.say(ANNA, "registrera")
+    assert "SA-000001" in texts(card_of(await office.click(ANNA, form, "register", REGISTRATION)))
+    post = office.connector.top_level_posts()[-1]
+    card_of(await office.click(BO, post, "claim"))
+    assert fake_graph.workbook.rows()[0]["Hanteras av"] == "xbo"
+    assert fake_graph.counts["createSession"] == 1 and fake_graph.sessionless_requests > 0

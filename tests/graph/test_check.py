@@ -53,12 +53,22 @@ async def test_a_missing_table_is_named_with_its_fix(fake_graph: FakeGraph) -> N
 
 @pytest.mark.parametrize("kind", ["group.drive", "table.headerRowRange", "range.patch"])
 async def test_a_403_says_which_permission_to_grant(fake_graph: FakeGraph, kind: str) -> None:
-    fake_graph.workbook.add_sheet("_bot")  # so that the write is tried
+    fake_graph.workbook.add_sheet("_bot")
     fake_graph.denied.add(kind)
-    findings = await check(by_group(fake_graph), FixedToken())
+    findings = await check(by_group(fake_graph), FixedToken(), write=True)
     (problem,) = [f for f in findings if not f.ok]
     assert "403" in problem.what
     assert "Sites.Selected" in problem.fix and "Files.ReadWrite.All" in problem.fix
+    assert ("STORA_GRAPH_DRIVE_ID" in problem.fix) == (kind == "group.drive")
+
+
+async def test_plain_check_writes_nothing(fake_graph: FakeGraph) -> None:
+    """Writing is for ``check --write``: the plain check may be run by anyone, any time."""
+    fake_graph.workbook.add_sheet("_bot")
+    findings = await check(by_group(fake_graph), FixedToken())
+    assert problems(findings) == []
+    assert fake_graph.writes == 0
+    assert "check --write" in render(findings)
 
 
 async def test_the_librarys_drive_id_and_the_path_are_enough(fake_graph: FakeGraph) -> None:

@@ -7,8 +7,8 @@ the redraw outbox is (``bot.redraw_outbox``), so two instances never run the
 same check twice and a check whose process stopped is run by the next one.
 
 Per check (a random id): the Ärende-ID, when it is due, the verb, what the
-write put in the row as keyed hashes (``cases.written``: never a cell's
-text), the agent to tell (Teams id, display name, language) and the
+write put in the row (``cases.written``: emptiness and keyed hashes, never a
+cell's text; a customer column's key stays in the process), the agent to tell (Teams id, display name, language) and the
 conversation the click came from (ids and a URL). ``state`` is ``pending`` or
 ``claimed`` (being run); a claim older than ``CLAIM_EXPIRES`` belongs to a
 process that stopped, and is run again. ``tell``: the check found a change and
@@ -55,6 +55,7 @@ class LateEditBook:
         self._storage = storage
         self._clock = clock
         self._in_turn = InTurn(patience)
+        self.secret = written.Secret()  # this process's, for the customer columns
 
     async def pending(self) -> Checks:
         document = (await self._storage.read([KEY])).get(KEY) or {}
@@ -77,14 +78,13 @@ class LateEditBook:
                     and check["state"] == "pending"
                     and not check.get("tell")
                 ):
-                    headers |= set(check["cells"])
+                    headers |= set(check["written"]["cells"])
                     del checks[check_id]
-            key = written.new_key()
             checks[uuid.uuid4().hex] = {
                 "case_id": stored.case_id, "verb": verb, "order": order, "written_at": now,
                 "due": due.isoformat(),
-                "state": "pending", "tries": 0, "key": key,
-                "cells": written.fingerprints(stored, sorted(headers), key),
+                "state": "pending", "tries": 0,
+                "written": written.record(stored, sorted(headers), self.secret),
                 "agent": agent, "reference": reference,
             }  # fmt: skip
             return True, None

@@ -106,6 +106,7 @@ class LateEditChecks:
         self.delay = delay
         self._redraw_pass = redraw
         self._lock = asyncio.Lock()  # one pass at a time in this process
+        self._running: set[asyncio.Future[LateEditReport]] = set()
 
     # -- scheduling ------------------------------------------------------------
 
@@ -152,7 +153,10 @@ class LateEditChecks:
 
     async def run(self) -> LateEditReport:
         """Run every check that is due; a caller that goes away does not cut it short."""
-        return await asyncio.shield(asyncio.ensure_future(self._locked_pass()))
+        task = asyncio.ensure_future(self._locked_pass())
+        self._running.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(self._running.discard)
+        return await asyncio.shield(task)
 
     async def _locked_pass(self) -> LateEditReport:
         async with self._lock:
@@ -215,7 +219,7 @@ class LateEditChecks:
             return Finding("late_edit_gone", [])
         except UnreadableRow as unreadable:  # a value typed by hand the bot cannot read
             return Finding("late_edit", [unreadable.header])
-        columns = written.changed_headers(case, check["cells"], check["key"])
+        columns = written.changed_headers(case, check["written"], self.book.secret)
         if not columns:
             return None
         if check["verb"] == "close":

@@ -26,6 +26,8 @@ from .config import Settings
 from .endpoint import MessagesEndpoint, refusals
 from .handler import StoraArendenBot
 from .health import LedgerProbe
+from .late_edit_book import LateEditBook
+from .late_edits import LateEditChecks, edits_arrive_late
 from .membership import TeamRoster
 from .notify import install_notifications
 from .posting import Poster
@@ -46,6 +48,7 @@ SERVICES = web.AppKey("services", Services)
 # shutdown lets it finish: see bot/background.py.
 BACKGROUND = web.AppKey("background", BackgroundWork)
 REDRAWS = web.AppKey("redraws", RedrawRetries)
+LATE_EDITS = web.AppKey("late_edits", LateEditChecks)
 
 
 def create_app(
@@ -96,22 +99,34 @@ def create_app(
         sleep=background.sleep if retry_sleep is None else retry_sleep,
         stopping=lambda: background.stopping,
     )
+    case_cards = CaseCards(adapter, storage, app_id=settings.app_id, clock=clock, poster=poster)
+    redraws = RedrawRetries(case_cards, ledger, background, interval=settings.redraw_retry_seconds)
+    late_edits = None
+    if settings.graph_late_edit_check > 0 and edits_arrive_late(ledger):
+        late_edits = LateEditChecks(
+            book=LateEditBook(storage, clock),
+            ledger=ledger,
+            case_cards=case_cards,
+            poster=poster,
+            work=background,
+            clock=clock,
+            delay=settings.graph_late_edit_check,
+            redraw=redraws.run,
+        )
     services = Services(
         settings=settings,
         ledger=ledger,
         signatures=make_signatures(settings, storage, ledger, graph_credential),
-        case_cards=CaseCards(adapter, storage, app_id=settings.app_id, clock=clock, poster=poster),
+        case_cards=case_cards,
         team_channels=TeamChannelBook(storage, configured_team=settings.team_id),
         roster=TeamRoster(
             member_ttl=settings.membership_ttl_seconds, outsider_ttl=settings.outsider_ttl_seconds
         ),
         clock=clock,
         redelivery=Redelivery(storage),
+        late_edits=late_edits,
     )
     bot = StoraArendenBot(services)
-    redraws = RedrawRetries(
-        services.case_cards, services.ledger, background, interval=settings.redraw_retry_seconds
-    )
     probe = LedgerProbe(services.ledger)
 
     keys = None
@@ -158,10 +173,27 @@ def create_app(
     app.cleanup_ctx.append(_ledger_context(services.ledger))
     app.cleanup_ctx.append(signatures_context(services.signatures))
     app.on_startup.append(redraws.start)
+    before_scan: Callable[[], Awaitable[object]] = redraws.run
+    if late_edits is not None:
+        app[LATE_EDITS] = late_edits
+        app.on_startup.append(late_edits.start)
+        before_scan = _first(late_edits.run, redraws.run)
     install_notifications(
-        app, services, storage=storage, background=background, poster=poster, before_scan=redraws.run
+        app, services, storage=storage, background=background, poster=poster, before_scan=before_scan
     )
     return app
+
+
+def _first(
+    checks: Callable[[], Awaitable[object]], passes: Callable[[], Awaitable[object]]
+) -> Callable[[], Awaitable[object]]:
+    """Due late-edit checks, then the redraw pass: it draws the cards the checks armed."""
+
+    async def both() -> object:
+        await checks()
+        return await passes()
+
+    return both
 
 
 def default_ledger(settings: Settings) -> Ledger:

@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     )
     graph_deadline: float = Field(2.5, gt=0, validation_alias="STORA_GRAPH_DEADLINE")
     graph_click_budget: float = Field(4.0, gt=0, lt=5, validation_alias="STORA_GRAPH_CLICK_BUDGET")
+    # Seconds after each write the bot reads the row back, for an edit made in
+    # Excel for the web at the same moment that reached Graph after the write
+    # (bot/late_edits.py): reported "usually around 5s", so twice that; 0: off.
+    graph_late_edit_check: float = Field(10.0, ge=0, validation_alias="STORA_GRAPH_LATE_EDIT_CHECK")
     graph_base_url: str = Field(
         "https://graph.microsoft.com/v1.0", validation_alias="STORA_GRAPH_BASE_URL"
     )

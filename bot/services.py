@@ -10,6 +10,7 @@ from cases.ledger import Ledger
 
 from .case_cards import CaseCards
 from .config import Settings
+from .late_edits import LateEditChecks
 from .membership import TeamRoster
 from .redelivery import Redelivery
 from .signature_source import SignatureSource
@@ -26,3 +27,6 @@ class Services:
     roster: TeamRoster
     clock: Callable[[], datetime]
     redelivery: Redelivery
+    # Reads a row back a few seconds after each write (bot/late_edits.py); None
+    # for a store without co-authors in Excel for the web.
+    late_edits: LateEditChecks | None = None

@@ -10,7 +10,9 @@
 Both follow the same e_tag contract (``bot.storage``). The state holds no
 customer data: signatures, where cards were posted, the team's channel, the
 stall notices' bookkeeping (Ärende-IDs, fingerprints of lifecycle fields, times),
-and the clicks applied in the last day (``bot.redelivery``: hashes, verbs, Ärende-IDs, times).
+the clicks applied in the last day (``bot.redelivery``: hashes, verbs, Ärende-IDs, times),
+and the late-edit checks due within seconds (``bot.late_edit_book``: Ärende-IDs, agents'
+Teams ids and names, whether cells were empty, hashes whose customer-column key stays in memory).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 from cases.language import is_english
 
 from .texts_access import ACCESS_TEXTS
+from .texts_late import LATE_EDIT_TEXTS
 from .texts_posting import POSTING_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -342,6 +343,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     **ACCESS_TEXTS,
     **POSTING_TEXTS,
+    **LATE_EDIT_TEXTS,
 }
 
 

@@ -24,6 +24,7 @@ from .. import redraws
 from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input
+from .late_check import check_later
 from .routing import Turn, verb
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Js
         await redraws.redraw_later(turn.services.case_cards, case.case_id)
         raise
     redelivered.applied(turn.extra, stored.case_id)
+    await check_later(turn, case, stored)
     await _redraw_channel_card(turn, stored)
     return stored, None
 

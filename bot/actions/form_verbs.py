@@ -19,6 +19,7 @@ from ..teams import display_name, where
 from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import carried, collect, errors_by_input
+from .late_check import check_later
 from .routing import Turn, registered, run, verb
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ async def register(turn: Turn) -> Json:
             return _register_form(turn, notice=unavailable.text(turn.locale))
     redelivered.applied(turn.extra, case.case_id)
     log.info("registered", extra={"case_id": case.case_id})
+    await check_later(turn, None, case)
     try:
         target = await _card_target(turn)
     except Exception as failure:  # noqa: BLE001 - stored all the same: say so, promise nothing

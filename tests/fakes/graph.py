@@ -13,6 +13,7 @@ requests per endpoint, and injects faults on request::
     fake.inject("range.get", delay=0.3)               # a slow answer
     fake.inject("range.patch", delay=2, process=True) # done at once, answered too late
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
+    fake.person_edit(lambda wb: wb.person_types(...), visible_after=5)  # ... seen late
     fake.expire_sessions()
 
 It also answers ``GET /users/{id}`` for the directory's signature attribute:
@@ -26,6 +27,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -143,6 +145,10 @@ class FakeGraph:
         self._runner: web.AppRunner | None = None
         self.users: dict[str, dict[str, Any]] = {}  # id -> the user's properties
         self.user_selects: list[str | None] = []  # each GET /users/{id}'s $select, as sent
+        # Edits made in Excel for the web that Graph does not see yet: (when, edit).
+        # ``clock`` is the fake's seconds; a test shares its own (``person_edit``).
+        self.clock: Callable[[], float] = time.monotonic
+        self._late_edits: list[tuple[float, Callable[[Workbook], None]]] = []
 
     # -- lifecycle -----------------------------------------------------------------
 
@@ -186,6 +192,27 @@ class FakeGraph:
             raise ValueError(f"unknown refusal shape {shape!r}: one of {sorted(SHAPES)}")
         for kind in [kinds] if kinds is None or isinstance(kinds, str) else kinds:
             self.refusals[kind] = shape
+
+    def person_edit(self, action: Callable[[Workbook], None], *, visible_after: float) -> None:
+        """Someone edits the workbook in Excel for the web now; Graph sees it ``visible_after``
+        seconds of ``clock`` later: applied just before the first request handled from then on.
+
+        Why late: an edit made in the browser reaches Graph's workbook API "usually
+        around 5s" later, though Excel already shows it saved
+        (github.com/microsoftgraph/msgraph-cli/issues/215; for the file's metadata:
+        github.com/microsoftgraph/msgraph-sdk-dotnet/issues/1892). How such an edit
+        merges with a Graph write made meanwhile to the same cells is documented
+        nowhere: the stricter choice, it lands after the write and overwrites it,
+        so the person's version is what the row ends up holding.
+        """
+        self._late_edits.append((self.clock() + visible_after, action))
+
+    def _land_late_edits(self) -> None:
+        now = self.clock()
+        due = [edit for edit in self._late_edits if edit[0] <= now]
+        self._late_edits = [edit for edit in self._late_edits if edit[0] > now]
+        for _, action in sorted(due, key=lambda edit: edit[0]):
+            action(self.workbook)
 
     def add_user(self, user_id: str, **properties: Any) -> None:
         self.users[user_id] = {"id": user_id, **properties}
@@ -290,6 +317,7 @@ class FakeGraph:
         kind = self.kind_of(method, path)
         self.counts[kind] += 1
         session = next((v for k, v in headers.items() if k.lower() == SESSION_HEADER), "")
+        self._land_late_edits()
         for wanted, action, left in self._hooks:
             if left[0] > 0 and (wanted is None or kind in wanted):
                 left[0] -= 1

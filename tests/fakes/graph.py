@@ -242,6 +242,8 @@ class FakeGraph:
                     return Reply(400, error_body(400, message=f"Batch request without {key}."))
             if "depends_on" in item:
                 return Reply(400, error_body(400, message="Unknown property depends_on."))
+            if _repeats_a_header(item.get("headers") or {}):
+                return Reply(400, error_body(400, message="A header is repeated in a request."))
             if "body" in item and "content-type" not in {
                 k.lower() for k in (item.get("headers") or {})
             }:
@@ -573,3 +575,18 @@ def _json(reply: Reply) -> web.Response:
     if reply.status == 204 or reply.body is None:
         return web.Response(status=reply.status, headers=headers)
     return web.json_response(reply.body, status=reply.status, headers=headers)
+
+
+def _repeats_a_header(headers: dict[str, Any]) -> bool:
+    """Whether a batch sub-request names one header twice, in any letter case.
+
+    Graph implements OData's JSON ``$batch`` (learn.microsoft.com/graph/json-batching),
+    whose request objects "MUST NOT contain name/value pairs with duplicate names"
+    in ``headers`` (OData JSON Format 4.01, "Batch Request"); header names are
+    case-insensitive and one that is not a list may not be repeated (RFC 7230
+    §3.2, §3.2.2). Graph's docs are silent on what it does with ``content-type``
+    next to ``Content-Type``: the stricter choice, the whole batch is refused
+    with 400, as Graph answers a malformed batch.
+    """
+    names = [str(name).casefold() for name in headers]
+    return len(names) != len(set(names))

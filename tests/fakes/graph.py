@@ -13,7 +13,8 @@ requests per endpoint, and injects faults on request::
     fake.inject("range.get", delay=0.3)               # a slow answer
     fake.inject("range.patch", delay=2, process=True) # done at once, answered too late
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
-    fake.expire_sessions()
+    fake.expire_sessions()                            # every live session: 404, gone
+    fake.end_session(code="invalidSessionNotFound")   # dead for good (graph_sessions.py)
 
 It also answers ``GET /users/{id}`` for the directory's signature attribute:
 ``fake.add_user(id, employeeId="xanna")``, and ``fake.user_selects`` records
@@ -23,7 +24,6 @@ each request's ``$select``.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
 import uuid
@@ -37,6 +37,7 @@ from aiohttp import web
 
 from cases.columns import TABLE_NAME
 
+from .graph_sessions import Sessions
 from .graph_workbook import Workbook, box_of
 
 TOKEN = "fake-graph-token"
@@ -126,12 +127,12 @@ class FakeGraph:
         self.counts: Counter[str] = Counter()  # every request, a batch's inner ones included
         self.http: Counter[str] = Counter()  # HTTP requests as sent ($batch as one)
         self.log: list[tuple[str, str, int]] = []  # (kind, session-or-"", status)
-        self.sessions: dict[str, bool] = {}  # id -> still valid
+        self.session_book = Sessions()  # see graph_sessions.py
+        self.sessions = self.session_book.valid  # id -> still valid
         self.sessionless_requests = 0
         self._faults: list[Fault] = []
         self.faults_served = 0  # requests answered with an injected status or delay
         self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], None], list[int]]] = []
-        self._ids = itertools.count(1)
         self.token = TOKEN
         self.denied: set[str] = set()  # endpoint kinds answered 403 (a missing permission)
         self.latency = 0.0  # added to every HTTP request (the benchmark's 100 ms)
@@ -177,8 +178,25 @@ class FakeGraph:
         self.users[user_id] = {"id": user_id, **properties}
 
     def expire_sessions(self) -> None:
-        for session in self.sessions:
-            self.sessions[session] = False
+        self.session_book.end_all()
+
+    def end_session(
+        self, session: str | None = None, code: str = "invalidSessionReCreatable", **how: Any
+    ) -> list[str]:
+        """Graph ends ``session`` (``None``: every live one) with ``code``, for good."""
+        if session is None:
+            return self.session_book.end_all(code, **how)
+        self.session_book.end(session, code, **how)
+        return [session]
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """What sessions expire by (the tests' virtual clock, if they set it)."""
+        return self.session_book.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], float]) -> None:
+        self.session_book.clock = clock
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -384,8 +402,7 @@ class FakeGraph:
         if kind == "createSession":
             if method != "POST" or not isinstance(body, dict) or "persistChanges" not in body:
                 return Reply(400, error_body(400, inner="invalidArgument"))
-            new = f"cluster=FAKE&session={next(self._ids)}"
-            self.sessions[new] = True
+            new = self.session_book.open(bool(body["persistChanges"]))
             return Reply(
                 201,
                 {
@@ -395,15 +412,20 @@ class FakeGraph:
                 },
             )
         if session:
-            if not self.sessions.get(session):
-                return Reply(404, error_body(404, inner="invalidSessionReCreatable",
-                                             message="The session specified in the request does not exist or is invalid due to a transient error."))  # fmt: skip  # noqa: E501
+            ended = self.session_book.use(session)
+            if ended is not None:
+                return Reply(ended.status, error_body(ended.status, inner=ended.code,
+                                                      message=ended.message))  # fmt: skip
         else:
             self.sessionless_requests += 1
-        if kind == "closeSession":
-            self.sessions[session] = False
-            return Reply(204)
-        if kind == "refreshSession":
+        if kind in ("closeSession", "refreshSession"):
+            # learn.microsoft.com/graph/api/workbook-refreshsession (and -closesession):
+            # the workbook-session-id header is required; what Graph answers without
+            # one is not documented: the stricter choice, 400.
+            if not session:
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            if kind == "closeSession":
+                self.session_book.end(session)
             return Reply(204)
         select = query.get("$select", "").split(",") if query.get("$select") else None
         wb = self.workbook

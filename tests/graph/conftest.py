@@ -68,8 +68,9 @@ class VirtualTime:
 
 
 @pytest.fixture
-async def fake_graph() -> AsyncIterator[FakeGraph]:
+async def fake_graph(vtime: VirtualTime) -> AsyncIterator[FakeGraph]:
     fake = FakeGraph()
+    fake.clock = vtime.clock  # sessions expire on the time the ledger's retries skip too
     await fake.start()
     yield fake
     await fake.stop()

@@ -214,8 +214,8 @@ async def test_a_slow_new_session_does_not_hold_up_the_click(
     fake_graph: FakeGraph, make_ledger: MakeLedger
 ) -> None:
     # Main's code made the session inside the click and failed it when that took too long.
-    ledger = make_ledger(deadline=0.3)
-    fake_graph.inject("createSession", delay=0.5)
+    ledger = make_ledger(deadline=0.6)
+    fake_graph.inject("createSession", delay=1.0)
     first, _ = await asyncio.gather(ledger.add(registration(1)), ledger.add(registration(2)))
     assert fake_graph.sessionless_requests > 0
     await ledger.session.settled()
@@ -229,8 +229,8 @@ async def test_a_slow_new_session_does_not_hold_up_the_click(
 async def test_closing_stops_a_session_being_made(
     fake_graph: FakeGraph, make_ledger: MakeLedger
 ) -> None:
-    ledger = make_ledger(deadline=0.3)
-    fake_graph.inject("createSession", delay=5)
+    ledger = make_ledger(deadline=0.6)
+    fake_graph.inject("createSession", delay=1.0)
     await ledger.list()
     making = ledger.session._making
     assert making is not None and not making.done()
@@ -242,8 +242,8 @@ async def test_closing_stops_a_session_being_made(
 async def test_closing_closes_a_session_made_in_the_background(
     fake_graph: FakeGraph, make_ledger: MakeLedger
 ) -> None:
-    ledger = make_ledger(deadline=0.3)
-    fake_graph.inject("createSession", delay=0.5)
+    ledger = make_ledger(deadline=0.6)
+    fake_graph.inject("createSession", delay=1.0)
     await ledger.list()
     await ledger.session.settled()
     made = ledger.session.id

@@ -140,12 +140,16 @@ class GraphTransport:
                 "method": item.info.http_method.value,  # type: ignore[union-attr]
                 "url": self._relative_url(item.info),
             }
-            headers = {k: v for k, v in (item.info.request_headers or {}).items()}
+            # Each header once, named in lower case: OData's JSON batch format
+            # forbids a name twice in "headers" and asks for lower-case names
+            # (kiota's own already are; a "Content-Type" next to its
+            # "content-type" would be the same header twice).
+            headers = {k.lower(): v for k, v in (item.info.request_headers or {}).items()}
             if session:
                 headers[SESSION_HEADER] = session
             if item.info.content:
                 entry["body"] = json.loads(item.info.content)
-                headers["Content-Type"] = "application/json"
+                headers["content-type"] = "application/json"
             if headers:
                 entry["headers"] = headers
             after = item.after or (items[number - 1].id if number else None)

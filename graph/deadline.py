@@ -139,7 +139,7 @@ class RetryPolicy:
         if not isinstance(error, GraphError):
             return 0.0
         kind = error.retry
-        if kind is Retry.NEW_SESSION:
+        if kind in (Retry.NEW_SESSION, Retry.SESSIONLESS):
             wait = 0.0
         elif kind is Retry.ACCESS_CONFLICT:
             wait = max(self._conflict_wait / 2, self._conflict_jitter(state))

@@ -33,10 +33,43 @@ class Retry(Enum):
     TRANSIENT = "transient"  # 502/503/504, transientFailure: jittered backoff
     ACCESS_CONFLICT = "access-conflict"  # someone holds the workbook: wait a moment
     NEW_SESSION = "new-session"  # the session is gone: create another, resend at once
+    SESSIONLESS = "sessionless"  # the session is gone, a new one unwelcome: resend without one
 
 
 # Second-level codes (lower-case: Graph says codes are case-insensitive).
-_SESSION_RECREATABLE = {"invalidsessionrecreatable"}
+#
+# After each of these, "further access to the session ... is not expected"
+# (learn.microsoft.com/graph/workbook-error-handling): the session is dropped,
+# never sent again. What happens to the request that failed depends on the code:
+# - ReCreatable: "can try to recreate a session and resume the work": a new
+#   session, the request resent at once;
+# - NotFound ("the workbook can't be found"): the same, once; if the file is
+#   really gone, the new session is refused and the agent is told;
+# - Authentication, Restricted, Unexpected, UnsupportedWorkbook: "Recreating
+#   sessions with the same createSession request is not expected" until the
+#   cause is gone: the request is resent at once without a session (a
+#   sessionless request is saved all the same), and sessions rest for a while
+#   (``graph.session.SESSION_REST``);
+# - AccessConflict: someone holds the workbook: wait a moment, new session;
+# - internalServerErrorUncategorized: "not expected to resend the failed
+#   request" either: the agent is told; the next call makes a new session.
+_SESSION_ENDED = {
+    "invalidsessionrecreatable",
+    "invalidsessionnotfound",
+    "invalidsessionauthentication",
+    "invalidsessionrestricted",
+    "invalidsessionunexpected",
+    "invalidsessionunsupportedworkbook",
+    "invalidsessionaccessconflict",
+    "internalservererroruncategorized",
+}
+_SESSION_RECREATABLE = {"invalidsessionrecreatable", "invalidsessionnotfound"}
+_SESSION_UNWELCOME = {
+    "invalidsessionauthentication",
+    "invalidsessionrestricted",
+    "invalidsessionunexpected",
+    "invalidsessionunsupportedworkbook",
+}
 _ACCESS_CONFLICT = {"accessconflict", "invalidsessionaccessconflict"}
 _TRANSIENT_CODES = {
     "connecterror",  # ours: the connection failed, nothing was sent
@@ -116,6 +149,8 @@ class GraphError(Exception):
         folded = {c.casefold() for c in self.codes}
         if folded & _SESSION_RECREATABLE:
             return Retry.NEW_SESSION
+        if folded & _SESSION_UNWELCOME:
+            return Retry.SESSIONLESS
         if folded & _ACCESS_CONFLICT:
             return Retry.ACCESS_CONFLICT
         if self.status == 429 or "toomanyrequests" in folded:
@@ -123,6 +158,16 @@ class GraphError(Exception):
         if self.status in _TRANSIENT_STATUS or folded & _TRANSIENT_CODES:
             return Retry.TRANSIENT
         return Retry.NEVER
+
+    @property
+    def ends_session(self) -> bool:
+        """Whether Graph says the session this request carried is over."""
+        return bool({c.casefold() for c in self.codes} & _SESSION_ENDED)
+
+    @property
+    def session_unwelcome(self) -> bool:
+        """Whether a new session should wait a while (``Retry.SESSIONLESS``)."""
+        return self.retry is Retry.SESSIONLESS
 
     @property
     def not_found(self) -> bool:

@@ -48,8 +48,9 @@ from .add_queue import AddQueue
 from .client import BatchItem, GraphTransport, TimedOut, make_graph_client
 from .config import GraphConfig
 from .deadline import Clock, RetryPolicy, Sleep
-from .errors import GraphError, GraphUnavailable, Retry, agent_error
+from .errors import GraphError, GraphUnavailable, agent_error
 from .excel import Layout, Snapshot
+from .keep_alive import KeepAlive
 from .location import Locator
 from .session import IDLE_LIMIT, WorkbookSession
 from .workbook import Op, WorkbookRequests
@@ -77,6 +78,7 @@ class GraphLedger:
         sleep: Sleep = asyncio.sleep,
         idle_limit: float = IDLE_LIMIT,
         owns_credential: bool = False,
+        beat: Sleep = asyncio.sleep,
     ) -> None:
         self.config = config
         self._credential = credential if owns_credential else None
@@ -88,6 +90,7 @@ class GraphLedger:
         self.policy = RetryPolicy(clock, sleep)
         self.locator = Locator(config, self.transport)
         self.session = WorkbookSession(self.transport, clock, idle_limit)
+        self.keep_alive = KeepAlive(self, beat)
         self._clock = clock
         self._lock = asyncio.Lock()
         self._layout: Layout | None = None
@@ -131,9 +134,8 @@ class GraphLedger:
 
     async def aclose(self) -> None:
         await self._adds.aclose()
-        location = self.locator.known
-        if location is not None:
-            await self.session.close(location, self.policy.deadline(2.0))
+        await self.keep_alive.aclose()
+        await self.session.aclose(self.locator.known, self.policy.deadline(2.0))
         if self._owns_http:
             await self._http.aclose()
         if self._credential is not None:
@@ -159,13 +161,13 @@ class GraphLedger:
 
     async def _attempt(self, op: Op, body: Callable[[Op], Awaitable[T]]) -> T:
         location = await self.locator.locate(op.deadline)
-        op.session = await self.session.current(location, op.deadline)
+        self.keep_alive.start()
+        op.session = await self.session.for_request(location, op.deadline)
         op.requests = WorkbookRequests(self.transport, location)
         try:
             result = await body(op)
         except GraphError as failed:
-            if failed.retry is Retry.NEW_SESSION or failed.has_code("invalidSessionAccessConflict"):
-                self.session.drop()
+            self.session.ended(failed, op.session)
             raise
         self.session.used()
         return result

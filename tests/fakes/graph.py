@@ -14,7 +14,8 @@ requests per endpoint, and injects faults on request::
     fake.inject("range.patch", delay=2, process=True) # done at once, answered too late
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
     fake.person_edit(lambda wb: wb.person_types(...), visible_after=5)  # ... seen late
-    fake.expire_sessions()
+    fake.expire_sessions()                            # every live session: 404, gone
+    fake.end_session(code="invalidSessionNotFound")   # dead for good (graph_sessions.py)
 
 It also answers ``GET /users/{id}`` for the directory's signature attribute:
 ``fake.add_user(id, employeeId="xanna")``, and ``fake.user_selects`` records
@@ -24,10 +25,8 @@ each request's ``$select``.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from aiohttp import web
 from cases.columns import TABLE_NAME
 
 from .graph_refusals import SHAPES, refusal_body
+from .graph_sessions import Sessions
 from .graph_workbook import Workbook, box_of
 
 TOKEN = "fake-graph-token"
@@ -129,12 +129,12 @@ class FakeGraph:
         self.counts: Counter[str] = Counter()  # every request, a batch's inner ones included
         self.http: Counter[str] = Counter()  # HTTP requests as sent ($batch as one)
         self.log: list[tuple[str, str, int]] = []  # (kind, session-or-"", status)
-        self.sessions: dict[str, bool] = {}  # id -> still valid
+        self.session_book = Sessions()  # see graph_sessions.py
+        self.sessions = self.session_book.valid  # id -> still valid
         self.sessionless_requests = 0
         self._faults: list[Fault] = []
         self.faults_served = 0  # requests answered with an injected status or delay
         self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], None], list[int]]] = []
-        self._ids = itertools.count(1)
         self.token = TOKEN
         self.denied: set[str] = set()  # endpoint kinds answered 403 (a missing permission)
         self.refusals: dict[str | None, str] = {}  # kind (None: all /workbook/) -> shape
@@ -145,9 +145,8 @@ class FakeGraph:
         self._runner: web.AppRunner | None = None
         self.users: dict[str, dict[str, Any]] = {}  # id -> the user's properties
         self.user_selects: list[str | None] = []  # each GET /users/{id}'s $select, as sent
-        # Edits made in Excel for the web that Graph does not see yet: (when, edit).
-        # ``clock`` is the fake's seconds; a test shares its own (``person_edit``).
-        self.clock: Callable[[], float] = time.monotonic
+        # Edits made in Excel for the web that Graph does not see yet: (when, edit),
+        # on ``clock`` (the same one sessions expire by; a test shares its own).
         self._late_edits: list[tuple[float, Callable[[Workbook], None]]] = []
 
     # -- lifecycle -----------------------------------------------------------------
@@ -218,8 +217,25 @@ class FakeGraph:
         self.users[user_id] = {"id": user_id, **properties}
 
     def expire_sessions(self) -> None:
-        for session in self.sessions:
-            self.sessions[session] = False
+        self.session_book.end_all()
+
+    def end_session(
+        self, session: str | None = None, code: str = "invalidSessionReCreatable", **how: Any
+    ) -> list[str]:
+        """Graph ends ``session`` (``None``: every live one) with ``code``, for good."""
+        if session is None:
+            return self.session_book.end_all(code, **how)
+        self.session_book.end(session, code, **how)
+        return [session]
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The fake's seconds: sessions expire and late edits land by it (a test's, if set)."""
+        return self.session_book.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], float]) -> None:
+        self.session_book.clock = clock
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -283,6 +299,8 @@ class FakeGraph:
                     return Reply(400, error_body(400, message=f"Batch request without {key}."))
             if "depends_on" in item:
                 return Reply(400, error_body(400, message="Unknown property depends_on."))
+            if _repeats_a_header(item.get("headers") or {}):
+                return Reply(400, error_body(400, message="A header is repeated in a request."))
             if "body" in item and "content-type" not in {
                 k.lower() for k in (item.get("headers") or {})
             }:
@@ -428,8 +446,7 @@ class FakeGraph:
         if kind == "createSession":
             if method != "POST" or not isinstance(body, dict) or "persistChanges" not in body:
                 return Reply(400, error_body(400, inner="invalidArgument"))
-            new = f"cluster=FAKE&session={next(self._ids)}"
-            self.sessions[new] = True
+            new = self.session_book.open(bool(body["persistChanges"]))
             return Reply(
                 201,
                 {
@@ -439,15 +456,20 @@ class FakeGraph:
                 },
             )
         if session:
-            if not self.sessions.get(session):
-                return Reply(404, error_body(404, inner="invalidSessionReCreatable",
-                                             message="The session specified in the request does not exist or is invalid due to a transient error."))  # fmt: skip  # noqa: E501
+            ended = self.session_book.use(session)
+            if ended is not None:
+                return Reply(ended.status, error_body(ended.status, inner=ended.code,
+                                                      message=ended.message))  # fmt: skip
         else:
             self.sessionless_requests += 1
-        if kind == "closeSession":
-            self.sessions[session] = False
-            return Reply(204)
-        if kind == "refreshSession":
+        if kind in ("closeSession", "refreshSession"):
+            # learn.microsoft.com/graph/api/workbook-refreshsession (and -closesession):
+            # the workbook-session-id header is required; what Graph answers without
+            # one is not documented: the stricter choice, 400.
+            if not session:
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            if kind == "closeSession":
+                self.session_book.end(session)
             return Reply(204)
         select = query.get("$select", "").split(",") if query.get("$select") else None
         wb = self.workbook
@@ -619,3 +641,18 @@ def _json(reply: Reply) -> web.Response:
     if reply.status == 204 or reply.body is None:
         return web.Response(status=reply.status, headers=headers)
     return web.json_response(reply.body, status=reply.status, headers=headers)
+
+
+def _repeats_a_header(headers: dict[str, Any]) -> bool:
+    """Whether a batch sub-request names one header twice, in any letter case.
+
+    Graph implements OData's JSON ``$batch`` (learn.microsoft.com/graph/json-batching),
+    whose request objects "MUST NOT contain name/value pairs with duplicate names"
+    in ``headers`` (OData JSON Format 4.01, "Batch Request"); header names are
+    case-insensitive and one that is not a list may not be repeated (RFC 7230
+    §3.2, §3.2.2). Graph's docs are silent on what it does with ``content-type``
+    next to ``Content-Type``: the stricter choice, the whole batch is refused
+    with 400, as Graph answers a malformed batch.
+    """
+    names = [str(name).casefold() for name in headers]
+    return len(names) != len(set(names))

@@ -68,8 +68,9 @@ class VirtualTime:
 
 
 @pytest.fixture
-async def fake_graph() -> AsyncIterator[FakeGraph]:
+async def fake_graph(vtime: VirtualTime) -> AsyncIterator[FakeGraph]:
     fake = FakeGraph()
+    fake.clock = vtime.clock  # sessions expire on the time the ledger's retries skip too
     await fake.start()
     yield fake
     await fake.stop()
@@ -90,7 +91,10 @@ def config_for(fake: FakeGraph, **changes: Any) -> GraphConfig:
 async def make_ledger(
     fake_graph: FakeGraph, vtime: VirtualTime
 ) -> AsyncIterator[Callable[..., GraphLedger]]:
-    """``make_ledger(deadline=0.5, fake=other)``: a Graph Ledger on a fake, closed afterwards."""
+    """``make_ledger(deadline=0.5, fake=other)``: a Graph Ledger on a fake, closed afterwards.
+
+    Its keep-alive beats every real minute unless ``beat`` (its pause) is given.
+    """
     made: list[GraphLedger] = []
 
     def make(
@@ -98,11 +102,14 @@ async def make_ledger(
         fake: FakeGraph | None = None,
         credential: Any = None,
         virtual: bool = True,
+        beat: Any = None,
         **changes: Any,
     ) -> GraphLedger:
         kwargs: dict[str, Any] = {}
         if virtual:
             kwargs.update(clock=vtime.clock, sleep=vtime.sleep)
+        if beat is not None:
+            kwargs.update(beat=beat)  # the keep-alive's pause between beats
         config = config_for(fake or fake_graph, **changes)
         ledger = GraphLedger(config, credential or FixedToken(), **kwargs)
         made.append(ledger)

@@ -25,7 +25,7 @@ Microsoft's answer to a 504 on rows/add is to "repeat the request"
 (learn.microsoft.com/graph/api/table-post-rows), and the first one may only be
 late. Should both land, ``graph.twins`` takes the bot's spare row out. While
 the first may still land, its ID is never given to another case, and the
-template's blank row it filled is never filled with another.
+template's blank row it filled is not filled again: the repeat is appended.
 """
 
 from __future__ import annotations
@@ -107,8 +107,9 @@ class AddQueue:
         self._queue: list[Waiter] = []
         self._writer: asyncio.Task[None] | None = None
         self._twins = Twins(ledger)
-        # The ID whose fill of the template's blank row may still land: that
-        # row is filled with no other case (the late PATCH would overwrite it).
+        # The ID whose fill of the template's blank row may still land: that row
+        # is filled no more, not even by its repeat (the late PATCH would
+        # overwrite whatever the row holds by then; a twin row cannot be lost).
         self._held_fill = ""
 
     async def add(self, new: NewCase) -> Case:
@@ -190,8 +191,7 @@ class AddQueue:
         live = [w for w in batch if w.waiting]
         if not live:
             return
-        fill = not self._held_fill or live[0].case_id == self._held_fill
-        plan = _plan(self._ledger._highest, live, *found, may_fill=fill)
+        plan = _plan(self._ledger._highest, live, *found, may_fill=not self._held_fill)
         # Given out, whatever comes of the write: never given to another case.
         self._ledger._highest = max(self._ledger._highest, plan.last_number)
         before = [w.in_doubt for w in live]
@@ -207,8 +207,6 @@ class AddQueue:
                 # A late write made "_bot" (nothing after it ran): read again, once.
                 return await self._attempt(batch, op, again=False)
             raise
-        if plan.reuse and plan.cases[0].case_id == self._held_fill:
-            self._held_fill = ""
         for waiter, outcome in zip(live, await self._outcomes(op, plan, answers), strict=True):
             waiter.in_doubt = ""
             waiter.resolve(outcome)

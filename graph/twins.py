@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 WATCH = 900.0  # seconds a repeated registration is looked for in a second row
 FIELDS = "address,values,formulas"
+BATCH_MAX = 20  # learn.microsoft.com/graph/json-batching: "limited to 20 individual requests"
 
 
 @dataclass
@@ -104,11 +105,13 @@ class Twins:
                     extra={"case_id": watched.case.case_id, "rows": [first_data + n for n in at]},
                 )
         if spare:
-            items = [
-                BatchItem(f"d{n}", op.requests.delete_row(index), "delete row")
-                for n, index in enumerate(sorted(spare, reverse=True))
-            ]
-            await ledger._batch(op, items)
+            bottom_up = sorted(spare, reverse=True)
+            for start in range(0, len(bottom_up), BATCH_MAX):  # a JSON batch takes 20
+                items = [
+                    BatchItem(f"d{n}", op.requests.delete_row(index), "delete row")
+                    for n, index in enumerate(bottom_up[start : start + BATCH_MAX])
+                ]
+                await ledger._batch(op, items)
             log.info("graph took out a row the bot wrote twice", extra={"rows": len(spare)})
             await ledger._read_all(op)  # the rows below moved up
         for key in settled:

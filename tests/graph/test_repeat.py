@@ -157,6 +157,25 @@ async def test_a_repeat_refused_still_says_the_first_may_have_landed(
     assert ids_in(fake_graph) == ["SA-000001", caught.value.case_id]
 
 
+async def test_a_template_row_fill_in_doubt_is_repeated_below_it_not_over_it(
+    fake_graph: FakeGraph, make_ledger: MakeLedger
+) -> None:
+    """A late PATCH of the template row would overwrite what the row holds by then."""
+    fake_graph.workbook.add_sheet("_bot")
+    ledger = make_ledger()
+    await ledger.warm_up()
+    fake_graph.inject("$batch")  # the read
+    fake_graph.inject("$batch", status=504, lands=1000)  # the write: mark, template row
+    case = await ledger.add(registration(1))
+    taken = await ledger.update(case, claimed(case))
+    await fake_graph.land_late()  # the first write fills the template row, above
+    await ledger.add(registration(2))
+    await ledger.list()
+    rows = [r for r in fake_graph.workbook.rows() if r[ARENDE_ID] == case.case_id]
+    assert [(r[STATUS], r[HANTERAS_AV]) for r in rows] == [("Påbörjad", taken.handler)]
+    assert await ledger.get(case.case_id) == taken
+
+
 # -- the client gives up: the write may land later, and its ID and row stay its own -----
 
 

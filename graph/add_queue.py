@@ -20,7 +20,12 @@ was saved, and that row is never written. One that passes after the write was
 sent is told it is unclear, with its Ärende-ID. A write whose answer was lost,
 or that took only in part (a batch's requests are carried out one by one), is
 checked on the next attempt by the IDs it gave out: found, the case is the
-answer; not found, it is written again under a new ID.
+answer; not found, it is written again under the same ID, never a new one:
+Microsoft's answer to a 504 on rows/add is to "repeat the request"
+(learn.microsoft.com/graph/api/table-post-rows), and the first one may only be
+late. Should both land, ``graph.twins`` takes the bot's spare row out. While
+the first may still land, its ID is never given to another case, and the
+template's blank row it filled is not filled again: the repeat is appended.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,6 +44,7 @@ from cases.columns import (
     SAVED_AT_LABEL,
     STATE_SHEET,
     case_from_cells,
+    case_id_number,
     case_to_cells,
     format_case_id,
     format_datetime,
@@ -49,6 +56,7 @@ from .client import BatchItem, TimedOut
 from .deadline import Deadline
 from .errors import GraphError, WriteNotVerified, agent_error
 from .excel import Address, Layout, is_blank, parse_address, whole_number
+from .twins import Twins
 from .workbook import Op, WorkbookRequests
 from .writes import RowWrite
 
@@ -68,7 +76,8 @@ class Waiter:
     new: NewCase
     deadline: Deadline
     answer: asyncio.Future[Outcome]
-    in_doubt: str = ""  # Ärende-ID given to it in a write sent without a definite answer
+    case_id: str = ""  # its Ärende-ID, once a write was planned with it: every repeat keeps it
+    in_doubt: str = ""  # that ID, while a write sent with it may still land
     left: bool = False  # the caller has been answered, or gave up
 
     @property
@@ -97,6 +106,11 @@ class AddQueue:
         self._ledger = ledger
         self._queue: list[Waiter] = []
         self._writer: asyncio.Task[None] | None = None
+        self._twins = Twins(ledger)
+        # The ID whose fill of the template's blank row may still land: that row
+        # is filled no more, not even by its repeat (the late PATCH would
+        # overwrite whatever the row holds by then; a twin row cannot be lost).
+        self._held_fill = ""
 
     async def add(self, new: NewCase) -> Case:
         ledger = self._ledger
@@ -145,6 +159,8 @@ class AddQueue:
                 self._queue[:] = [w for w in self._queue if w.waiting and w not in batch]
                 if batch:
                     await self._write(batch)
+                if self._twins.watching and not any(w.waiting for w in self._queue):
+                    await self._twins.tidy()  # no one waits for it
             finally:
                 lock.release()
 
@@ -165,7 +181,7 @@ class AddQueue:
 
     # -- one attempt at writing the batch ------------------------------------------------
 
-    async def _attempt(self, batch: list[Waiter], op: Op) -> None:
+    async def _attempt(self, batch: list[Waiter], op: Op, *, again: bool = True) -> None:
         if any(w.in_doubt and w.waiting for w in batch):
             await self._check_doubts(op, batch)
         if not any(w.waiting for w in batch):
@@ -175,31 +191,52 @@ class AddQueue:
         live = [w for w in batch if w.waiting]
         if not live:
             return
-        plan = _plan(self._ledger._highest, live, *found)
+        plan = _plan(self._ledger._highest, live, *found, may_fill=not self._held_fill)
+        # Given out, whatever comes of the write: never given to another case.
+        self._ledger._highest = max(self._ledger._highest, plan.last_number)
+        before = [w.in_doubt for w in live]
         for waiter, case in zip(live, plan.cases, strict=True):
-            waiter.in_doubt = case.case_id
+            if waiter.in_doubt:  # sent again while the first may land: both might
+                self._twins.watch(case)
+            waiter.case_id = waiter.in_doubt = case.case_id
         try:
             answers = await self._ledger._batch(op, plan.items(op.requests), optional={"b"})
-        except GraphError as failed:
-            if not failed.ambiguous and not failed.done & {"r", "a"}:
-                for waiter in live:  # no row was written: nothing in doubt
-                    waiter.in_doubt = ""
+        except (GraphError, TimedOut) as failed:
+            self._settle(plan, live, before, failed)
+            if again and isinstance(failed, GraphError) and failed.has_code("itemAlreadyExists"):
+                # A late write made "_bot" (nothing after it ran): read again, once.
+                return await self._attempt(batch, op, again=False)
             raise
-        self._ledger._highest = max(self._ledger._highest, plan.first + len(live) - 1)
         for waiter, outcome in zip(live, await self._outcomes(op, plan, answers), strict=True):
             waiter.in_doubt = ""
             waiter.resolve(outcome)
 
+    def _settle(self, plan: Plan, live: list[Waiter], before: list[str], failed: Exception) -> None:
+        """After a failed write: who may still have a row landing, and whose row is not."""
+        done = failed.done if isinstance(failed, GraphError) else frozenset()
+        sure = isinstance(failed, GraphError) and not failed.ambiguous
+        for n, waiter in enumerate(live):
+            item = "r" if plan.reuse and n == 0 else "a"
+            if sure and item not in done:  # refused, or never run: this write added nothing
+                waiter.in_doubt = before[n]
+        if plan.reuse and live[0].in_doubt and "r" not in done:
+            self._held_fill = live[0].in_doubt
+
     async def _check_doubts(self, op: Op, batch: list[Waiter]) -> None:
-        """An earlier write went unanswered, or took in part: find its cases by their IDs."""
+        """An earlier write went unanswered, or took in part: find its cases by their IDs.
+
+        One not found keeps its ID (and its doubt): the next write repeats it.
+        """
         snapshot = await self._ledger._read_all(op)
+        if self._held_fill and snapshot.case(self._held_fill) is not None:
+            self._held_fill = ""
         for waiter in batch:
             if not (waiter.in_doubt and waiter.waiting):
                 continue
             done = snapshot.case(waiter.in_doubt)
             if done is not None:
+                waiter.in_doubt = ""
                 waiter.resolve(self._ledger._remember(done, snapshot.rows[id_key(done.case_id)]))
-            waiter.in_doubt = ""
 
     async def _read(self, op: Op, batch: list[Waiter]) -> tuple[Layout, Any, Any]:
         """The one read: the layout, the last row, the "_bot" sheet's cells (None: no sheet)."""
@@ -305,6 +342,11 @@ class Plan:
     writes: list[RowWrite]
 
     @property
+    def last_number(self) -> int:
+        """The high-water mark after this write: the highest ID in it, never lower than before."""
+        return max([self.first - 1, *(case_id_number(c.case_id) or 0 for c in self.cases)])
+
+    @property
     def added(self) -> list[RowWrite]:
         """The rows that rows/add appends."""
         return self.writes[1:] if self.reuse else self.writes
@@ -318,7 +360,7 @@ class Plan:
                 BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
             ]
         mark = [
-            [LAST_ID_LABEL, self.first + len(self.cases) - 1],
+            [LAST_ID_LABEL, self.last_number],
             [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())],
         ]
         items.append(BatchItem("s", requests.write_cells(STATE_SHEET, "A1:B2", mark), "state"))
@@ -335,18 +377,32 @@ class Plan:
         return items
 
 
-def _plan(highest: int, live: list[Waiter], layout: Layout, last: Any, state: Any) -> Plan:
+def _plan(
+    highest: int,
+    live: list[Waiter],
+    layout: Layout,
+    last: Any,
+    state: Any,
+    *,
+    may_fill: bool = True,
+) -> Plan:
     """IDs in a row from the high-water mark (or the highest seen); rows formatted as the last."""
     first = max(whole_number(state["values"][0][1]) if state else 0, highest) + 1
-    cases = [w.new.with_id(format_case_id(first + n)) for n, w in enumerate(live)]
+    cases = [w.new.with_id(i) for w, i in zip(live, _ids(live, first), strict=True)]
     writes = [RowWrite(layout, 0, _texts(c), last["numberFormat"][0]) for c in cases]
     last_row = parse_address(last["address"]).min_row
     # An empty last row (the template's first row: an Excel table always has
     # one) is filled before the table grows.
-    reuse = is_blank(last["values"][0])
+    reuse = may_fill and is_blank(last["values"][0])
     if reuse:
         writes[0].row = last_row
     return Plan(layout, state, first, last_row, reuse, cases, writes)
+
+
+def _ids(live: list[Waiter], first: int) -> list[str]:
+    """Each waiter's Ärende-ID: the one a write already carried (a repeat keeps it), else new."""
+    fresh = itertools.count(first)
+    return [w.case_id or format_case_id(next(fresh)) for w in live]
 
 
 def _texts(*cases: Case) -> dict[str, str]:

@@ -70,9 +70,9 @@ class WorkbookRequests:
     def table(self) -> RequestInformation:
         return self._table.to_get_request_information()
 
-    def table_range(self) -> RequestInformation:
+    def table_range(self, fields: str = VALUES) -> RequestInformation:
         """The whole table, header row first: one read for ``list`` and a cold start."""
-        return _select(self._table.range.to_get_request_information(), VALUES)
+        return _select(self._table.range.to_get_request_information(), fields)
 
     def header_row(self) -> RequestInformation:
         return _select(self._table.header_row_range.to_get_request_information(), VALUES)
@@ -112,6 +112,17 @@ class WorkbookRequests:
         info = RequestInformation(Method.POST, builder.url_template, builder.path_parameters)
         info.headers.try_add("Accept", "application/json")
         return _with_json(info, {"index": None, "values": [list(row) for row in rows]})
+
+    def delete_row(self, index: int) -> RequestInformation:
+        """Take the table row at 0-based ``index`` out; the rows below move up."""
+        # learn.microsoft.com/graph/api/tablerow-delete names DELETE .../rows/{index},
+        # which Graph answers ApiNotFound (microsoftgraph/microsoft-graph-docs#12985,
+        # #14158; microsoft-graph-docs-contrib#460): rows/itemAt(index=n) is what works.
+        # Gap: msgraph-sdk's itemAt builder offers GET only; its URL, sent as a DELETE.
+        builder = self._table.rows.item_at_with_index(index)
+        info = RequestInformation(Method.DELETE, builder.url_template, builder.path_parameters)
+        info.headers.try_add("Accept", "application/json")
+        return info
 
     def add_sheet(self, name: str) -> RequestInformation:
         return self._workbook.worksheets.add.to_post_request_information(AddSheetBody(name=name))

@@ -12,6 +12,7 @@ requests per endpoint, and injects faults on request::
     fake.inject("rows.add", status=504, process=True) # done, but the answer is lost
     fake.inject("range.get", delay=0.3)               # a slow answer
     fake.inject("range.patch", delay=2, process=True) # done at once, answered too late
+    fake.inject("rows.add", status=504, lands=2)      # answered 504, done two requests later
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
     fake.person_edit(lambda wb: wb.person_types(...), visible_after=5)  # ... seen late
     fake.expire_sessions()                            # every live session: 404, gone
@@ -59,6 +60,8 @@ _SHEET = re.compile(r"^/worksheets/(?P<sheet>[^/(]+)(?P<rest>/.*)?$")
 _RANGE = re.compile(r"^/range\(address='(?P<address>[^']*)'\)$")
 _PATH_ITEM = re.compile(r"^/drives/(?P<drive>[^/]+)/(items/)?root:/(?P<path>.+):$")
 _USER = re.compile(r"^/users/(?P<user>[^/]+)$")
+_ROW_AT = re.compile(r"^/rows/itemAt\(index=(?P<index>\d+)\)$")
+_ROW_BY_INDEX = re.compile(r"^/rows/\d+$")
 
 _MESSAGES = {
     400: ("invalidRequest", "The request is malformed or incorrect."),
@@ -113,6 +116,17 @@ class Fault:
     # is carried out (learn.microsoft.com/graph/errors, 504 gatewayTimeout says
     # only that an upstream answer was late): the stricter choice, it is.
     process: bool = False
+    # Carried out only later: just before the ``lands``-th HTTP request that
+    # reaches the fake after this one (or at ``land_late()``). Its caller is
+    # answered first: with ``status``, else with a 504 after ``delay``.
+    # Microsoft says a rows/add "might occasionally receive a 504" and is to be
+    # repeated (learn.microsoft.com/graph/api/table-post-rows), and that requests
+    # to a workbook are queued on its servers, where after a failure "there is
+    # no way to confirm the status of other pending requests"
+    # (learn.microsoft.com/graph/workbook-best-practice). No page says when a
+    # request whose 504 was sent is carried out, or whether it ever is: the
+    # stricter choice, at any later moment the test picks.
+    lands: int = 0
     times: int = 1
 
 
@@ -144,6 +158,7 @@ class FakeGraph:
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self.users: dict[str, dict[str, Any]] = {}  # id -> the user's properties
+        self._late: list[list[Any]] = []  # [requests left, the request's work] (Fault.lands)
         self.user_selects: list[str | None] = []  # each GET /users/{id}'s $select, as sent
         # Edits made in Excel for the web that Graph does not see yet: (when, edit),
         # on ``clock`` (the same one sessions expire by; a test shares its own).
@@ -237,6 +252,20 @@ class FakeGraph:
     def clock(self, clock: Callable[[], float]) -> None:
         self.session_book.clock = clock
 
+    async def land_late(self) -> None:
+        """Carry out now every request held back by ``Fault.lands``."""
+        late, self._late = self._late, []
+        for _, work in late:
+            await work()
+
+    async def _land_due(self) -> None:
+        for entry in self._late:
+            entry[0] -= 1
+        due = [entry for entry in self._late if entry[0] <= 0]
+        self._late = [entry for entry in self._late if entry[0] > 0]
+        for _, work in due:
+            await work()
+
     def clear_faults(self) -> None:
         self._faults.clear()
         self._hooks.clear()
@@ -264,6 +293,7 @@ class FakeGraph:
             self.in_flight -= 1
 
     async def _http_answer(self, request: web.Request) -> web.Response:
+        await self._land_due()
         if self.latency:
             await asyncio.sleep(self.latency)
         path = request.rel_url.path
@@ -355,6 +385,11 @@ class FakeGraph:
         fault.times -= 1
         if fault.status or fault.delay:
             self.faults_served += 1
+        if fault.lands:
+            self._late.append([fault.lands, handle])
+            await asyncio.sleep(fault.delay)
+            status = fault.status or 504
+            return Reply(status, error_body(status, fault.code, fault.inner))
         if fault.process and not fault.status:
             reply = await handle()
             await asyncio.sleep(fault.delay)
@@ -386,6 +421,10 @@ class FakeGraph:
             return rest[1:]
         if table := _TABLE.match(rest):
             tail = table["rest"] or ""
+            if method == "DELETE" and _ROW_AT.match(tail):
+                return "rows.delete"
+            if method == "DELETE" and _ROW_BY_INDEX.match(tail):
+                return "rows.deleteByIndex"
             return {
                 "": "table",
                 "/range": "table.range",
@@ -473,7 +512,7 @@ class FakeGraph:
             return Reply(204)
         select = query.get("$select", "").split(",") if query.get("$select") else None
         wb = self.workbook
-        if kind.startswith("table") or kind in ("rows.add", "columns.add"):
+        if kind.startswith(("table", "rows.")) or kind == "columns.add":
             table = _TABLE.match(match["rest"].replace("()", ""))
             if (
                 wb.table is None
@@ -523,6 +562,21 @@ class FakeGraph:
                     "values": values_now,
                 },
             )
+        if kind == "rows.deleteByIndex":
+            # learn.microsoft.com/graph/api/tablerow-delete gives DELETE .../rows/{index};
+            # Graph answers it ApiNotFound (microsoftgraph/microsoft-graph-docs#12985,
+            # microsoft-graph-docs-contrib#460). The status is not reported: 400 here.
+            return Reply(400, error_body(400, code="ApiNotFound", inner="apiNotFound"))
+        if kind == "rows.delete":
+            # DELETE .../rows/itemAt(index=n), what works (the issues above): the table
+            # row at 0-based n goes, the rows below move up; "200 OK ... It does not
+            # return anything in the response body" (tablerow-delete).
+            at = _ROW_AT.match(_TABLE.match(match["rest"])["rest"])  # type: ignore[index]
+            row = wb.t.header_row + 1 + int(at["index"])  # type: ignore[index]
+            if row > wb.t.last_row:
+                return Reply(404, error_body(404, inner="itemNotFound"))
+            wb.delete_row(row)
+            return Reply(200)
         if kind == "columns.add":
             offset = wb.add_column(str((body or {}).get("name") or f"Column{wb.t.last_col + 1}"))
             return Reply(
@@ -632,7 +686,7 @@ READ_KINDS = frozenset(
     }
 )
 WRITE_KINDS = frozenset(
-    {"range.patch", "rows.add", "columns.add", "worksheets.add", "worksheet.patch"}
+    {"range.patch", "rows.add", "rows.delete", "columns.add", "worksheets.add", "worksheet.patch"}
 )
 
 

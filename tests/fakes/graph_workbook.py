@@ -180,8 +180,11 @@ class Workbook:
 
     def person_deletes_row(self, case_id: str) -> None:
         """Right-click › Delete › Table Rows: the rows below move up."""
+        self.delete_row(self.row_of(case_id))
+
+    def delete_row(self, gone: int) -> None:
+        """Table row ``gone`` (absolute) out of the table; the rows below move up."""
         t = self.t
-        gone = self.row_of(case_id)
         cells = t.sheet.cells
         for row, col in sorted(
             k for k in list(cells) if k[0] >= gone and t.first_col <= k[1] <= t.last_col

@@ -63,6 +63,11 @@ _USER = re.compile(r"^/users/(?P<user>[^/]+)$")
 _ROW_AT = re.compile(r"^/rows/itemAt\(index=(?P<index>\d+)\)$")
 _ROW_BY_INDEX = re.compile(r"^/rows/\d+$")
 
+# The error resource: "code", "message" and an "innerError" with the request ids
+# (learn.microsoft.com/graph/errors); the workbook API puts its own second-level
+# code in innerError.code, the one the bot decides by
+# (learn.microsoft.com/graph/workbook-error-handling, workbook-error-codes).
+# Top-level codes per status as those pages list them.
 _MESSAGES = {
     400: ("invalidRequest", "The request is malformed or incorrect."),
     401: ("InvalidAuthenticationToken", "Access token is empty."),
@@ -78,6 +83,7 @@ _MESSAGES = {
         "The server did not receive a timely response from the upstream server.",
     ),
 }
+# Second-level codes the workbook-error-codes page pairs with each status.
 _INNER = {
     409: "accessConflict",
     429: "tooManyRequestsUncategorized",
@@ -301,6 +307,8 @@ class FakeGraph:
             return _json(Reply(404, error_body(404)))
         raw = await request.read()
         body = json.loads(raw) if raw else None
+        # No or a wrong bearer token: 401 InvalidAuthenticationToken
+        # (learn.microsoft.com/graph/resolve-auth-errors), checked before anything else.
         auth = request.headers.get("Authorization", "")
         if auth != f"Bearer {self.token}":
             return _json(Reply(401, error_body(401)))
@@ -320,6 +328,17 @@ class FakeGraph:
         return _json(reply)
 
     async def _batch(self, body: Any, headers: Any, admitted: bool = False) -> Reply:
+        """``POST /$batch`` as learn.microsoft.com/graph/json-batching describes it.
+
+        At most 20 requests; each needs ``id``, ``method`` and ``url``; one with
+        a ``body`` must carry a ``Content-Type`` header; ``dependsOn`` makes a
+        request wait for another, and one whose dependency failed is answered
+        424 Failed Dependency. The page is silent on unknown properties: the
+        stricter choice, ``depends_on`` (msgraph-core's spelling,
+        msgraph-sdk-python-core #996) is refused rather than ignored. Requests
+        run one after another, in the order given: Microsoft asks for requests
+        to one workbook to go one at a time (workbook-best-practice).
+        """
         requests = (body or {}).get("requests") or []
         if len(requests) > 20:
             return Reply(400, error_body(400, message="Too many requests in a batch (20 at most)."))
@@ -477,6 +496,8 @@ class FakeGraph:
         ):
             return Reply(*refusal_body(shape))
         if kind == "group.drive":
+            # GET /groups/{id}/drive: the team's document library
+            # (learn.microsoft.com/graph/api/drive-get).
             if GROUP_ID not in path:
                 return Reply(404, error_body(404))
             return Reply(
@@ -489,6 +510,8 @@ class FakeGraph:
                 },
             )
         if kind == "item.byPath":
+            # GET /drives/{id}/root:/{path}: a driveItem, 404 itemNotFound when no
+            # such file (learn.microsoft.com/graph/api/driveitem-get).
             match = _PATH_ITEM.match(path)
             assert match is not None
             if match["drive"] != DRIVE_ID or match["path"] != f"{FOLDER}/{FILE_NAME}":
@@ -506,6 +529,9 @@ class FakeGraph:
         if not match or match["drive"] != DRIVE_ID or match["item"] != ITEM_ID:
             return Reply(404, error_body(404))
         if kind == "createSession":
+            # learn.microsoft.com/graph/api/workbook-createsession: a body with
+            # persistChanges, answered 201 Created with a workbookSessionInfo. The
+            # page does not say what a body without it gets: the stricter choice, 400.
             if method != "POST" or not isinstance(body, dict) or "persistChanges" not in body:
                 return Reply(400, error_body(400, inner="invalidArgument"))
             new = self.session_book.open(bool(body["persistChanges"]))
@@ -517,13 +543,15 @@ class FakeGraph:
                     "persistChanges": bool(body["persistChanges"]),
                 },
             )
-        if session and not admitted:
+        # The workbook-session-id header names the session; without it a request
+        # is sessionless, which works, only slower (excel-manage-sessions).
+        if not session:
+            self.sessionless_requests += 1
+        elif not admitted:
             ended = self.session_book.use(session)
             if ended is not None:
                 return Reply(ended.status, error_body(ended.status, inner=ended.code,
                                                       message=ended.message))  # fmt: skip
-        else:
-            self.sessionless_requests += 1
         if kind in ("closeSession", "refreshSession"):
             # learn.microsoft.com/graph/api/workbook-refreshsession (and -closesession):
             # the workbook-session-id header is required; what Graph answers without
@@ -542,8 +570,12 @@ class FakeGraph:
                 or table is None
                 or unquote(table["table"]).casefold() != TABLE_NAME.casefold()
             ):
+                # No such table: 404 itemNotFound (workbook-error-codes: "The
+                # requested resource doesn't exist"). Table names are matched
+                # case-insensitively, as Excel's own names are.
                 return Reply(404, error_body(404, inner="itemNotFound"))
         if kind == "table":
+            # learn.microsoft.com/graph/api/table-get: the workbookTable resource.
             return Reply(
                 200,
                 {
@@ -554,6 +586,9 @@ class FakeGraph:
                     "style": "TableStyleMedium2",
                 },
             )
+        # table-range, table-headerrowrange, range-lastrow (on dataBodyRange): each a
+        # workbookRange; $select trims it to the properties named
+        # (learn.microsoft.com/graph/query-parameters).
         if kind in ("table.range", "table.headerRowRange", "table.lastRow"):
             return Reply(200, wb.range_json(wb.t.sheet, wb.table_box(kind.split(".")[1]), select))
         if kind == "rows.add":
@@ -601,6 +636,8 @@ class FakeGraph:
             wb.delete_row(row)
             return Reply(200)
         if kind == "columns.add":
+            # learn.microsoft.com/graph/api/tablecolumncollection-add: the table grows
+            # by a column, answered with the new workbookTableColumn.
             offset = wb.add_column(str((body or {}).get("name") or f"Column{wb.t.last_col + 1}"))
             return Reply(
                 200,
@@ -613,6 +650,9 @@ class FakeGraph:
                 },
             )
         if kind == "worksheets.add":
+            # learn.microsoft.com/graph/api/worksheetcollection-add answers the new
+            # workbookWorksheet. A name already taken: 409 itemAlreadyExists
+            # (workbook-error-codes: "The resource being created already exists").
             name = str((body or {}).get("name") or f"Sheet{len(wb.sheets) + 1}")
             if wb.sheet(name):
                 return Reply(
@@ -633,6 +673,8 @@ class FakeGraph:
         if sheet is None:
             return Reply(404, error_body(404, inner="itemNotFound"))
         if kind == "worksheet.patch":
+            # learn.microsoft.com/graph/api/worksheet-update: visibility is one of
+            # Visible, Hidden, VeryHidden.
             if "visibility" in (body or {}):
                 sheet.visibility = body["visibility"]
             return Reply(200, {"id": sheet.id, "name": sheet.name, "visibility": sheet.visibility})
@@ -641,6 +683,12 @@ class FakeGraph:
             return Reply(400, error_body(400, inner="invalidArgument"))
         box = box_of(range_match["address"])
         if kind == "range.patch":
+            # learn.microsoft.com/graph/api/range-update: answered 200 with the
+            # updated workbookRange, the bot's read-back. The page lists more
+            # writable properties than these three; the bot sends only values:
+            # the stricter choice, anything else is refused. A null in the 2-D
+            # array leaves its cell as it is, "" clears it
+            # (learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-blank-null-values).
             if set(body or {}) - {"values", "numberFormat", "formulas"}:
                 return Reply(400, error_body(400, inner="invalidArgument"))
             try:
@@ -648,8 +696,8 @@ class FakeGraph:
             except ValueError:
                 return Reply(400, error_body(400, inner="invalidArgument"))
             return Reply(200, wb.range_json(sheet, box, None))
+        # learn.microsoft.com/graph/api/range-get (worksheet: range(address=...)).
         return Reply(200, wb.range_json(sheet, box, select))
-
 
     def _user(self, path: str, query: dict[str, str]) -> Reply:
         """``GET /users/{id}`` as https://learn.microsoft.com/en-us/graph/api/user-get shows it."""

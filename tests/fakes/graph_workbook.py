@@ -5,6 +5,16 @@ taken as if a person typed it, the way Excel does (``=1+1`` becomes a formula,
 ``0012345`` the number 12345, a leading apostrophe makes text), except in a
 cell formatted as Text (``@``), which keeps what is typed verbatim, the
 apostrophe too. ``None`` leaves a cell as it is.
+
+Sources: values written through the API are read as Excel reads what is typed
+(learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-ranges-set-get-values:
+values "starting with =" are taken as formulas; the Graph range-update page
+says no more than "values", so the stricter reading, Excel's, is the fake's);
+``null`` leaves a cell and ``""`` clears it (excel-add-ins-blank-null-values);
+a table grows with its formats when rows are added (tablerowcollection-add).
+Numbers, booleans and ISO dates turning into Excel's own types is Excel's
+behaviour for typed text; Microsoft does not spell it out for Graph: the
+stricter choice, since it is what would turn ``0012345`` into 12345.
 """
 
 from __future__ import annotations

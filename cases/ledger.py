@@ -37,6 +37,23 @@ class Ledger(Protocol):
         ...
 
 
+@runtime_checkable
+class Reservations(Protocol):
+    """Names each taken once, by whichever of the bot's instances asks first.
+
+    A ledger that numbers its rows itself (the Graph one) takes each Ärende-ID
+    here before writing it, so two instances never issue the same one. The bot
+    keeps them in its shared state (``bot.id_reservations``).
+    """
+
+    async def reserve(self, name: str) -> bool:
+        """Take ``name``: True when this call took it, False when it was taken before.
+
+        Raises ``LedgerUnavailable`` when the shared state cannot be reached.
+        """
+        ...
+
+
 class Conflict(DomainError):
     """Someone changed the case between the agent's read and their write."""
 

@@ -11,8 +11,10 @@ So each turn at the workbook takes every registration waiting (at most
   the first case (a ``PATCH``), the others in one ``rows/add``, and a read of
   the rows added (Graph answers ``rows/add`` with its top row only).
 
-Ärende-IDs are issued in a row from the mark (or the highest ID seen, if
-higher); the mark is written once, with the last of them.
+Ärende-IDs are issued from the mark (or the highest ID seen, if higher), each
+reserved first so that no other instance issues it too (``graph.ids``); a
+caller keeps its ID from one attempt to the next. The mark is written once,
+with the highest of them.
 
 Each caller keeps its own deadline. One that passes while its registration
 waits its turn, or is being read for, takes it out: the caller is told nothing
@@ -47,8 +49,9 @@ from cases.model import Case, NewCase
 
 from .client import BatchItem, TimedOut
 from .deadline import Deadline
-from .errors import GraphError, WriteNotVerified, agent_error
+from .errors import GraphError, GraphUnavailable, WriteNotVerified, agent_error
 from .excel import Address, Layout, is_blank, parse_address, whole_number
+from .ids import ReservationsBroken
 from .workbook import Op, WorkbookRequests
 from .writes import RowWrite
 
@@ -69,6 +72,8 @@ class Waiter:
     deadline: Deadline
     answer: asyncio.Future[Outcome]
     in_doubt: str = ""  # Ärende-ID given to it in a write sent without a definite answer
+    reserved: str = ""  # its Ärende-ID, reserved for it alone (kept across attempts)
+    blank_row: int = 0  # the template's blank row, reserved for it to fill
     left: bool = False  # the caller has been answered, or gave up
 
     @property
@@ -165,14 +170,14 @@ class AddQueue:
 
     # -- one attempt at writing the batch ------------------------------------------------
 
-    async def _attempt(self, batch: list[Waiter], op: Op) -> None:
+    async def _attempt(self, batch: list[Waiter], op: Op, again: bool = True) -> None:
         if any(w.in_doubt and w.waiting for w in batch):
             await self._check_doubts(op, batch)
         if not any(w.waiting for w in batch):
             return
         found = await self._read(op, batch)
+        live = await self._reserve(op, batch, *found)
         # From here to the write nothing waits: who is in, and their IDs, stay as they are.
-        live = [w for w in batch if w.waiting]
         if not live:
             return
         plan = _plan(self._ledger._highest, live, *found)
@@ -184,8 +189,9 @@ class AddQueue:
             if not failed.ambiguous and not failed.done & {"r", "a"}:
                 for waiter in live:  # no row was written: nothing in doubt
                     waiter.in_doubt = ""
+            if again and plan.state is None and _sheet_made_meanwhile(failed):
+                return await self._attempt(batch, op, again=False)
             raise
-        self._ledger._highest = max(self._ledger._highest, plan.first + len(live) - 1)
         for waiter, outcome in zip(live, await self._outcomes(op, plan, answers), strict=True):
             waiter.in_doubt = ""
             waiter.resolve(outcome)
@@ -199,7 +205,29 @@ class AddQueue:
             done = snapshot.case(waiter.in_doubt)
             if done is not None:
                 waiter.resolve(self._ledger._remember(done, snapshot.rows[id_key(done.case_id)]))
+            else:
+                waiter.reserved = ""  # written again under a new ID
             waiter.in_doubt = ""
+
+    async def _reserve(
+        self, op: Op, batch: list[Waiter], _: Layout, last: Any, state: Any
+    ) -> list[Waiter]:
+        """An ID for each waiter without one, and the blank row: those waiting, its filler first."""
+        ledger, where = self._ledger, self._ledger.locator.known
+        assert where is not None  # located at the start of the attempt
+        after = max(whole_number(state["values"][0][1]) if state else 0, ledger._highest)
+        blank = parse_address(last["address"]).min_row if is_blank(last["values"][0]) else 0
+        waiting = [w for w in batch if w.waiting]
+        try:
+            async with asyncio.timeout(max(0.0, op.deadline.remaining())):
+                workbook = f"{where.drive_id}/{where.item_id}"
+                ledger._highest = await ledger.ids.hand_out(workbook, waiting, after, blank)
+        except TimeoutError:
+            raise TimedOut("reserve ids") from None
+        except ReservationsBroken:
+            raise GraphUnavailable("reserve ids: every candidate taken") from None
+        live = [w for w in waiting if w.waiting]
+        return sorted(live, key=lambda w: not blank or w.blank_row != blank)  # stable
 
     async def _read(self, op: Op, batch: list[Waiter]) -> tuple[Layout, Any, Any]:
         """The one read: the layout, the last row, the "_bot" sheet's cells (None: no sheet)."""
@@ -298,7 +326,7 @@ class Plan:
 
     layout: Layout
     state: Any  # the "_bot" sheet's cells as read; None: no such sheet yet
-    first: int  # the first case's ID number
+    mark: int  # the high-water mark to write: the highest ID number issued
     last_row: int  # the table's last row as read
     reuse: bool  # that row is the template's blank one: the first case fills it
     cases: list[Case]
@@ -318,7 +346,7 @@ class Plan:
                 BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
             ]
         mark = [
-            [LAST_ID_LABEL, self.first + len(self.cases) - 1],
+            [LAST_ID_LABEL, self.mark],
             [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())],
         ]
         items.append(BatchItem("s", requests.write_cells(STATE_SHEET, "A1:B2", mark), "state"))
@@ -336,17 +364,22 @@ class Plan:
 
 
 def _plan(highest: int, live: list[Waiter], layout: Layout, last: Any, state: Any) -> Plan:
-    """IDs in a row from the high-water mark (or the highest seen); rows formatted as the last."""
-    first = max(whole_number(state["values"][0][1]) if state else 0, highest) + 1
-    cases = [w.new.with_id(format_case_id(first + n)) for n, w in enumerate(live)]
+    """Each waiter's reserved ID, the blank row first; rows formatted as the last."""
+    mark = max(whole_number(state["values"][0][1]) if state else 0, highest)
+    cases = [w.new.with_id(w.reserved) for w in live]
     writes = [RowWrite(layout, 0, _texts(c), last["numberFormat"][0]) for c in cases]
     last_row = parse_address(last["address"]).min_row
     # An empty last row (the template's first row: an Excel table always has
-    # one) is filled before the table grows.
-    reuse = is_blank(last["values"][0])
+    # one) is filled before the table grows, by the one who reserved it.
+    reuse = is_blank(last["values"][0]) and live[0].blank_row == last_row
     if reuse:
         writes[0].row = last_row
-    return Plan(layout, state, first, last_row, reuse, cases, writes)
+    return Plan(layout, state, mark, last_row, reuse, cases, writes)
+
+
+def _sheet_made_meanwhile(failed: GraphError) -> bool:
+    """Another instance made the "_bot" sheet since the read: nothing written, read again."""
+    return not failed.done and failed.has_code("itemAlreadyExists")
 
 
 def _texts(*cases: Case) -> dict[str, str]:

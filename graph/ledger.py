@@ -41,7 +41,7 @@ from cases.columns import (
     id_key,
 )
 from cases.errors import CaseNotFound
-from cases.ledger import Conflict
+from cases.ledger import Conflict, Reservations
 from cases.model import Case, NewCase, Status
 
 from .add_queue import AddQueue
@@ -50,6 +50,7 @@ from .config import GraphConfig
 from .deadline import Clock, RetryPolicy, Sleep
 from .errors import GraphError, GraphUnavailable, Retry, agent_error
 from .excel import Layout, Snapshot
+from .ids import IdIssuer
 from .location import Locator
 from .session import IDLE_LIMIT, WorkbookSession
 from .workbook import Op, WorkbookRequests
@@ -71,6 +72,7 @@ class GraphLedger:
         sleep: Sleep = asyncio.sleep,
         idle_limit: float = IDLE_LIMIT,
         owns_credential: bool = False,
+        reservations: Reservations | None = None,
     ) -> None:
         self.config = config
         self._credential = credential if owns_credential else None
@@ -87,6 +89,7 @@ class GraphLedger:
         self._layout: Layout | None = None
         self._rows: dict[str, int] = {}
         self._highest = 0
+        self.ids = IdIssuer(reservations)  # none: this process is the only one writing
         self._adds = AddQueue(self)
 
     @classmethod
@@ -122,6 +125,10 @@ class GraphLedger:
     async def warm_up(self, seconds: float = 15.0) -> None:
         """Locate the file, open the session and read the table before the first click."""
         await self._run("warm up", self._read_all, seconds=seconds)
+
+    def use_reservations(self, reservations: Reservations) -> None:
+        """Reserve each Ärende-ID (and the blank row) in state shared with other instances."""
+        self.ids.reservations = reservations
 
     async def aclose(self) -> None:
         await self._adds.aclose()

@@ -9,6 +9,7 @@ from datetime import datetime
 from aiohttp import web
 from aiohttp.web import Request, Response, StreamResponse
 from azure.core.credentials_async import AsyncTokenCredential
+from botbuilder.core import Storage
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
@@ -26,6 +27,7 @@ from .config import Settings
 from .endpoint import MessagesEndpoint, refusals
 from .handler import StoraArendenBot
 from .health import LedgerProbe
+from .id_reservations import StorageReservations
 from .membership import TeamRoster
 from .notify import install_notifications
 from .posting import Poster
@@ -86,6 +88,7 @@ def create_app(
     adapter.on_turn_error = _on_turn_error
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
     ledger = ledger or default_ledger(settings)
+    share_ids(ledger, storage)
     background = BackgroundWork()
     # One Poster for every proactive message: notices and card redraws share
     # its pacing per channel, so together they stay inside Teams' rate limits.
@@ -173,6 +176,17 @@ def default_ledger(settings: Settings) -> Ledger:
         return GraphLedger.create(graph)
     # Give up on a locked workbook well inside Teams' 5 s for a click.
     return LocalWorkbookLedger(settings.workbook, lock_timeout=2.5)
+
+
+def share_ids(ledger: Ledger, storage: Storage) -> None:
+    """A ledger that numbers its own rows (Graph) reserves each Ärende-ID in the shared state.
+
+    Two or more instances on one workbook then never issue the same ID
+    (``graph.ids``); the local workbook needs none, its file lock serialises.
+    """
+    use = getattr(ledger, "use_reservations", None)
+    if use is not None:
+        use(StorageReservations(storage))
 
 
 def _ledger_context(ledger: Ledger):  # noqa: ANN202

@@ -13,6 +13,7 @@ requests per endpoint, and injects faults on request::
     fake.inject("range.get", delay=0.3)               # a slow answer
     fake.inject("range.patch", delay=2, process=True) # done at once, answered too late
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
+    fake.before("range.patch", lambda wb: gate.wait())  # held until the test lets it on
     fake.expire_sessions()
 
 It also answers ``GET /users/{id}`` for the directory's signature attribute:
@@ -23,6 +24,7 @@ each request's ``$select``.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import json
 import re
@@ -130,7 +132,7 @@ class FakeGraph:
         self.sessionless_requests = 0
         self._faults: list[Fault] = []
         self.faults_served = 0  # requests answered with an injected status or delay
-        self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], None], list[int]]] = []
+        self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], Any], list[int]]] = []
         self._ids = itertools.count(1)
         self.token = TOKEN
         self.denied: set[str] = set()  # endpoint kinds answered 403 (a missing permission)
@@ -167,9 +169,13 @@ class FakeGraph:
         return added
 
     def before(
-        self, kinds: str | set[str] | None, action: Callable[[Workbook], None], times: int = 1
+        self, kinds: str | set[str] | None, action: Callable[[Workbook], Any], times: int = 1
     ) -> None:
-        """Run ``action`` on the workbook just before the next matching request is handled."""
+        """Run ``action`` on the workbook just before the next matching request is handled.
+
+        An ``action`` that returns an awaitable holds the request until it is
+        done; other requests, another instance's, are served meanwhile.
+        """
         wanted = None if kinds is None else frozenset({kinds} if isinstance(kinds, str) else kinds)
         self._hooks.append((wanted, action, [times]))
 
@@ -279,7 +285,9 @@ class FakeGraph:
         for wanted, action, left in self._hooks:
             if left[0] > 0 and (wanted is None or kind in wanted):
                 left[0] -= 1
-                action(self.workbook)
+                held = action(self.workbook)
+                if inspect.isawaitable(held):
+                    await held
         reply = await self._faulted(
             kind, headers, lambda: self._handle(kind, method, path, query, session, body)
         )

@@ -174,7 +174,13 @@ class FakeGraph:
         """Run ``action`` on the workbook just before the next matching request is handled.
 
         An ``action`` that returns an awaitable holds the request until it is
-        done; other requests, another instance's, are served meanwhile.
+        done; other requests, another instance's, are served meanwhile. Graph
+        documents no lock one client's session holds against another's
+        requests: it asks each client to send one request at a time
+        (learn.microsoft.com/graph/workbook-best-practice), and a batch's
+        requests are each carried out on their own
+        (learn.microsoft.com/graph/json-batching). Silent on the rest: the
+        stricter choice, another client's requests come in between.
         """
         wanted = None if kinds is None else frozenset({kinds} if isinstance(kinds, str) else kinds)
         self._hooks.append((wanted, action, [times]))

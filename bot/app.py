@@ -27,13 +27,13 @@ from .config import Settings
 from .endpoint import MessagesEndpoint, refusals
 from .handler import StoraArendenBot
 from .health import LedgerProbe
-from .id_reservations import StorageReservations
 from .membership import TeamRoster
 from .notify import install_notifications
 from .posting import Poster
 from .reach import GuardedAuthentication
 from .redelivery import Redelivery
 from .redraw_retries import RedrawRetries
+from .reservations import StorageReservations
 from .services import Services
 from .signature_source import make_signatures, signatures_context
 from .signing_keys import SigningKeys
@@ -88,7 +88,7 @@ def create_app(
     adapter.on_turn_error = _on_turn_error
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
     ledger = ledger or default_ledger(settings)
-    share_ids(ledger, storage)
+    share_reservations(ledger, storage)
     background = BackgroundWork()
     # One Poster for every proactive message: notices and card redraws share
     # its pacing per channel, so together they stay inside Teams' rate limits.
@@ -178,11 +178,12 @@ def default_ledger(settings: Settings) -> Ledger:
     return LocalWorkbookLedger(settings.workbook, lock_timeout=2.5)
 
 
-def share_ids(ledger: Ledger, storage: Storage) -> None:
-    """A ledger that numbers its own rows (Graph) reserves each Ärende-ID in the shared state.
+def share_reservations(ledger: Ledger, storage: Storage) -> None:
+    """The Graph ledger takes IDs and each case's turn in the state all instances share.
 
-    Two or more instances on one workbook then never issue the same ID
-    (``graph.ids``); the local workbook needs none, its file lock serialises.
+    Two or more instances on one workbook then never issue the same Ärende-ID
+    nor both change a case from the same state (``graph.ids``,
+    ``graph.case_turns``); the local workbook needs none, its file lock does it.
     """
     use = getattr(ledger, "use_reservations", None)
     if use is not None:

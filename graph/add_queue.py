@@ -213,15 +213,15 @@ class AddQueue:
         self, op: Op, batch: list[Waiter], _: Layout, last: Any, state: Any
     ) -> list[Waiter]:
         """An ID for each waiter without one, and the blank row: those waiting, its filler first."""
-        ledger, where = self._ledger, self._ledger.locator.known
-        assert where is not None  # located at the start of the attempt
+        ledger = self._ledger
         after = max(whole_number(state["values"][0][1]) if state else 0, ledger._highest)
         blank = parse_address(last["address"]).min_row if is_blank(last["values"][0]) else 0
         waiting = [w for w in batch if w.waiting]
         try:
             async with asyncio.timeout(max(0.0, op.deadline.remaining())):
-                workbook = f"{where.drive_id}/{where.item_id}"
-                ledger._highest = await ledger.ids.hand_out(workbook, waiting, after, blank)
+                ledger._highest = await ledger.ids.hand_out(
+                    ledger.workbook_key(), waiting, after, blank
+                )
         except TimeoutError:
             raise TimedOut("reserve ids") from None
         except ReservationsBroken:

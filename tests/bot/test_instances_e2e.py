@@ -3,10 +3,11 @@ in the fake Graph, one bot state in Azure Blob storage (Azurite), one Teams.
 
 Each instance is the real aiohttp app with its own Graph Ledger (its own
 workbook session). The agents' clicks go to either one, all at once:
-registrations, claims, closes; then both run their stall scan at the same
-moment. What must hold: no Ärende-ID issued twice, every registration one row,
-each case card posted once, each stall notice posted once, and no customer
-data left of a closed case.
+registrations, claims (some of one case by two agents on both instances),
+closes; then both run their stall scan at the same moment. What must hold: no
+Ärende-ID issued twice, every registration one row, one winner per claimed
+case, each case card posted once, each stall notice posted once, and no
+customer data left of a closed case.
 
 Runs in ``make test`` wherever Azurite is installed (CI: ``.ci/run``); the
 figure it prints is for docs/deploy.md.
@@ -31,16 +32,17 @@ from azure.storage.blob.aio import ContainerClient
 from bot.app import create_app
 from bot.config import Settings
 from bot.identity import SignatureBook
+from bot.responses import ERROR
 from bot.state import create_storage
 from cases.columns import ARENDE_ID, BESKRIVNING, CAB, KUNDNUMMER
 from graph.ledger import GraphLedger
 from tests.azurite import azurite_blob
 from tests.bot.conftest import Clock, Office
 from tests.bot.races import agents
-from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
+from tests.bot.test_lifecycle_e2e import CARD, REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes import teams
-from tests.fakes.cardwalk import texts
+from tests.fakes.cardwalk import texts, verbs
 from tests.fakes.connector import FakeConnector, Post
 from tests.fakes.graph import FakeGraph
 from tests.fakes.teams import Agent
@@ -52,6 +54,7 @@ pytestmark = [pytest.mark.filterwarnings(noise) for noise in SDK_NOISE]
 SECRET = "a-long-shared-secret-for-the-two-instances-0123"
 REGISTRATIONS = 24  # half through each instance
 CLAIMS = 16  # the rest stay new, and stall
+RIVALS = 4  # claims of a case someone else claims at the same moment, on the other instance
 CLOSES = 8
 DONE = {
     "changedIds": ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3)),
@@ -212,20 +215,38 @@ async def test_two_instances_register_claim_and_close_at_once_without_a_duplicat
     cards = pair.case_cards()
     assert {case_id: len(posts) for case_id, posts in cards.items()} == dict.fromkeys(ids, 1)
 
-    # -- claim 16 and close 8 of them, each through the other instance --------
+    # -- claim 16, four of them by two agents at once through both instances ---
     claimed = ids[:CLAIMS]
+    clicks = [(n % 2, people[n], case_id) for n, case_id in enumerate(claimed)]
+    clicks += [((n + 1) % 2, people[CLAIMS + n], claimed[n]) for n in range(RIVALS)]
     claims = await asyncio.gather(*(
-        pair.offices[n % 2].click(people[n], cards[case_id][0], "claim")
-        for n, case_id in enumerate(claimed)
+        pair.offices[at].click(agent, cards[case_id][0], "claim") for at, agent, case_id in clicks
     ))  # fmt: skip
+    handler_of = {r[ARENDE_ID]: r["Hanteras av"] for r in pair.rows()}
+    winners: dict[str, tuple[Agent, dict[str, Any]]] = {}
+    told = 0
+    for (_, agent, case_id), answer in zip(clicks, claims, strict=True):
+        signature = f"xa{people.index(agent)}"
+        if answer["type"] == CARD and verbs(answer["value"]) == {"handover.form", "close.form"}:
+            assert signature == handler_of[case_id]  # told it has the case: the row agrees
+            assert case_id not in winners, case_id  # one winner per case
+            winners[case_id] = (agent, answer["value"])
+        else:  # told who has it, or that nothing was saved
+            assert answer["type"] == ERROR or handler_of[case_id] in texts(card_of(answer))
+            told += answer["type"] == CARD
+    assert sorted(winners) == sorted(claimed)
+
+    # -- close 8 of them, each through the other instance ----------------------
     forms = await asyncio.gather(*(
         pair.offices[(n + 1) % 2].click(
-            people[n], cards[case_id][0], "close.form", card=card_of(claims[n])
+            winners[case_id][0], cards[case_id][0], "close.form", card=winners[case_id][1]
         )
         for n, case_id in enumerate(claimed[:CLOSES])
     ))  # fmt: skip
     closes = await asyncio.gather(*(
-        pair.offices[n % 2].click(people[n], cards[case_id][0], "close", DONE, card=card_of(form))
+        pair.offices[n % 2].click(
+            winners[case_id][0], cards[case_id][0], "close", DONE, card=card_of(form)
+        )
         for n, (case_id, form) in enumerate(zip(claimed, forms, strict=False))
     ))  # fmt: skip
     assert all("Inget sparades" not in texts(card_of(answer)) for answer in closes)  # e-mail drafts
@@ -254,7 +275,7 @@ async def test_two_instances_register_claim_and_close_at_once_without_a_duplicat
     print(
         f"\nTwo instances, one workbook and blob state: {REGISTRATIONS} registrations,"
         f" {len(set(ids))} unique IDs ({min(ids)}..{max(ids)}), {len(rows)} rows,"
-        f" {len(cards)} case cards, {CLAIMS} claims, {CLOSES} closes,"
+        f" {len(cards)} case cards, {CLAIMS} claims ({RIVALS} contested: {told} told who won), {CLOSES} closes,"
         f" {len(pair.notices())} stall notices for {len(stalled)} stalled cases;"
         f" {pair.graph.counts['rows.add']} rows/add; {time.perf_counter() - started:.1f} s"
     )

@@ -10,7 +10,8 @@
 Both follow the same e_tag contract (``bot.storage``). The state holds no
 customer data: signatures, where cards were posted, the team's channel, the
 stall notices' bookkeeping (Ärende-IDs, fingerprints of lifecycle fields, times),
-and the clicks applied in the last day (``bot.redelivery``: hashes, verbs, Ärende-IDs, times).
+the clicks applied in the last day (``bot.redelivery``: hashes, verbs, Ärende-IDs, times),
+and what the instances take in turn (``bot.reservations``: Ärende-IDs, case holds, times).
 """
 
 from __future__ import annotations

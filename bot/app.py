@@ -9,6 +9,7 @@ from datetime import datetime
 from aiohttp import web
 from aiohttp.web import Request, Response, StreamResponse
 from azure.core.credentials_async import AsyncTokenCredential
+from botbuilder.core import Storage
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
@@ -34,6 +35,7 @@ from .posting import Poster
 from .reach import GuardedAuthentication
 from .redelivery import Redelivery
 from .redraw_retries import RedrawRetries
+from .reservations import StorageReservations
 from .services import Services
 from .signature_source import make_signatures, signatures_context
 from .signing_keys import SigningKeys
@@ -89,6 +91,7 @@ def create_app(
     adapter.on_turn_error = _on_turn_error
     storage = create_storage(settings)  # a folder locally, Azure Blob storage in Azure
     ledger = ledger or default_ledger(settings)
+    share_reservations(ledger, storage)
     background = BackgroundWork()
     # One Poster for every proactive message: notices and card redraws share
     # its pacing per channel, so together they stay inside Teams' rate limits.
@@ -205,6 +208,18 @@ def default_ledger(settings: Settings) -> Ledger:
         return GraphLedger.create(graph)
     # Give up on a locked workbook well inside Teams' 5 s for a click.
     return LocalWorkbookLedger(settings.workbook, lock_timeout=2.5)
+
+
+def share_reservations(ledger: Ledger, storage: Storage) -> None:
+    """The Graph ledger takes IDs and each case's turn in the state all instances share.
+
+    Two or more instances on one workbook then never issue the same Ärende-ID
+    nor both change a case from the same state (``graph.ids``,
+    ``graph.case_turns``); the local workbook needs none, its file lock does it.
+    """
+    use = getattr(ledger, "use_reservations", None)
+    if use is not None:
+        use(StorageReservations(storage))
 
 
 def _ledger_context(ledger: Ledger):  # noqa: ANN202

@@ -11,8 +11,9 @@ Both follow the same e_tag contract (``bot.storage``). The state holds no
 customer data: signatures, where cards were posted, the team's channel, the
 stall notices' bookkeeping (Ärende-IDs, fingerprints of lifecycle fields, times),
 the clicks applied in the last day (``bot.redelivery``: hashes, verbs, Ärende-IDs, times),
-and the late-edit checks due within seconds (``bot.late_edit_book``: Ärende-IDs, agents'
-Teams ids and names, whether cells were empty, hashes whose customer-column key stays in memory).
+the late-edit checks due within seconds (``bot.late_edit_book``: Ärende-IDs, agents'
+Teams ids and names, whether cells were empty, hashes whose customer-column key stays in memory),
+and what the instances take in turn (``bot.reservations``: Ärende-IDs, case holds, times).
 """
 
 from __future__ import annotations

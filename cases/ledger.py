@@ -37,6 +37,31 @@ class Ledger(Protocol):
         ...
 
 
+@runtime_checkable
+class Reservations(Protocol):
+    """What the bot's instances take in turn, through the state they share.
+
+    A ledger that numbers its rows itself (the Graph one) takes each Ärende-ID
+    here before writing it, so two instances never issue the same one; and
+    holds a case while it reads, checks and writes it, so two instances never
+    both change it from the same state. The bot keeps them in its shared state
+    (``bot.reservations``). Each method raises ``LedgerUnavailable`` when that
+    state cannot be reached.
+    """
+
+    async def reserve(self, name: str) -> bool:
+        """Take ``name`` for good: True when this call took it, False when it was taken before."""
+        ...
+
+    async def hold(self, name: str, holder: str, seconds: float) -> bool:
+        """Hold ``name`` for ``seconds``: False while another holder's time is not up."""
+        ...
+
+    async def release(self, name: str) -> None:
+        """Give back a hold before its time is up."""
+        ...
+
+
 class Conflict(DomainError):
     """Someone changed the case between the agent's read and their write."""
 

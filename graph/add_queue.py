@@ -11,8 +11,10 @@ So each turn at the workbook takes every registration waiting (at most
   the first case (a ``PATCH``), the others in one ``rows/add``, and a read of
   the rows added (Graph answers ``rows/add`` with its top row only).
 
-Ärende-IDs are issued in a row from the mark (or the highest ID seen, if
-higher); the mark is written once, with the last of them.
+Ärende-IDs are issued from the mark (or the highest ID seen, if higher), each
+reserved first so that no other instance issues it too (``graph.ids``); a
+caller keeps its ID from one attempt to the next. The mark is written once,
+with the highest of them.
 
 Each caller keeps its own deadline. One that passes while its registration
 waits its turn, or is being read for, takes it out: the caller is told nothing
@@ -33,7 +35,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,7 +45,6 @@ from cases.columns import (
     SAVED_AT_LABEL,
     STATE_SHEET,
     case_from_cells,
-    case_id_number,
     case_to_cells,
     format_case_id,
     format_datetime,
@@ -54,8 +54,9 @@ from cases.model import Case, NewCase
 
 from .client import BatchItem, TimedOut
 from .deadline import Deadline
-from .errors import GraphError, WriteNotVerified, agent_error
+from .errors import GraphError, GraphUnavailable, WriteNotVerified, agent_error
 from .excel import Address, Layout, is_blank, parse_address, whole_number
+from .ids import ReservationsBroken
 from .twins import Twins
 from .workbook import Op, WorkbookRequests
 from .writes import RowWrite
@@ -76,8 +77,9 @@ class Waiter:
     new: NewCase
     deadline: Deadline
     answer: asyncio.Future[Outcome]
-    case_id: str = ""  # its Ärende-ID, once a write was planned with it: every repeat keeps it
+    reserved: str = ""  # its Ärende-ID, reserved for it alone: every attempt and repeat keeps it
     in_doubt: str = ""  # that ID, while a write sent with it may still land
+    blank_row: int = 0  # the template's blank row, reserved for it to fill
     left: bool = False  # the caller has been answered, or gave up
 
     @property
@@ -187,24 +189,21 @@ class AddQueue:
         if not any(w.waiting for w in batch):
             return
         found = await self._read(op, batch)
+        live = await self._reserve(op, batch, *found)
         # From here to the write nothing waits: who is in, and their IDs, stay as they are.
-        live = [w for w in batch if w.waiting]
         if not live:
             return
         plan = _plan(self._ledger._highest, live, *found, may_fill=not self._held_fill)
-        # Given out, whatever comes of the write: never given to another case.
-        self._ledger._highest = max(self._ledger._highest, plan.last_number)
         before = [w.in_doubt for w in live]
         for waiter, case in zip(live, plan.cases, strict=True):
             if waiter.in_doubt:  # sent again while the first may land: both might
                 self._twins.watch(case)
-            waiter.case_id = waiter.in_doubt = case.case_id
+            waiter.in_doubt = case.case_id
         try:
             answers = await self._ledger._batch(op, plan.items(op.requests), optional={"b"})
         except (GraphError, TimedOut) as failed:
             self._settle(plan, live, before, failed)
-            if again and isinstance(failed, GraphError) and failed.has_code("itemAlreadyExists"):
-                # A late write made "_bot" (nothing after it ran): read again, once.
+            if again and plan.state is None and _sheet_made_meanwhile(failed):
                 return await self._attempt(batch, op, again=False)
             raise
         for waiter, outcome in zip(live, await self._outcomes(op, plan, answers), strict=True):
@@ -237,6 +236,26 @@ class AddQueue:
             if done is not None:
                 waiter.in_doubt = ""
                 waiter.resolve(self._ledger._remember(done, snapshot.rows[id_key(done.case_id)]))
+
+    async def _reserve(
+        self, op: Op, batch: list[Waiter], _: Layout, last: Any, state: Any
+    ) -> list[Waiter]:
+        """An ID for each waiter without one, and the blank row: those waiting, its filler first."""
+        ledger = self._ledger
+        after = max(whole_number(state["values"][0][1]) if state else 0, ledger._highest)
+        blank = parse_address(last["address"]).min_row if is_blank(last["values"][0]) else 0
+        waiting = [w for w in batch if w.waiting]
+        try:
+            async with asyncio.timeout(max(0.0, op.deadline.remaining())):
+                ledger._highest = await ledger.ids.hand_out(
+                    ledger.workbook_key(), waiting, after, blank
+                )
+        except TimeoutError:
+            raise TimedOut("reserve ids") from None
+        except ReservationsBroken:
+            raise GraphUnavailable("reserve ids: every candidate taken") from None
+        live = [w for w in waiting if w.waiting]
+        return sorted(live, key=lambda w: not blank or w.blank_row != blank)  # stable
 
     async def _read(self, op: Op, batch: list[Waiter]) -> tuple[Layout, Any, Any]:
         """The one read: the layout, the last row, the "_bot" sheet's cells (None: no sheet)."""
@@ -335,16 +354,11 @@ class Plan:
 
     layout: Layout
     state: Any  # the "_bot" sheet's cells as read; None: no such sheet yet
-    first: int  # the first case's ID number
+    mark: int  # the high-water mark to write: the highest ID number issued
     last_row: int  # the table's last row as read
     reuse: bool  # that row is the template's blank one: the first case fills it
     cases: list[Case]
     writes: list[RowWrite]
-
-    @property
-    def last_number(self) -> int:
-        """The high-water mark after this write: the highest ID in it, never lower than before."""
-        return max([self.first - 1, *(case_id_number(c.case_id) or 0 for c in self.cases)])
 
     @property
     def added(self) -> list[RowWrite]:
@@ -360,7 +374,7 @@ class Plan:
                 BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
             ]
         mark = [
-            [LAST_ID_LABEL, self.last_number],
+            [LAST_ID_LABEL, self.mark],
             [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())],
         ]
         items.append(BatchItem("s", requests.write_cells(STATE_SHEET, "A1:B2", mark), "state"))
@@ -386,23 +400,26 @@ def _plan(
     *,
     may_fill: bool = True,
 ) -> Plan:
-    """IDs in a row from the high-water mark (or the highest seen); rows formatted as the last."""
-    first = max(whole_number(state["values"][0][1]) if state else 0, highest) + 1
-    cases = [w.new.with_id(i) for w, i in zip(live, _ids(live, first), strict=True)]
+    """Each waiter's reserved ID, the blank row's filler first; rows formatted as the last."""
+    mark = max(whole_number(state["values"][0][1]) if state else 0, highest)
+    cases = [w.new.with_id(w.reserved) for w in live]
     writes = [RowWrite(layout, 0, _texts(c), last["numberFormat"][0]) for c in cases]
     last_row = parse_address(last["address"]).min_row
     # An empty last row (the template's first row: an Excel table always has
-    # one) is filled before the table grows.
-    reuse = may_fill and is_blank(last["values"][0])
+    # one) is filled before the table grows, by the one who reserved it, and
+    # not while a fill of it may still land (``may_fill``).
+    reuse = may_fill and is_blank(last["values"][0]) and live[0].blank_row == last_row
     if reuse:
         writes[0].row = last_row
-    return Plan(layout, state, first, last_row, reuse, cases, writes)
+    return Plan(layout, state, mark, last_row, reuse, cases, writes)
 
 
-def _ids(live: list[Waiter], first: int) -> list[str]:
-    """Each waiter's Ärende-ID: the one a write already carried (a repeat keeps it), else new."""
-    fresh = itertools.count(first)
-    return [w.case_id or format_case_id(next(fresh)) for w in live]
+def _sheet_made_meanwhile(failed: Exception) -> bool:
+    """The "_bot" sheet was made since the read (by another instance, or by this one's
+    write landing late): nothing of this write ran, so read again."""
+    return (
+        isinstance(failed, GraphError) and not failed.done and failed.has_code("itemAlreadyExists")
+    )
 
 
 def _texts(*cases: Case) -> dict[str, str]:

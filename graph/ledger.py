@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import functools
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
@@ -41,15 +43,17 @@ from cases.columns import (
     id_key,
 )
 from cases.errors import CaseNotFound
-from cases.ledger import Conflict
+from cases.ledger import Conflict, Reservations
 from cases.model import Case, NewCase, Status
 
 from .add_queue import AddQueue
+from .case_turns import CaseTurns
 from .client import BatchItem, GraphTransport, TimedOut, make_graph_client
 from .config import GraphConfig
 from .deadline import Clock, RetryPolicy, Sleep
 from .errors import GraphError, GraphUnavailable, agent_error
 from .excel import Layout, Snapshot
+from .ids import IdIssuer
 from .keep_alive import KeepAlive
 from .location import Locator
 from .session import IDLE_LIMIT, WorkbookSession
@@ -79,6 +83,7 @@ class GraphLedger:
         idle_limit: float = IDLE_LIMIT,
         owns_credential: bool = False,
         beat: Sleep = asyncio.sleep,
+        reservations: Reservations | None = None,
     ) -> None:
         self.config = config
         self._credential = credential if owns_credential else None
@@ -96,6 +101,8 @@ class GraphLedger:
         self._layout: Layout | None = None
         self._rows: dict[str, int] = {}
         self._highest = 0
+        # None: this process is the only one writing (graph.ids, graph.case_turns).
+        self.ids, self.turns = IdIssuer(reservations), CaseTurns(reservations)
         self._adds = AddQueue(self)
 
     @classmethod
@@ -122,7 +129,13 @@ class GraphLedger:
             raise ValueError(
                 f"an update cannot change the Ärende-ID ({expected.case_id} -> {new.case_id})"
             )
-        return await self._run("update", lambda op: self._update(op, expected, new))
+        holder = uuid.uuid4().hex  # this call's: its own retries find the case held by it
+
+        async def in_turn(op: Op) -> Case:
+            update = functools.partial(self._update, op, expected, new)
+            return await self.turns.run(self.workbook_key(), new.case_id, holder, op, update)
+
+        return await self._run("update", in_turn)
 
     async def ready(self) -> None:
         """The readiness probe's check: file, session, table and headers, in one read."""
@@ -131,6 +144,16 @@ class GraphLedger:
     async def warm_up(self, seconds: float = 15.0) -> None:
         """Locate the file, open the session and read the table before the first click."""
         await self._run("warm up", self._read_all, seconds=seconds)
+
+    def use_reservations(self, reservations: Reservations) -> None:
+        """Take IDs, the blank row and each case's turn in state shared with other instances."""
+        self.ids.reservations = self.turns.reservations = reservations
+
+    def workbook_key(self) -> str:
+        """The workbook, in the names of its reservations (located by then)."""
+        where = self.locator.known
+        assert where is not None
+        return f"{where.drive_id}/{where.item_id}"
 
     async def aclose(self) -> None:
         await self._adds.aclose()

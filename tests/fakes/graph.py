@@ -14,6 +14,7 @@ requests per endpoint, and injects faults on request::
     fake.inject("range.patch", delay=2, process=True) # done at once, answered too late
     fake.inject("rows.add", status=504, lands=2)      # answered 504, done two requests later
     fake.before("range.patch", lambda wb: wb.person_types(...))  # someone in Excel
+    fake.before("range.patch", lambda wb: gate.wait())  # held until the test lets it on
     fake.person_edit(lambda wb: wb.person_types(...), visible_after=5)  # ... seen late
     fake.expire_sessions()                            # every live session: 404, gone
     fake.end_session(code="invalidSessionNotFound")   # dead for good (graph_sessions.py)
@@ -26,6 +27,7 @@ each request's ``$select``.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import re
 import uuid
@@ -154,7 +156,7 @@ class FakeGraph:
         self.sessionless_requests = 0
         self._faults: list[Fault] = []
         self.faults_served = 0  # requests answered with an injected status or delay
-        self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], None], list[int]]] = []
+        self._hooks: list[tuple[frozenset[str] | None, Callable[[Workbook], Any], list[int]]] = []
         self.token = TOKEN
         self.denied: set[str] = set()  # endpoint kinds answered 403 (a missing permission)
         self.refusals: dict[str | None, str] = {}  # kind (None: all /workbook/) -> shape
@@ -195,9 +197,19 @@ class FakeGraph:
         return added
 
     def before(
-        self, kinds: str | set[str] | None, action: Callable[[Workbook], None], times: int = 1
+        self, kinds: str | set[str] | None, action: Callable[[Workbook], Any], times: int = 1
     ) -> None:
-        """Run ``action`` on the workbook just before the next matching request is handled."""
+        """Run ``action`` on the workbook just before the next matching request is handled.
+
+        An ``action`` that returns an awaitable holds the request until it is
+        done; other requests, another instance's, are served meanwhile. Graph
+        documents no lock one client's session holds against another's
+        requests: it asks each client to send one request at a time
+        (learn.microsoft.com/graph/workbook-best-practice), and a batch's
+        requests are each carried out on their own
+        (learn.microsoft.com/graph/json-batching). Silent on the rest: the
+        stricter choice, another client's requests come in between.
+        """
         wanted = None if kinds is None else frozenset({kinds} if isinstance(kinds, str) else kinds)
         self._hooks.append((wanted, action, [times]))
 
@@ -397,7 +409,9 @@ class FakeGraph:
         for wanted, action, left in self._hooks:
             if left[0] > 0 and (wanted is None or kind in wanted):
                 left[0] -= 1
-                action(self.workbook)
+                held = action(self.workbook)
+                if inspect.isawaitable(held):
+                    await held
         reply = await self._faulted(
             kind,
             headers,
@@ -486,7 +500,7 @@ class FakeGraph:
         session: str,
         body: Any,
         admitted: bool = False,  # its session was checked when it came in (Fault.lands)
-    ) -> Reply:  # noqa: C901
+    ) -> Reply:
         if kind == "user.get":
             return self._user(path, query)
         if kind in self.denied:

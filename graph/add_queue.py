@@ -39,26 +39,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cases.clock import stockholm_now
 from cases.columns import (
-    LAST_ID_LABEL,
-    SAVED_AT_LABEL,
     STATE_SHEET,
     case_from_cells,
-    case_to_cells,
     format_case_id,
-    format_datetime,
     id_key,
 )
 from cases.model import Case, NewCase
 
+from .add_plan import Plan, Shown, block, plan_write, texts
 from .client import BatchItem, TimedOut
 from .deadline import Deadline
 from .errors import GraphError, GraphUnavailable, WriteNotVerified, agent_error
-from .excel import Address, Layout, is_blank, parse_address, whole_number
+from .excel import Layout, is_blank, parse_address, whole_number
 from .ids import ReservationsBroken
 from .twins import Twins
-from .workbook import Op, WorkbookRequests
+from .workbook import Op
 from .writes import RowWrite
 
 if TYPE_CHECKING:
@@ -193,7 +189,7 @@ class AddQueue:
         # From here to the write nothing waits: who is in, and their IDs, stay as they are.
         if not live:
             return
-        plan = _plan(self._ledger._highest, live, *found, may_fill=not self._held_fill)
+        plan = plan_write(self._ledger._highest, live, *found, may_fill=not self._held_fill)
         before = [w.in_doubt for w in live]
         for waiter, case in zip(live, plan.cases, strict=True):
             if waiter.in_doubt:  # sent again while the first may land: both might
@@ -276,7 +272,7 @@ class AddQueue:
         layout = Layout.from_header_range(found["h"].body["address"], found["h"].body["values"])
         ledger._layout = layout
         probe = [w.new.with_id(format_case_id(0)) for w in batch if w.waiting]
-        if await ledger._add_missing_columns(op, layout, _texts(*probe)):
+        if await ledger._add_missing_columns(op, layout, texts(*probe)):
             return await self._read(op, batch)
         return layout, found["l"].body, found["s"].body if "s" in found else None
 
@@ -308,10 +304,10 @@ class AddQueue:
         if back is None or parse_address(back["address"]).min_row != top:
             # The read back failed, or someone added rows between the read and the
             # write: the rows are in, read them where they are.
-            block = _block(plan.layout, top, count).cells
+            rows_added = block(plan.layout, top, count).cells
             try:
                 back = await self._ledger._send(
-                    op, op.requests.cells(plan.layout.sheet, block), "read back"
+                    op, op.requests.cells(plan.layout.sheet, rows_added), "read back"
                 )
             except (GraphError, TimedOut) as failed:
                 cases = plan.cases[len(plan.cases) - count :]
@@ -339,99 +335,9 @@ class AddQueue:
         return self._ledger._remember(case_from_cells(shown), write.row)
 
 
-@dataclass
-class Shown:
-    """One written row in an answer: its values (and formats) from column ``first`` on."""
-
-    values: list[Any]
-    formats: list[Any] | None
-    first: int
-
-
-@dataclass
-class Plan:
-    """One attempt's write: the cases with their IDs, and each one's row."""
-
-    layout: Layout
-    state: Any  # the "_bot" sheet's cells as read; None: no such sheet yet
-    mark: int  # the high-water mark to write: the highest ID number issued
-    last_row: int  # the table's last row as read
-    reuse: bool  # that row is the template's blank one: the first case fills it
-    cases: list[Case]
-    writes: list[RowWrite]
-
-    @property
-    def added(self) -> list[RowWrite]:
-        """The rows that rows/add appends."""
-        return self.writes[1:] if self.reuse else self.writes
-
-    def items(self, requests: WorkbookRequests) -> list[BatchItem]:
-        """The write, one JSON batch: the "_bot" sheet's mark, then the rows, then a read back."""
-        items = []
-        if self.state is None:  # the state sheet, once, "very hidden" as the local one makes it
-            items += [
-                BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"),
-                BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
-            ]
-        mark = [
-            [LAST_ID_LABEL, self.mark],
-            [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())],
-        ]
-        items.append(BatchItem("s", requests.write_cells(STATE_SHEET, "A1:B2", mark), "state"))
-        if self.reuse:
-            blank = self.writes[0]
-            cells = requests.write_cells(self.layout.sheet, blank.address, [blank.values()])
-            items.append(BatchItem("r", cells, "write row"))
-        if self.added:
-            rows = requests.add_rows([w.whole_row() for w in self.added])
-            items.append(BatchItem("a", rows, "rows/add"))
-        if len(self.added) > 1:  # Graph answers rows/add with its top row only
-            block = _block(self.layout, self.last_row + 1, len(self.added)).cells
-            items.append(BatchItem("b", requests.cells(self.layout.sheet, block), "read back"))
-        return items
-
-
-def _plan(
-    highest: int,
-    live: list[Waiter],
-    layout: Layout,
-    last: Any,
-    state: Any,
-    *,
-    may_fill: bool = True,
-) -> Plan:
-    """Each waiter's reserved ID, the blank row's filler first; rows formatted as the last."""
-    mark = max(whole_number(state["values"][0][1]) if state else 0, highest)
-    cases = [w.new.with_id(w.reserved) for w in live]
-    writes = [RowWrite(layout, 0, _texts(c), last["numberFormat"][0]) for c in cases]
-    last_row = parse_address(last["address"]).min_row
-    # An empty last row (the template's first row: an Excel table always has
-    # one) is filled before the table grows, by the one who reserved it, and
-    # not while a fill of it may still land (``may_fill``).
-    reuse = may_fill and is_blank(last["values"][0]) and live[0].blank_row == last_row
-    if reuse:
-        writes[0].row = last_row
-    return Plan(layout, state, mark, last_row, reuse, cases, writes)
-
-
 def _sheet_made_meanwhile(failed: Exception) -> bool:
     """The "_bot" sheet was made since the read (by another instance, or by this one's
     write landing late): nothing of this write ran, so read again."""
     return (
         isinstance(failed, GraphError) and not failed.done and failed.has_code("itemAlreadyExists")
-    )
-
-
-def _texts(*cases: Case) -> dict[str, str]:
-    return {h: t for case in cases for h, t in case_to_cells(case).items() if t}
-
-
-def _block(layout: Layout, first_row: int, count: int) -> Address:
-    """``count`` whole table rows from ``first_row``."""
-    return Address(
-        layout.sheet,
-        layout.first_col,
-        first_row,
-        layout.first_col + layout.width - 1,
-        first_row + count - 1,
     )

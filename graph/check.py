@@ -9,7 +9,9 @@ and the next permission to try (``graph.permissions``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import Any
 
 from azure.core.credentials_async import AsyncTokenCredential
@@ -23,15 +25,15 @@ from cases.columns import (
     canonical_header,
 )
 
-from .check_write import round_trip
+from .check_send import Sender
+from .check_write import round_trip, sheet_visibility, visible_finding
 from .client import LOOPBACK, TimedOut
 from .config import GRAPH_SCOPE, GraphConfig
-from .deadline import Deadline
+from .deadline import Clock, Sleep
 from .errors import GraphError, Refusal
 from .findings import Finding, Roles, failed_finding, render
 from .ledger import GraphLedger
 from .permissions import refused, token_roles
-from .workbook import WorkbookRequests
 
 __all__ = ["Finding", "check", "render"]
 
@@ -39,8 +41,14 @@ log = logging.getLogger(__name__)
 
 
 async def check(
-    config: GraphConfig, credential: AsyncTokenCredential | None = None, *, write: bool = False
+    config: GraphConfig,
+    credential: AsyncTokenCredential | None = None,
+    *,
+    write: bool = False,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = asyncio.sleep,
 ) -> list[Finding]:
+    """Every step's finding. ``clock`` and ``sleep`` are its retries' (a test's virtual time)."""
     findings: list[Finding] = []
     problems = config.problems()
     if problems:
@@ -54,7 +62,7 @@ async def check(
     got, roles = await _token(config, credential, findings)
     if not got:
         return findings
-    ledger = GraphLedger(config, credential)
+    ledger = GraphLedger(config, credential, clock=clock, sleep=sleep)
     try:
         await _workbook(ledger, findings, roles, write)
     finally:
@@ -116,7 +124,7 @@ _CREDENTIAL_FIX = {
 async def _workbook(
     ledger: GraphLedger, findings: list[Finding], roles: Roles, write: bool
 ) -> None:
-    deadline = Deadline(30.0 if write else 20.0)
+    deadline = ledger.policy.deadline(30.0 if write else 20.0)
     config = ledger.config
     try:
         location = await ledger.locator.locate(deadline)
@@ -137,11 +145,9 @@ async def _workbook(
         findings.append(failed_finding("a workbook session", failed, fix, roles))
         return
     findings.append(_session_finding(ledger, session, roles))
-    requests = WorkbookRequests(ledger.transport, location)
+    sender = Sender(ledger, location, deadline, findings)
     try:
-        header = (
-            await ledger.transport.send(requests.header_row(), "header row", deadline, session)
-        ).body
+        header = (await sender.send(lambda r: r.header_row(), "header row")).body
     except (GraphError, TimedOut) as failed:
         fix = (
             "create it: in Excel select the cases (headers included), Insert › Table, then name it "
@@ -154,9 +160,9 @@ async def _workbook(
         return
     findings.extend(_headers(header.get("values", [[]])[0]))
     if write:
-        findings.extend(await round_trip(ledger, location, requests, session, deadline, roles))
+        await round_trip(ledger, location, sender, roles, findings)
     else:
-        findings.append(await _state_sheet(ledger, requests, session, deadline, roles))
+        findings.extend(await _state_sheet(sender, roles))
 
 
 def _session_finding(ledger: GraphLedger, session: str | None, roles: Roles) -> Finding:
@@ -205,24 +211,17 @@ def _headers(cells: list[Any]) -> list[Finding]:
     return out
 
 
-async def _state_sheet(
-    ledger: GraphLedger,
-    requests: WorkbookRequests,
-    session: str | None,
-    deadline: Deadline,
-    roles: Roles,
-) -> Finding:
-    """Plain check writes nothing: the bot's own sheet is only read."""
+async def _state_sheet(sender: Sender, roles: Roles) -> list[Finding]:
+    """Plain check writes nothing: the bot's own sheet is only looked at."""
     try:
-        await ledger.transport.send(
-            requests.cells(STATE_SHEET, "A1:B2", "address,values"), "state", deadline, session
-        )
-    except GraphError as failed:
-        if not failed.not_found:
-            return failed_finding(f"the bot's sheet {STATE_SHEET}", failed, "", roles)
-    except TimedOut as failed:
-        return failed_finding(f"the bot's sheet {STATE_SHEET}", failed, "", roles)
-    return Finding(True, "write access: not tested here; python -m bot check --write tests it")
+        visibility = await sheet_visibility(sender)
+    except (GraphError, TimedOut) as failed:
+        return [failed_finding(f"the bot's sheet {STATE_SHEET}", failed, "", roles)]
+    seen = [] if visibility in (None, "VeryHidden") else [visible_finding(visibility)]
+    return [
+        *seen,
+        Finding(True, "write access: not tested here; python -m bot check --write tests it"),
+    ]
 
 
 _BY_DRIVE_ID = (

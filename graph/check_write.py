@@ -1,116 +1,153 @@
 """``python -m bot check --write``: the real round trip on the real file, step by step.
 
 After ``graph.check`` has opened the session (or been refused one) and read
-the table: write one cell of the bot's own very hidden sheet "_bot" and
-clear it again, then close the session. Every step prints ok or PROBLEM;
-a refusal names its shape and the next permission to try.
+the table: make sure the bot's own sheet "_bot" is very hidden, write one of
+its cells and clear it again, then close the session. Every step prints ok or
+PROBLEM; a refusal names its shape and the next permission to try. Requests go
+as the bot sends them (``graph.check_send``): retried within the check's
+deadline, resent when Graph ends the session.
 
 The team's own sheets and table are never written. Should "_bot" not exist
 yet, it is made exactly as the first registration makes it (added, then
 made very hidden, in one batch): the bot would add it at its first
 registration anyway, and this is when the admin needs the verdict, before
-anyone registers. The cell written is one the bot never uses.
+anyone registers. Should "_bot" be there but not very hidden (a hide that
+failed, or someone unhid it), it is made very hidden again. The cell written
+is one the bot never uses.
 """
 
 from __future__ import annotations
 
 from cases.columns import STATE_SHEET
 
+from .check_send import Sender
 from .client import BatchItem, TimedOut
-from .deadline import Deadline
 from .errors import GraphError
 from .findings import Finding, Roles, failed_finding
 from .ledger import GraphLedger
 from .location import FileLocation
-from .workbook import VALUES, WorkbookRequests
 
 # Two rows below the bot's own mark (A1:B2, graph.add_queue), which it never reads past.
 CHECK_CELL = "A4"
 CHECK_TEXT = "python -m bot check --write"  # plain text: nothing Excel would read as a formula
+VERY_HIDDEN = "VeryHidden"  # learn.microsoft.com/graph/api/resources/workbookworksheet
 
 
 async def round_trip(
     ledger: GraphLedger,
     location: FileLocation,
-    requests: WorkbookRequests,
-    session: str | None,
-    deadline: Deadline,
-    roles: Roles,
-) -> list[Finding]:
-    findings: list[Finding] = []
-    if await _sheet(ledger, requests, session, deadline, roles, findings):
-        await _write_and_clear(ledger, requests, session, deadline, roles, findings)
-    if session is not None:
-        findings.append(await _close(ledger, location, session, deadline, roles))
-    return findings
-
-
-async def _sheet(
-    ledger: GraphLedger,
-    requests: WorkbookRequests,
-    session: str | None,
-    deadline: Deadline,
+    sender: Sender,
     roles: Roles,
     findings: list[Finding],
-) -> bool:
-    transport = ledger.transport
+) -> None:
+    visibility = await _sheet(sender, roles, findings)
+    if visibility is not None:
+        await _write_and_clear(sender, roles, findings, hidden=visibility == VERY_HIDDEN)
+    if sender.session is not None:  # the one in use now: Graph may have ended the first
+        findings.append(await _close(ledger, location, sender.session, sender, roles))
+
+
+async def sheet_visibility(sender: Sender) -> str | None:
+    """The bot's sheet's visibility (Visible, Hidden, VeryHidden); ``None``: no such sheet."""
     try:
-        await transport.send(
-            requests.cells(STATE_SHEET, "A1:B2", VALUES), "state", deadline, session
-        )
-        return True
-    except TimedOut as failed:
-        findings.append(failed_finding(f"reading the bot's sheet {STATE_SHEET}", failed, "", roles))
-        return False
+        answer = await sender.send(lambda r: r.sheet(STATE_SHEET), "bot sheet")
     except GraphError as failed:
-        if not failed.not_found:
-            what = f"reading the bot's sheet {STATE_SHEET}"
-            findings.append(failed_finding(what, failed, "", roles))
-            return False
-    try:
-        await transport.batch(
-            [
-                BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"),
-                BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
-            ],
-            deadline,
-            session,
-        )
-    except (GraphError, TimedOut) as failed:
-        if isinstance(failed, GraphError) and failed.has_code("itemAlreadyExists"):
-            return True  # a first registration made it just now
-        what = f"adding the bot's very hidden sheet {STATE_SHEET} (as a first registration would)"
-        findings.append(failed_finding(what, failed, "", roles))
-        return False
-    findings.append(
-        Finding(
+        if failed.not_found:
+            return None
+        raise
+    return str((answer.body or {}).get("visibility") or "")
+
+
+def visible_finding(visibility: str) -> Finding:
+    """What plain ``check`` says of a bot's sheet that is not very hidden."""
+    if visibility == "Hidden":
+        return Finding(
             True,
-            f"the bot's sheet {STATE_SHEET}: added, very hidden, as a first registration would",
+            f"the bot's sheet {STATE_SHEET} is hidden, not very hidden: anyone can unhide it",
+            "python -m bot check --write makes it very hidden again",
         )
+    return Finding(
+        False,
+        f"the bot's sheet {STATE_SHEET} is {visibility}: everyone with the file sees the "
+        "bot's own cells and can change them",
+        f"python -m bot check --write makes it very hidden again (Excel itself can only "
+        f"hide it: right-click the tab {STATE_SHEET} › Hide)",
     )
-    return True
+
+
+async def _sheet(sender: Sender, roles: Roles, findings: list[Finding]) -> str | None:
+    """Make the bot's sheet very hidden if need be: its visibility after, ``None`` if unknown."""
+    reading = f"reading the bot's sheet {STATE_SHEET}"
+    try:
+        visibility = await sheet_visibility(sender)
+    except (GraphError, TimedOut) as failed:
+        findings.append(failed_finding(reading, failed, "", roles))
+        return None
+    if visibility is None:
+        try:
+            await sender.batch(
+                lambda r: [
+                    BatchItem("ns", r.add_sheet(STATE_SHEET), "add sheet"),
+                    BatchItem("hs", r.hide_sheet(STATE_SHEET), "hide sheet"),
+                ]
+            )
+        except (GraphError, TimedOut) as failed:
+            adding = failed
+        else:
+            findings.append(
+                Finding(
+                    True,
+                    f"the bot's sheet {STATE_SHEET}: added, very hidden, "
+                    "as a first registration would",
+                )
+            )
+            return VERY_HIDDEN
+        # Added but not hidden, or added meanwhile by a registration? The sheet itself says.
+        try:
+            visibility = await sheet_visibility(sender)
+        except (GraphError, TimedOut) as failed:
+            findings.append(failed_finding(reading, failed, "", roles))
+            return None
+        if visibility is None:
+            what = (
+                f"adding the bot's very hidden sheet {STATE_SHEET} (as a first registration would)"
+            )
+            findings.append(failed_finding(what, adding, "", roles))
+            return None
+    if visibility == VERY_HIDDEN:
+        return visibility
+    try:
+        await sender.send(lambda r: r.hide_sheet(STATE_SHEET), "hide sheet")
+    except (GraphError, TimedOut) as failed:
+        what = f"the bot's sheet {STATE_SHEET} is {visibility}, and making it very hidden"
+        fix = (
+            "everyone with the file sees the sheet meanwhile: run python -m bot check --write "
+            f"again; until then, hide it in Excel (right-click the tab {STATE_SHEET} › Hide)"
+        )
+        findings.append(failed_finding(what, failed, fix, roles))
+        return visibility
+    findings.append(
+        Finding(True, f"the bot's sheet {STATE_SHEET}: was {visibility}, made very hidden")
+    )
+    return VERY_HIDDEN
 
 
 async def _write_and_clear(
-    ledger: GraphLedger,
-    requests: WorkbookRequests,
-    session: str | None,
-    deadline: Deadline,
-    roles: Roles,
-    findings: list[Finding],
+    sender: Sender, roles: Roles, findings: list[Finding], *, hidden: bool
 ) -> None:
     cell = f"{STATE_SHEET}!{CHECK_CELL}"
     for text, step in ((CHECK_TEXT, "writing"), ("", "clearing")):
         try:
-            answer = await ledger.transport.send(
-                requests.write_cells(STATE_SHEET, CHECK_CELL, [[text]]),
+            answer = await sender.send(
+                lambda r, text=text: r.write_cells(STATE_SHEET, CHECK_CELL, [[text]]),
                 "write test",
-                deadline,
-                session,
             )
         except (GraphError, TimedOut) as failed:
-            fix = "" if step == "writing" else f"harmless: {cell} is on the very hidden sheet"
-            findings.append(failed_finding(f"{step} the cell {cell}", failed, fix, roles))
+            if step == "writing":
+                findings.append(failed_finding(f"writing the cell {cell}", failed, "", roles))
+            else:
+                what = f"clearing the cell {cell}, which still holds the text '{CHECK_TEXT}'"
+                findings.append(failed_finding(what, failed, _left_behind(hidden), roles))
             return
         shown = ((answer.body or {}).get("values") or [[None]])[0][0]
         if (shown or "") != text:
@@ -125,8 +162,25 @@ async def _write_and_clear(
     findings.append(Finding(True, f"write access: wrote the cell {cell} and cleared it again"))
 
 
+def _left_behind(hidden: bool) -> str:
+    """How to clear the check's text by hand, and whether anyone sees it meanwhile."""
+    how = (
+        "run python -m bot check --write again, which clears it; or by hand, PATCH "
+        f".../workbook/worksheets/{STATE_SHEET}/range(address='{CHECK_CELL}') with "
+        '{"values": [[""]]} (Graph Explorer). '
+    )
+    if hidden:
+        return (
+            how + "Harmless meanwhile: the bot never reads that cell, and the sheet is very hidden"
+        )
+    return how + (
+        "The sheet is not very hidden: people with the file may see the text until then "
+        "(in Excel: select the cell, press Delete)"
+    )
+
+
 async def _close(
-    ledger: GraphLedger, location: FileLocation, session: str, deadline: Deadline, roles: Roles
+    ledger: GraphLedger, location: FileLocation, session: str, sender: Sender, roles: Roles
 ) -> Finding:
     info = (
         ledger.transport.client.drives.by_drive_id(location.drive_id)
@@ -135,8 +189,13 @@ async def _close(
     )
     ledger.session.id = None  # closed here, or left to expire: never twice
     try:
-        await ledger.transport.send(info, "closeSession", deadline, session)
-    except (GraphError, TimedOut) as failed:
+        await ledger.transport.send(info, "closeSession", sender.deadline, session)
+    except GraphError as failed:
+        if failed.ends_session:
+            return Finding(True, "workbook session: Graph had ended it already")
+        fix = "harmless: a session ends on its own after a few minutes without requests"
+        return failed_finding("closing the workbook session", failed, fix, roles)
+    except TimedOut as failed:
         fix = "harmless: a session ends on its own after a few minutes without requests"
         return failed_finding("closing the workbook session", failed, fix, roles)
     return Finding(True, "workbook session: closed")

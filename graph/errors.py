@@ -171,7 +171,10 @@ class GraphError(Exception):
 
     @property
     def not_found(self) -> bool:
-        return self.status == 404 or self.has_code("itemNotFound", "notFound")
+        # A 404 invalidSessionReCreatable or ...NotFound is about the session, not
+        # about the table or sheet the request addressed.
+        found = self.status == 404 or self.has_code("itemNotFound", "notFound")
+        return found and not self.ends_session
 
     @property
     def denied(self) -> bool:
@@ -182,8 +185,15 @@ class GraphError(Exception):
         """Which shape of "not for you" this is, or ``None`` when it is not a refusal.
 
         Every level's code counts: ``EditModeAccessDenied`` and its kin are the
-        outermost code, their second level only ``forbiddenUncategorized``.
+        outermost code, their second level only ``forbiddenUncategorized``. A
+        code that ends the session is no refusal, whatever its status: a 401
+        ``invalidSessionAuthentication`` is not a refused token, a 403
+        ``invalidSessionRestricted`` not a missing permission; the session is
+        dropped and the request resent (see the table above).
         """
+        return None if self.ends_session else self._shape()
+
+    def _shape(self) -> Refusal | None:
         if self.has_code(WAC_TOKEN_CODE):
             return Refusal.WAC
         if self.has_code("FileOpenUserUnauthorized"):
@@ -200,8 +210,12 @@ class GraphError(Exception):
 
     @property
     def session_refused(self) -> bool:
-        """A refused createSession the bot can work around: all but a refused token."""
-        return self.refusal not in (None, Refusal.TOKEN)
+        """A refused createSession the bot can work around: all but a refused token.
+
+        Read by its shape alone: createSession carries no session for a session
+        code to end, so one there is taken by its status, as ever.
+        """
+        return self._shape() not in (None, Refusal.TOKEN)
 
     @property
     def ambiguous(self) -> bool:

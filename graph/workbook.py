@@ -82,6 +82,10 @@ class WorkbookRequests:
         info = self._table.data_body_range.last_row.to_get_request_information()
         return _select(info, VALUES_AND_FORMATS)
 
+    def sheet(self, name: str) -> RequestInformation:
+        """A worksheet: name, position, visibility (learn.microsoft.com/graph/api/worksheet-get)."""
+        return self._workbook.worksheets.by_workbook_worksheet_id(name).to_get_request_information()
+
     def cells(
         self, sheet: str, address: str, select: str = VALUES_AND_FORMATS
     ) -> RequestInformation:

@@ -686,6 +686,12 @@ class FakeGraph:
         sheet = wb.sheet(unquote(sheet_match["sheet"])) if sheet_match else None
         if sheet is None:
             return Reply(404, error_body(404, inner="itemNotFound"))
+        if kind == "worksheet" and method == "GET":
+            # learn.microsoft.com/graph/api/worksheet-get: the workbookWorksheet, its
+            # visibility one of Visible, Hidden, VeryHidden (resources/workbookworksheet).
+            position = list(wb.sheets).index(sheet.name)
+            return Reply(200, {"id": sheet.id, "name": sheet.name, "position": position,
+                               "visibility": sheet.visibility})  # fmt: skip
         if kind == "worksheet.patch":
             # learn.microsoft.com/graph/api/worksheet-update: visibility is one of
             # Visible, Hidden, VeryHidden.

@@ -64,11 +64,25 @@ async def test_a_403_says_which_permission_to_grant(fake_graph: FakeGraph, kind:
 
 async def test_plain_check_writes_nothing(fake_graph: FakeGraph) -> None:
     """Writing is for ``check --write``: the plain check may be run by anyone, any time."""
-    fake_graph.workbook.add_sheet("_bot")
+    fake_graph.workbook.add_sheet("_bot").visibility = "VeryHidden"
     findings = await check(by_group(fake_graph), FixedToken())
     assert problems(findings) == []
     assert fake_graph.writes == 0
     assert "check --write" in render(findings)
+
+
+@pytest.mark.parametrize("visibility", ["Visible", "Hidden"])
+async def test_a_bot_sheet_people_can_see_is_told_with_its_fix(
+    fake_graph: FakeGraph, visibility: str
+) -> None:
+    """The bot's own cells are for the bot: a "_bot" left visible is a problem, a
+    merely hidden one (anyone can unhide it) worth doing better; check only says so."""
+    fake_graph.workbook.add_sheet("_bot").visibility = visibility
+    findings = await check(config_for(fake_graph), FixedToken())
+    (sheet,) = [f for f in findings if "_bot" in f.what]
+    assert sheet.ok == (visibility == "Hidden")
+    assert "check --write makes it very hidden" in sheet.fix
+    assert fake_graph.writes == 0 and fake_graph.workbook.sheets["_bot"].visibility == visibility
 
 
 async def test_the_librarys_drive_id_and_the_path_are_enough(fake_graph: FakeGraph) -> None:

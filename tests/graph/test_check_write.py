@@ -14,7 +14,8 @@ from bot.config import Settings
 from cases.columns import STATE_SHEET
 from graph.check import Finding, check, render
 from tests.fakes.graph import DRIVE_ID, ITEM_ID, FakeGraph
-from tests.graph.conftest import FixedToken, config_for
+from tests.fakes.graph_sessions import ENDINGS
+from tests.graph.conftest import FixedToken, VirtualTime, config_for
 
 LADDER = ("Sites.Selected", "Files.ReadWrite.All", "Sites.ReadWrite.All")
 
@@ -168,3 +169,150 @@ def test_check_takes_no_other_argument(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit) as finished:
         bot_main.main()
     assert "usage: python -m bot check [--write]" in str(finished.value.code)
+
+
+# -- Graph ends the session during the check --------------------------------------------
+
+RESENT_WITH_A_NEW_ONE = {"invalidSessionReCreatable", "invalidSessionNotFound"}
+RESENT_WITH_A_NEW_ONE |= {"invalidSessionAccessConflict"}
+RESENT_WITHOUT_ONE = {
+    "invalidSessionAuthentication",
+    "invalidSessionRestricted",
+    "invalidSessionUnexpected",
+    "invalidSessionUnsupportedWorkbook",
+}
+MISREAD = ("refused the token", "permission missing", "next rung", "not found", "create it")
+
+
+@pytest.mark.parametrize("code", sorted(ENDINGS))
+async def test_a_session_graph_ends_is_said_once_and_the_check_goes_on_as_the_bot_does(
+    fake_graph: FakeGraph, vtime: VirtualTime, code: str
+) -> None:
+    """Not a refused token (401), a missing permission (403) nor a missing table (404):
+    the request is resent with a new session or without one, as the bot resends it."""
+    fake_graph.before("table.headerRowRange", lambda wb: fake_graph.end_session(code=code))
+    fake_graph.token = app_token("Sites.Selected")
+    findings = await check(
+        config_for(fake_graph),
+        FixedToken(fake_graph.token),
+        write=True,
+        clock=vtime.clock,
+        sleep=vtime.sleep,
+    )
+    shown = render(findings)
+    assert not [word for word in MISREAD if word in shown], shown
+    (said,) = [f for f in findings if code in f.what]
+    assert "Graph ended " in said.what and "not a refusal" in said.what
+    if code == "internalServerErrorUncategorized":  # "not expected to resend the failed request"
+        assert problems(findings) == [said] and "run the check again" in said.fix
+        assert fake_graph.counts["table.headerRowRange"] == 1
+        return
+    assert problems(findings) == [] and "wrote the cell _bot!A4 and cleared it" in shown
+    assert fake_graph.counts["table.headerRowRange"] == 2  # the same request, resent once
+    if code in RESENT_WITH_A_NEW_ONE:
+        assert "went on with a new session" in said.what
+        assert fake_graph.counts["createSession"] == 2 and fake_graph.counts["closeSession"] == 1
+        assert not any(fake_graph.sessions.values())  # the new one closed
+    else:
+        assert code in RESENT_WITHOUT_ONE and "went on without one" in said.what
+        assert fake_graph.counts["createSession"] == 1 and fake_graph.counts["closeSession"] == 0
+        assert fake_graph.sessionless_requests >= 4
+
+
+@pytest.mark.parametrize("code", ["invalidSessionAuthentication", "invalidSessionRestricted"])
+async def test_a_session_ended_at_the_write_is_no_refusal_of_the_write(
+    fake_graph: FakeGraph, vtime: VirtualTime, code: str
+) -> None:
+    fake_graph.workbook.add_sheet(STATE_SHEET).visibility = "VeryHidden"
+    fake_graph.before("range.patch", lambda wb: fake_graph.end_session(code=code))
+    findings = await check(
+        config_for(fake_graph), FixedToken(), write=True, clock=vtime.clock, sleep=vtime.sleep
+    )
+    assert problems(findings) == []
+    assert "wrote the cell _bot!A4 and cleared it" in render(findings)
+    assert fake_graph.workbook.sheet(STATE_SHEET).cell(4, 1).value in (None, "")
+
+
+# -- the bot's sheet stays very hidden ----------------------------------------------------
+
+
+async def test_a_hide_that_fails_for_a_moment_after_adding_the_sheet_is_done_again(
+    fake_graph: FakeGraph, vtime: VirtualTime
+) -> None:
+    fake_graph.inject("worksheet.patch", status=503)  # the batch's hide; the sheet is added
+    findings = await check(
+        config_for(fake_graph), FixedToken(), write=True, clock=vtime.clock, sleep=vtime.sleep
+    )
+    assert problems(findings) == []
+    assert fake_graph.workbook.sheet(STATE_SHEET).visibility == "VeryHidden"
+    assert fake_graph.counts["worksheets.add"] >= 1 and fake_graph.faults_served == 1
+
+
+@pytest.mark.parametrize("fault", ["refused", "unavailable"])
+async def test_a_bot_sheet_left_visible_is_a_problem_until_a_check_hides_it(
+    fake_graph: FakeGraph, vtime: VirtualTime, fault: str
+) -> None:
+    """A hide that fails after "add sheet" leaves "_bot" visible: said, and the next
+    check --write that can makes it very hidden (it no longer prints all ok over it)."""
+    if fault == "refused":
+        fake_graph.refuse("worksheet.patch", "edit")
+    else:
+        fake_graph.inject("worksheet.patch", status=503, times=100)
+    fake_graph.token = app_token("Sites.Selected")
+    config, token = config_for(fake_graph), FixedToken(fake_graph.token)
+
+    async def check_write() -> list[Finding]:
+        return await check(config, token, write=True, clock=vtime.clock, sleep=vtime.sleep)
+
+    for _ in range(2):
+        (problem,) = problems(await check_write())
+        assert problem.what.startswith("the bot's sheet _bot is Visible, and making it very hidden")
+        if fault == "refused":
+            assert "EditModeAccessDenied" in problem.what and "'write', not 'read'" in problem.fix
+        else:
+            assert "Hide" in problem.fix and "check --write" in problem.fix
+        assert fake_graph.workbook.sheet(STATE_SHEET).visibility == "Visible"
+    fake_graph.refusals.clear()
+    fake_graph.clear_faults()
+    findings = await check_write()
+    assert problems(findings) == []
+    assert "the bot's sheet _bot: was Visible, made very hidden" in render(findings)
+    assert fake_graph.workbook.sheet(STATE_SHEET).visibility == "VeryHidden"
+
+
+# -- the test text never stays behind unsaid --------------------------------------------
+
+
+async def test_a_clear_that_fails_for_a_moment_is_tried_again(
+    fake_graph: FakeGraph, vtime: VirtualTime
+) -> None:
+    fake_graph.workbook.add_sheet(STATE_SHEET).visibility = "VeryHidden"
+    fake_graph.inject("range.patch", times=1)  # the write goes through
+    fake_graph.inject("range.patch", status=503, times=5)  # the clear, five times
+    findings = await check(
+        config_for(fake_graph), FixedToken(), write=True, clock=vtime.clock, sleep=vtime.sleep
+    )
+    assert problems(findings) == []
+    assert fake_graph.workbook.sheet(STATE_SHEET).cell(4, 1).value in (None, "")
+    assert fake_graph.counts["range.patch"] == 7 and vtime.sleeps  # waited between, no loop
+
+
+@pytest.mark.parametrize("very_hidden", [True, False])
+async def test_a_clear_that_keeps_failing_names_the_cell_and_how_to_clear_it(
+    fake_graph: FakeGraph, vtime: VirtualTime, very_hidden: bool
+) -> None:
+    fake_graph.workbook.add_sheet(STATE_SHEET).visibility = "Visible"
+    if very_hidden:
+        fake_graph.workbook.sheet(STATE_SHEET).visibility = "VeryHidden"
+    else:
+        fake_graph.refuse("worksheet.patch", "denied")  # so it stays visible
+    fake_graph.inject("range.patch", times=1)
+    fake_graph.inject("range.patch", status=503, times=100)
+    findings = await check(
+        config_for(fake_graph), FixedToken(), write=True, clock=vtime.clock, sleep=vtime.sleep
+    )
+    (clear,) = [f for f in problems(findings) if f.what.startswith("clearing")]
+    assert "_bot!A4, which still holds the text 'python -m bot check --write'" in clear.what
+    assert "range(address='A4')" in clear.fix and "check --write again" in clear.fix
+    assert ("Harmless" in clear.fix) == very_hidden
+    assert fake_graph.workbook.sheet(STATE_SHEET).cell(4, 1).value == "python -m bot check --write"

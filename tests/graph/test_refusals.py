@@ -7,11 +7,13 @@ from collections.abc import Callable
 
 import pytest
 
-from graph.errors import AccessDenied, GraphError, Refusal, graph_error
+from cases.columns import WorkbookLayoutError
+from graph.errors import AccessDenied, GraphError, Refusal, agent_error, graph_error
 from graph.ledger import GraphLedger
 from tests.contract.ledger_contract import claimed, registration
-from tests.fakes.graph import FakeGraph
+from tests.fakes.graph import FakeGraph, error_body
 from tests.fakes.graph_refusals import SHAPES, refusal_body
+from tests.fakes.graph_sessions import ENDINGS
 
 MakeLedger = Callable[..., GraphLedger]
 
@@ -36,6 +38,16 @@ def test_only_a_refused_token_is_not_worked_around_without_a_session() -> None:
     assert [s for s in sorted(SHAPES) if not refusal_of(s).session_refused] == ["token"]
     assert graph_error(404, {}, None).refusal is None
     assert graph_error(503, {}, None).refusal is None
+
+
+@pytest.mark.parametrize("code", sorted(ENDINGS))
+def test_a_session_graph_ended_is_no_refusal_and_no_missing_table(code: str) -> None:
+    """A 401 invalidSessionAuthentication is no refused token, a 403 …Restricted no
+    missing permission, a 404 …ReCreatable no missing table: the session is over."""
+    status, _ = ENDINGS[code]
+    ended = graph_error(status, {}, error_body(status, inner=code), "header row")
+    assert ended.refusal is None and not ended.denied and not ended.not_found
+    assert not isinstance(agent_error("get", "", ended), AccessDenied | WorkbookLayoutError)
 
 
 @pytest.mark.parametrize("shape", ["denied", "edit", "open", "wac"])

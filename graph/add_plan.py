@@ -21,11 +21,16 @@ from cases.model import Case
 
 from .client import BatchItem
 from .excel import Address, Layout, is_blank, parse_address, whole_number
-from .workbook import WorkbookRequests
+from .workbook import VERY_HIDDEN, WorkbookRequests
 from .writes import RowWrite
 
 if TYPE_CHECKING:
     from .add_queue import Waiter
+
+
+# Items of the write whose failure leaves the registration standing: the read back
+# (the rows are then read where they are) and the hiding (done by the next write).
+OPTIONAL = frozenset({"b", "hs"})
 
 
 @dataclass
@@ -42,7 +47,7 @@ class Plan:
     """One attempt's write: the cases with their IDs, and each one's row."""
 
     layout: Layout
-    state: Any  # the "_bot" sheet's cells as read; None: no such sheet yet
+    state: Any  # the "_bot" sheet as read (graph.add_queue._read); None: no such sheet yet
     mark: int  # the high-water mark to write: the highest ID number issued
     last_row: int  # the table's last row as read
     reuse: bool  # that row is the template's blank one: the first case fills it
@@ -54,14 +59,17 @@ class Plan:
         """The rows that rows/add appends."""
         return self.writes[1:] if self.reuse else self.writes
 
+    @property
+    def hides(self) -> bool:
+        """Whether the write hides the "_bot" sheet: made by it, or read as not very hidden."""
+        return self.state is None or self.state.get("visibility") != VERY_HIDDEN
+
     def items(self, requests: WorkbookRequests) -> list[BatchItem]:
-        """The write, one JSON batch: the "_bot" sheet's mark, then the rows, then a read back."""
+        """The write, one JSON batch: the "_bot" sheet's mark, then the rows, then a read back;
+        last, when it is not "very hidden" (as the local workbook makes it), its hiding."""
         items = []
-        if self.state is None:  # the state sheet, once, "very hidden" as the local one makes it
-            items += [
-                BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"),
-                BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"),
-            ]
+        if self.state is None:  # the state sheet, once
+            items.append(BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"))
         mark = [
             [LAST_ID_LABEL, self.mark],
             [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())],
@@ -77,6 +85,8 @@ class Plan:
         if len(self.added) > 1:  # Graph answers rows/add with its top row only
             added = block(self.layout, self.last_row + 1, len(self.added)).cells
             items.append(BatchItem("b", requests.cells(self.layout.sheet, added), "read back"))
+        if self.hides:  # last and optional (OPTIONAL): no registration fails for it
+            items.append(BatchItem("hs", requests.hide_sheet(STATE_SHEET), "hide sheet"))
         return items
 
 

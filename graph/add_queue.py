@@ -6,10 +6,12 @@ perform a single rows add operation" (learn.microsoft.com/graph/api/table-post-r
 So each turn at the workbook takes every registration waiting (at most
 ``MAX_ROWS``) and writes them with one read and one write, whatever their number:
 
-- read (one JSON batch): header row, last row, the high-water mark on "_bot";
+- read (one JSON batch): header row, last row, the high-water mark on "_bot"
+  and whether that sheet is "very hidden";
 - write (one JSON batch): the new mark, the template's blank row filled with
-  the first case (a ``PATCH``), the others in one ``rows/add``, and a read of
-  the rows added (Graph answers ``rows/add`` with its top row only).
+  the first case (a ``PATCH``), the others in one ``rows/add``, a read of
+  the rows added (Graph answers ``rows/add`` with its top row only), and the
+  sheet hidden when it was not.
 
 Ärende-IDs are issued from the mark (or the highest ID seen, if higher), each
 reserved first so that no other instance issues it too (``graph.ids``); a
@@ -35,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,7 +50,7 @@ from cases.columns import (
 )
 from cases.model import Case, NewCase
 
-from .add_plan import Plan, Shown, block, plan_write, texts
+from .add_plan import OPTIONAL, Plan, Shown, block, plan_write, texts
 from .client import BatchItem, TimedOut
 from .deadline import Deadline
 from .errors import GraphError, GraphUnavailable, WriteNotVerified, agent_error
@@ -59,6 +62,8 @@ from .writes import RowWrite
 
 if TYPE_CHECKING:
     from .ledger import GraphLedger
+
+log = logging.getLogger(__name__)
 
 # Rows per write: a request body of a few tens of kB at most.
 MAX_ROWS = 50
@@ -196,12 +201,14 @@ class AddQueue:
                 self._twins.watch(case)
             waiter.in_doubt = case.case_id
         try:
-            answers = await self._ledger._batch(op, plan.items(op.requests), optional={"b"})
+            answers = await self._ledger._batch(op, plan.items(op.requests), optional=OPTIONAL)
         except (GraphError, TimedOut) as failed:
             self._settle(plan, live, before, failed)
             if again and plan.state is None and _sheet_made_meanwhile(failed):
                 return await self._attempt(batch, op, again=False)
             raise
+        if plan.hides and "hs" not in answers:
+            log.warning("graph could not hide the sheet %s: tried again next write", STATE_SHEET)
         for waiter, outcome in zip(live, await self._outcomes(op, plan, answers), strict=True):
             waiter.in_doubt = ""
             waiter.resolve(outcome)
@@ -254,7 +261,8 @@ class AddQueue:
         return sorted(live, key=lambda w: not blank or w.blank_row != blank)  # stable
 
     async def _read(self, op: Op, batch: list[Waiter]) -> tuple[Layout, Any, Any]:
-        """The one read: the layout, the last row, the "_bot" sheet's cells (None: no sheet)."""
+        """The one read: the layout, the last row, the "_bot" sheet (None: no such sheet):
+        its cells' ``address`` and ``values``, and its ``visibility``."""
         ledger = self._ledger
         if ledger._layout is None:
             await ledger._read_all(op)  # cold: the highest ID in the table, once
@@ -264,17 +272,24 @@ class AddQueue:
                 BatchItem("h", requests.header_row(), "header row"),
                 BatchItem("l", requests.last_row(), "last row"),
                 BatchItem("s", requests.cells(STATE_SHEET, "A1:B2", "address,values"), "state"),
+                # Hidden still? A hide that failed, or a person's Unhide, is made good
+                # by the next write. Optional: without it, that write hides it anyway.
+                BatchItem("v", requests.sheet_visibility(STATE_SHEET), "state sheet"),
             ],
             op.deadline,
             op.session,
             missing_ok={"s"},
+            optional={"v"},
         )
         layout = Layout.from_header_range(found["h"].body["address"], found["h"].body["values"])
         ledger._layout = layout
         probe = [w.new.with_id(format_case_id(0)) for w in batch if w.waiting]
         if await ledger._add_missing_columns(op, layout, texts(*probe)):
             return await self._read(op, batch)
-        return layout, found["l"].body, found["s"].body if "s" in found else None
+        if "s" not in found:
+            return layout, found["l"].body, None
+        seen = found["v"].body if "v" in found else None
+        return layout, found["l"].body, {**found["s"].body, **(seen or {"visibility": None})}
 
     async def _outcomes(self, op: Op, plan: Plan, answers: dict[str, Any]) -> list[Outcome]:
         """Each case as its row now shows it (or what its caller is told)."""

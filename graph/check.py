@@ -34,6 +34,7 @@ from .errors import GraphError, Refusal
 from .findings import Finding, Roles, failed_finding, render
 from .ledger import GraphLedger
 from .permissions import refused, token_roles
+from .workbook import VERY_HIDDEN
 
 __all__ = ["Finding", "check", "render"]
 
@@ -217,7 +218,7 @@ async def _state_sheet(sender: Sender, roles: Roles) -> list[Finding]:
         visibility = await sheet_visibility(sender)
     except (GraphError, TimedOut) as failed:
         return [failed_finding(f"the bot's sheet {STATE_SHEET}", failed, "", roles)]
-    seen = [] if visibility in (None, "VeryHidden") else [visible_finding(visibility)]
+    seen = [] if visibility in (None, VERY_HIDDEN) else [visible_finding(visibility)]
     return [
         *seen,
         Finding(True, "write access: not tested here; python -m bot check --write tests it"),

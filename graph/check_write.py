@@ -26,11 +26,11 @@ from .errors import GraphError
 from .findings import Finding, Roles, failed_finding
 from .ledger import GraphLedger
 from .location import FileLocation
+from .workbook import VERY_HIDDEN
 
 # Two rows below the bot's own mark (A1:B2, graph.add_queue), which it never reads past.
 CHECK_CELL = "A4"
 CHECK_TEXT = "python -m bot check --write"  # plain text: nothing Excel would read as a formula
-VERY_HIDDEN = "VeryHidden"  # learn.microsoft.com/graph/api/resources/workbookworksheet
 
 
 async def round_trip(
@@ -50,7 +50,7 @@ async def round_trip(
 async def sheet_visibility(sender: Sender) -> str | None:
     """The bot's sheet's visibility (Visible, Hidden, VeryHidden); ``None``: no such sheet."""
     try:
-        answer = await sender.send(lambda r: r.sheet(STATE_SHEET), "bot sheet")
+        answer = await sender.send(lambda r: r.sheet_visibility(STATE_SHEET), "bot sheet")
     except GraphError as failed:
         if failed.not_found:
             return None

@@ -20,22 +20,37 @@ never deleted; two such rows are left for a person, and logged by ID only.
 of the team's own columns is empty or holds what the same column holds in
 every other row of that ID (a calculated column fills all of them alike).
 
-The rows are deleted by index, right after the read: like every write the bot
-makes to a row it has just read, a person who sorts the table in that moment
-could make it miss. Deleting bottom-up keeps the other indexes right.
+Another instance may be changing one of those cases meanwhile: it knows the
+case by either row. So the clean-up takes the cases' turns, as an update does
+(``graph.case_turns``): the twins' and those of every case in a row below
+the top spare, which the delete moves up under another instance's write
+(Graph deletes by index only). The first read only says whether there is
+anything to do; what is deleted is decided on a second read, made while the
+turns are held, so every row deleted is still exactly as the bot wrote it. A
+case another instance holds leaves the clean-up to a later turn.
+
+The rows are deleted by index, bottom-up (the other indexes stay right),
+right after that read: a person who sorts the table in that moment could make
+it miss, as any write the bot makes to a row it has just read. A delete
+answered with no certain outcome may still land and move rows: no other is
+sent until the cases' turns, kept for it, run out.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cases.columns import ARENDE_ID, case_to_cells, id_key
 from cases.model import Case
 
-from .client import BatchItem
+from .case_turns import HOLD_SECONDS
+from .client import BatchItem, TimedOut
+from .errors import GraphError
 from .excel import Layout, parse_address, read_back
 from .workbook import Op
 
@@ -55,12 +70,28 @@ class _Watch:
     until: float
 
 
+@dataclass
+class _Found:
+    """One read of the table, and what the clean-up would do on it."""
+
+    ids: list[str]  # each table row's ID key, by 0-based index
+    spare: list[int] = field(default_factory=list)  # table row indexes to delete
+    settled: list[str] = field(default_factory=list)  # watched keys found in more rows
+    for_person: list[tuple[str, list[int]]] = field(default_factory=list)  # ID, sheet rows
+
+    @property
+    def moved(self) -> set[str]:
+        """The cases whose rows the delete takes out or moves up: the top spare's and below."""
+        return {key for key in self.ids[min(self.spare) :] if key} if self.spare else set()
+
+
 class Twins:
     """The IDs the bot wrote twice, and the read that takes out their spare rows."""
 
     def __init__(self, ledger: GraphLedger) -> None:
         self._ledger = ledger
         self._watched: dict[str, _Watch] = {}
+        self._paused_until = 0.0  # a delete in doubt: none other until then
 
     def watch(self, case: Case) -> None:
         until = self._ledger.policy.clock() + WATCH
@@ -76,46 +107,88 @@ class Twins:
         """One read, and the spare rows deleted; a failure is logged, and tried next turn."""
         ledger = self._ledger
         op = Op("tidy", ledger.policy.deadline(ledger.config.deadline))
+        holder = uuid.uuid4().hex  # this clean-up's: its own retries find the cases held by it
         try:
-            await ledger.policy.run(op.deadline, lambda: ledger._attempt(op, self._tidy))
+            body = functools.partial(self._tidy, holder=holder)
+            await ledger.policy.run(op.deadline, lambda: ledger._attempt(op, body))
         except Exception as failed:  # noqa: BLE001 - never the callers' business
             what = failed.summary() if hasattr(failed, "summary") else type(failed).__name__
             log.warning("graph twin rows not checked", extra={"error": what})
 
-    async def _tidy(self, op: Op) -> None:
+    async def _tidy(self, op: Op, holder: str) -> None:
         ledger = self._ledger
-        body = await ledger._send(op, op.requests.table_range(FIELDS), "table")
-        layout = Layout.from_header_range(body["address"], body["values"][:1])
-        first_data = parse_address(body["address"]).min_row + 1
-        id_col = layout.columns[ARENDE_ID]
-        spare: list[int] = []  # 0-based table row indexes
-        settled: list[str] = []
-        for key, watched in self._watched.items():
-            at = [n for n, row in enumerate(body["values"][1:]) if id_key(row[id_col]) == key]
-            if len(at) < 2:
-                continue  # the first request has not landed (yet), or it was all there was
-            rows = [(body["values"][1 + n], body["formulas"][1 + n]) for n in at]
-            changed = _changed(layout, watched.case, rows)
-            keep = next((n for n, c in zip(at, changed, strict=True) if c), at[0])
-            spare += [n for n, c in zip(at, changed, strict=True) if not c and n != keep]
-            settled.append(key)
-            if sum(changed) > 1:
-                log.warning(
-                    "graph case in more than one row, changed by hand: left for a person",
-                    extra={"case_id": watched.case.case_id, "rows": [first_data + n for n in at]},
-                )
-        if spare:
-            bottom_up = sorted(spare, reverse=True)
+        if self._paused_until > ledger.policy.clock():
+            return
+        found = await self._read(op)
+        if not found.spare:
+            self._settle(found)
+            return
+        held = found.moved
+        turns, workbook = ledger.turns, ledger.workbook_key()
+        if not await turns.run_all(workbook, held, holder, op, lambda: self._take_out(op, held)):
+            log.info("graph twin rows left for a later turn: a case is being changed")
+
+    async def _take_out(self, op: Op, held: set[str]) -> None:
+        """Under the turns of the cases ``held``: read again, and delete what that read says."""
+        found = await self._read(op)
+        if not found.moved <= held:
+            return  # a row came in below meanwhile: a later turn holds it too
+        if found.spare:
+            await self._delete(op, found.spare)
+            log.info("graph took out a row the bot wrote twice", extra={"rows": len(found.spare)})
+            await self._ledger._read_all(op)  # the rows below moved up
+        self._settle(found)
+
+    async def _delete(self, op: Op, spare: list[int]) -> None:
+        bottom_up = sorted(spare, reverse=True)
+        op.in_doubt = "twin rows"  # while set, the turns are kept (graph.case_turns)
+        try:
             for start in range(0, len(bottom_up), BATCH_MAX):  # a JSON batch takes 20
                 items = [
                     BatchItem(f"d{n}", op.requests.delete_row(index), "delete row")
                     for n, index in enumerate(bottom_up[start : start + BATCH_MAX])
                 ]
-                await ledger._batch(op, items)
-            log.info("graph took out a row the bot wrote twice", extra={"rows": len(spare)})
-            await ledger._read_all(op)  # the rows below moved up
-        for key in settled:
-            del self._watched[key]
+                await self._ledger._batch(op, items)
+        except (GraphError, TimedOut) as failed:
+            if isinstance(failed, GraphError) and not failed.ambiguous:
+                op.in_doubt = ""
+                raise
+            # It may land later, and a second delete sent meanwhile would then take
+            # the row below the spare: none until the turns kept for it run out.
+            self._paused_until = self._ledger.policy.clock() + HOLD_SECONDS
+            raise
+        op.in_doubt = ""
+
+    async def _read(self, op: Op) -> _Found:
+        body = await self._ledger._send(op, op.requests.table_range(FIELDS), "table")
+        return self._find(body)
+
+    def _find(self, body: dict[str, Any]) -> _Found:
+        layout = Layout.from_header_range(body["address"], body["values"][:1])
+        first_data = parse_address(body["address"]).min_row + 1
+        id_col = layout.columns[ARENDE_ID]
+        found = _Found([id_key(row[id_col]) for row in body["values"][1:]])
+        for key, watched in self._watched.items():
+            at = [n for n, row_key in enumerate(found.ids) if row_key == key]
+            if len(at) < 2:
+                continue  # the first request has not landed (yet), or it was all there was
+            rows = [(body["values"][1 + n], body["formulas"][1 + n]) for n in at]
+            changed = _changed(layout, watched.case, rows)
+            keep = next((n for n, c in zip(at, changed, strict=True) if c), at[0])
+            found.spare += [n for n, c in zip(at, changed, strict=True) if not c and n != keep]
+            found.settled.append(key)
+            if sum(changed) > 1:
+                found.for_person.append((watched.case.case_id, [first_data + n for n in at]))
+        return found
+
+    def _settle(self, found: _Found) -> None:
+        for case_id, rows in found.for_person:
+            log.warning(
+                "graph case in more than one row, changed by hand: left for a person",
+                extra={"case_id": case_id, "rows": rows},
+            )
+        for key in found.settled:
+            self._watched.pop(key, None)
 
 
 def _changed(layout: Layout, case: Case, rows: Sequence[tuple[list[Any], list[Any]]]) -> list[bool]:

@@ -40,6 +40,9 @@ from .location import FileLocation
 
 VALUES = "address,values"
 VALUES_AND_FORMATS = "address,values,numberFormat"
+# learn.microsoft.com/graph/api/resources/workbookworksheet: visibility is one of
+# Visible, Hidden, VeryHidden; "very hidden" is not even listed in Excel's Unhide dialog.
+VERY_HIDDEN = "VeryHidden"
 
 
 @dataclass
@@ -82,9 +85,10 @@ class WorkbookRequests:
         info = self._table.data_body_range.last_row.to_get_request_information()
         return _select(info, VALUES_AND_FORMATS)
 
-    def sheet(self, name: str) -> RequestInformation:
-        """A worksheet: name, position, visibility (learn.microsoft.com/graph/api/worksheet-get)."""
-        return self._workbook.worksheets.by_workbook_worksheet_id(name).to_get_request_information()
+    def sheet_visibility(self, name: str) -> RequestInformation:
+        """A sheet's ``visibility`` (learn.microsoft.com/graph/api/worksheet-get)."""
+        info = self._workbook.worksheets.by_workbook_worksheet_id(name).to_get_request_information()
+        return _select(info, "visibility")
 
     def cells(
         self, sheet: str, address: str, select: str = VALUES_AND_FORMATS
@@ -133,7 +137,7 @@ class WorkbookRequests:
 
     def hide_sheet(self, name: str) -> RequestInformation:
         """Make a sheet "very hidden": Excel's Unhide dialog does not even list it."""
-        body = WorkbookWorksheet(visibility="VeryHidden")
+        body = WorkbookWorksheet(visibility=VERY_HIDDEN)
         return self._workbook.worksheets.by_workbook_worksheet_id(
             name
         ).to_patch_request_information(body)

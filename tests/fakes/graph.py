@@ -488,7 +488,9 @@ class FakeGraph:
             tail = sheet["rest"] or ""
             if _RANGE.match(tail):
                 return "range.get" if method == "GET" else "range.patch"
-            return "worksheet.patch" if method == "PATCH" and not tail else f"worksheet{tail}"
+            if not tail and method in ("GET", "PATCH"):
+                return f"worksheet.{method.lower()}"
+            return f"worksheet{tail}"
         return f"workbook{rest}"
 
     async def _handle(
@@ -686,12 +688,24 @@ class FakeGraph:
         sheet = wb.sheet(unquote(sheet_match["sheet"])) if sheet_match else None
         if sheet is None:
             return Reply(404, error_body(404, inner="itemNotFound"))
-        if kind == "worksheet" and method == "GET":
-            # learn.microsoft.com/graph/api/worksheet-get: the workbookWorksheet, its
-            # visibility one of Visible, Hidden, VeryHidden (resources/workbookworksheet).
-            position = list(wb.sheets).index(sheet.name)
-            return Reply(200, {"id": sheet.id, "name": sheet.name, "position": position,
-                               "visibility": sheet.visibility})  # fmt: skip
+        if kind == "worksheet.get":
+            # learn.microsoft.com/graph/api/worksheet-get: the workbookWorksheet, whose
+            # properties are id, name, position and visibility (.../resources/workbookworksheet);
+            # the page says it "supports the OData Query Parameters": $select trims it
+            # (learn.microsoft.com/graph/query-parameters). Silent on a $select naming
+            # no property of it: the stricter choice, 400.
+            full = {
+                "@odata.type": "#microsoft.graph.workbookWorksheet",
+                "id": sheet.id,
+                "name": sheet.name,
+                "position": list(wb.sheets).index(sheet.name),
+                "visibility": sheet.visibility,
+            }
+            wanted = {n.strip() for n in query.get("$select", "").split(",") if n.strip()}
+            if not wanted <= set(full):
+                return Reply(400, error_body(400, inner="invalidArgument"))
+            shown = {k: v for k, v in full.items() if not wanted or k in wanted or k[0] == "@"}
+            return Reply(200, shown)
         if kind == "worksheet.patch":
             # learn.microsoft.com/graph/api/worksheet-update: visibility is one of
             # Visible, Hidden, VeryHidden.
@@ -772,6 +786,7 @@ READ_KINDS = frozenset(
         "table.headerRowRange",
         "table.lastRow",
         "range.get",
+        "worksheet.get",
         "group.drive",
         "item.byPath",
     }

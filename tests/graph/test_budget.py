@@ -30,11 +30,13 @@ async def test_an_add_is_one_read_and_one_write(
     ledger = await steady(fake_graph, make_ledger)
     await ledger.add(registration(9))
     assert fake_graph.http == {"$batch": 2}
-    # Inside: header row, last row and the ID's high-water mark; then the mark and the row.
+    # Inside: header row, last row, the ID's high-water mark and whether its sheet is
+    # hidden; then the mark and the row.
     assert fake_graph.counts == {
         "table.headerRowRange": 1,
         "table.lastRow": 1,
         "range.get": 1,
+        "worksheet.get": 1,
         "range.patch": 1,
         "rows.add": 1,
     }

@@ -204,3 +204,20 @@ async def test_a_write_that_timed_out_keeps_its_id_and_its_row(
     assert stored[second.case_id] == "4712"
     assert second.case_id != caught.value.case_id
     assert len(ids_in(fake_graph)) == len(set(ids_in(fake_graph))) == len(stored) - ("" in stored)
+
+
+async def test_a_delete_of_a_spare_row_in_doubt_is_not_sent_again(
+    fake_graph: FakeGraph, make_ledger: MakeLedger
+) -> None:
+    """Sent again, the second delete would take the spare row and the late first one the
+    row that moved up into its place: another case."""
+    ledger = await steady(fake_graph, make_ledger)
+    fake_graph.inject("rows.add", status=504, lands=1000)
+    case = await ledger.add(registration(1))
+    await fake_graph.land_late()
+    fake_graph.inject("rows.delete", status=504, lands=1000)  # the clean-up's delete
+    later = await ledger.add(registration(2))  # below the twins; its turn ends with the clean-up
+    await ledger.list()
+    await fake_graph.land_late()
+    assert ids_in(fake_graph) == ["SA-000001", case.case_id, later.case_id]
+    assert fake_graph.counts["rows.delete"] == 1

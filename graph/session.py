@@ -5,8 +5,10 @@ Microsoft's advice for more than a call or two: create a session
 (learn.microsoft.com/graph/excel-manage-sessions). A session ends after a few
 minutes without requests (``graph.keep_alive`` refreshes it meanwhile), or
 when Graph says so: after any of the codes ``graph.errors`` lists as ending
-it, the session is never sent again, and ``graph.ledger`` resends the request
-that failed with a new one (or without one), so the agent never notices.
+it, the session is never sent again, whichever request heard it (the
+transport tells this object, and drops that session from every later request,
+even one already under way), and ``graph.ledger`` resends the request that
+failed with a new one (or without one), so the agent never notices.
 
 A session is made in the background, one at a time. Creating one can take "an
 indeterminate time" (learn.microsoft.com/graph/api/workbook-createsession,
@@ -68,6 +70,8 @@ class WorkbookSession:
         self._last_used = 0.0
         self._rest_until = float("-inf")
         self._making: asyncio.Task[None] | None = None
+        # Whichever request finds the session ended, this one hears of it.
+        transport.on_session_end = self.ended
 
     async def for_request(self, location: FileLocation, deadline: Deadline) -> str | None:
         """The session id to send with a request; ``None``: send it without one."""

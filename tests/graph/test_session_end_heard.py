@@ -23,7 +23,11 @@ from tests.fakes.graph import FakeGraph
 MakeLedger = Callable[..., GraphLedger]
 
 # One of each way the bot goes on: a new session, none for a while, the request not resent.
-CODES = ["invalidSessionReCreatable", "invalidSessionUnexpected", "internalServerErrorUncategorized"]
+CODES = [
+    "invalidSessionReCreatable",
+    "invalidSessionUnexpected",
+    "internalServerErrorUncategorized",
+]
 
 
 class Ended:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +42,9 @@ from .errors import GraphError, graph_error
 
 SESSION_HEADER = "workbook-session-id"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Sessions Graph ended, remembered to be never sent again: one is in use at a
+# time, so the last few are all a request in flight can still name.
+DEAD_KEPT = 8
 
 
 def make_graph_client(
@@ -98,6 +103,9 @@ class GraphTransport:
         self.client = client
         self.adapter = client.request_adapter
         self.requests_sent = 0  # HTTP requests, for the benchmark and the budget tests
+        # Told of every answer that ends the session it carried (``graph.session``).
+        self.on_session_end: Callable[[GraphError, str], None] | None = None
+        self._dead: deque[str] = deque(maxlen=DEAD_KEPT)
 
     @property
     def base_url(self) -> str:
@@ -106,6 +114,7 @@ class GraphTransport:
     async def send(
         self, info: RequestInformation, what: str, deadline: Deadline, session: str | None = None
     ) -> Answer:
+        session = self._alive(session)
         if session:
             info.headers.try_add(SESSION_HEADER, session)
         response = await self._send(info, what, deadline)
@@ -113,6 +122,7 @@ class GraphTransport:
         if response.status_code >= 400:
             error = graph_error(response.status_code, response.headers, body, what)
             error.session_sent = bool(session)
+            self._heard(error, session)
             raise error
         return Answer(response.status_code, _headers(response.headers), body)
 
@@ -132,7 +142,9 @@ class GraphTransport:
         answers 404, and one in ``optional`` that fails, is simply left out of
         the answers. The failure raised names the items that did succeed
         (``GraphError.done``): a batch of writes may be carried out in part.
+        Any item's answer that ends the session counts, a left-out one too.
         """
+        session = self._alive(session)
         requests = []
         for number, item in enumerate(items):
             entry: dict[str, Any] = {
@@ -163,7 +175,9 @@ class GraphTransport:
         response = await self._send(info, f"batch({what})", deadline)
         outer = _json(response.content)
         if response.status_code >= 400:
-            raise graph_error(response.status_code, response.headers, outer, f"batch({what})")
+            error = graph_error(response.status_code, response.headers, outer, f"batch({what})")
+            self._heard(error, session)
+            raise error
         by_id = {str(r.get("id")): r for r in (outer or {}).get("responses", [])}
         answers: dict[str, Answer] = {}
         failures: list[GraphError] = []
@@ -174,11 +188,13 @@ class GraphTransport:
                 continue
             status = int(inner.get("status", 0))
             body = _inner_body(inner.get("body"))
-            if (status == 404 and item.id in missing_ok) or (status >= 400 and item.id in optional):
-                continue
             if status >= 400:
                 error = graph_error(status, inner.get("headers") or {}, body, item.what)
                 error.session_sent = bool(session)
+                self._heard(error, session)
+            if (status == 404 and item.id in missing_ok) or (status >= 400 and item.id in optional):
+                continue
+            if status >= 400:
                 failures.append(error)
             else:
                 answers[item.id] = Answer(status, _headers(inner.get("headers") or {}), body)
@@ -188,6 +204,23 @@ class GraphTransport:
             cause.done = frozenset(answers)
             raise cause
         return answers
+
+    def _alive(self, session: str | None) -> str | None:
+        """``session``, unless Graph ended it: then the request goes without one."""
+        return None if session in self._dead else session
+
+    def _heard(self, error: GraphError, session: str | None) -> None:
+        """An answer to a request that carried ``session``: if it ends it, never send it again.
+
+        After any code Microsoft lists as ending a session, "further access to
+        the session ... is not expected" (learn.microsoft.com/graph/workbook-error-handling),
+        whichever request found out: a read left out of a batch's answers too.
+        """
+        if session is None or not error.ends_session or session in self._dead:
+            return
+        self._dead.append(session)
+        if self.on_session_end is not None:
+            self.on_session_end(error, session)
 
     async def _send(
         self, info: RequestInformation, what: str, deadline: Deadline

@@ -41,8 +41,9 @@ class Retry(Enum):
 # After each of these, "further access to the session ... is not expected"
 # (learn.microsoft.com/graph/workbook-error-handling): the session is dropped,
 # never sent again. What happens to the request that failed depends on the code:
-# - ReCreatable: "can try to recreate a session and resume the work": a new
-#   session, the request resent at once;
+# - ReCreatable: "can try to recreate a session and resume the work": the
+#   request resent at once, without one until a new session is made in the
+#   background (``graph.session``);
 # - NotFound ("the workbook can't be found"): the same, once; if the file is
 #   really gone, the new session is refused and the agent is told;
 # - Authentication, Restricted, Unexpected, UnsupportedWorkbook: "Recreating

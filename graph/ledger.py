@@ -56,7 +56,7 @@ from .excel import Layout, Snapshot
 from .ids import IdIssuer
 from .keep_alive import KeepAlive
 from .location import Locator
-from .session import IDLE_LIMIT, WorkbookSession
+from .session import IDLE_LIMIT, PATIENCE, WorkbookSession
 from .workbook import Op, WorkbookRequests
 from .writes import CUSTOMER_HEADERS, RowWrite
 
@@ -143,7 +143,7 @@ class GraphLedger:
 
     async def warm_up(self, seconds: float = 15.0) -> None:
         """Locate the file, open the session and read the table before the first click."""
-        await self._run("warm up", self._read_all, seconds=seconds)
+        await self._run("warm up", self._read_all, seconds=seconds, patience=PATIENCE)
 
     def use_reservations(self, reservations: Reservations) -> None:
         """Take IDs, the blank row and each case's turn in state shared with other instances."""
@@ -167,7 +167,11 @@ class GraphLedger:
     # -- one call: lock, deadline, retries, and what the agent is told --------------
 
     async def _run(
-        self, name: str, body: Callable[[Op], Awaitable[T]], seconds: float | None = None
+        self,
+        name: str,
+        body: Callable[[Op], Awaitable[T]],
+        seconds: float | None = None,
+        patience: float = 0.0,  # how long it may wait for a session being made: see graph.session
     ) -> T:
         op = Op(name, self.policy.deadline(seconds or self.config.deadline))
         try:
@@ -176,16 +180,18 @@ class GraphLedger:
         except TimeoutError:
             raise GraphUnavailable(f"{name}: workbook busy") from None
         try:
-            return await self.policy.run(op.deadline, lambda: self._attempt(op, body))
+            return await self.policy.run(op.deadline, lambda: self._attempt(op, body, patience))
         except (GraphError, TimedOut) as failed:
             raise agent_error(op.name, op.in_doubt, failed) from None
         finally:
             self._lock.release()
 
-    async def _attempt(self, op: Op, body: Callable[[Op], Awaitable[T]]) -> T:
+    async def _attempt(
+        self, op: Op, body: Callable[[Op], Awaitable[T]], patience: float = 0.0
+    ) -> T:
         location = await self.locator.locate(op.deadline)
         self.keep_alive.start()
-        op.session = await self.session.for_request(location, op.deadline)
+        op.session = await self.session.for_request(location, op.deadline, patience)
         op.requests = WorkbookRequests(self.transport, location)
         try:
             result = await body(op)

@@ -5,14 +5,18 @@ Microsoft's advice for more than a call or two: create a session
 (learn.microsoft.com/graph/excel-manage-sessions). A session ends after a few
 minutes without requests (``graph.keep_alive`` refreshes it meanwhile), or
 when Graph says so: after any of the codes ``graph.errors`` lists as ending
-it, the session is never sent again, and ``graph.ledger`` resends the request
-that failed with a new one (or without one), so the agent never notices.
+it, the session is never sent again, whichever request heard it (the
+transport tells this object, and drops that session from every later request,
+even one already under way), and ``graph.ledger`` resends the request that
+failed with a new one (or without one), so the agent never notices.
 
 A session is made in the background, one at a time. Creating one can take "an
 indeterminate time" (learn.microsoft.com/graph/api/workbook-createsession,
-e.g. while a large workbook opens): a request waits for it at most half of
-its own time left, then goes without one, and later requests use the session
-once it is there.
+e.g. while a large workbook opens), so a click never waits for it: while there
+is no live session, requests go without one, and later ones use the session
+once it is there. Only start-up (``warm_up``, at most half its time) and
+``python -m bot check`` wait for one. A ``createSession`` under way is thus the
+one request that may run beside a click's.
 
 Should Graph refuse sessions to the bot's app-only identity (its docs list
 application permissions as unsupported for ``createSession``, though they work
@@ -47,7 +51,7 @@ IDLE_LIMIT = 240.0
 SESSION_REST = 300.0
 # How long a createSession made in the background may take.
 CREATE_LIMIT = 30.0
-# The share of a request's time left that it waits for a session being made.
+# The share of its time left that start-up waits for a session being made (a click: none).
 PATIENCE = 0.5
 
 
@@ -68,10 +72,18 @@ class WorkbookSession:
         self._last_used = 0.0
         self._rest_until = float("-inf")
         self._making: asyncio.Task[None] | None = None
+        # Whichever request finds the session ended, this one hears of it.
+        transport.on_session_end = self.ended
 
-    async def for_request(self, location: FileLocation, deadline: Deadline) -> str | None:
-        """The session id to send with a request; ``None``: send it without one."""
-        ready = await self._ready(location, deadline.remaining() * PATIENCE)
+    async def for_request(
+        self, location: FileLocation, deadline: Deadline, patience: float = 0.0
+    ) -> str | None:
+        """The session id to send with a request; ``None``: send it without one.
+
+        With no live session, one is made in the background; the request waits
+        for it ``patience`` (a share of its time left): a click not at all.
+        """
+        ready = await self._ready(location, deadline.remaining() * patience)
         if not ready:
             log.info("workbook session still being made; this request goes without one")
         return self.id if ready else None
@@ -157,7 +169,9 @@ class WorkbookSession:
         making = self.start(location)
         if making is None:
             return True
-        done, _ = await asyncio.wait({making}, timeout=max(0.0, patience))
+        if patience <= 0:
+            return False
+        done, _ = await asyncio.wait({making}, timeout=patience)
         if not done:
             return False
         making.result()  # a failure to make one, for the caller's retries

@@ -66,9 +66,11 @@ async def test_a_refused_token_is_not_taken_for_a_refused_session(
     fake_graph: FakeGraph, make_ledger: MakeLedger
 ) -> None:
     fake_graph.refuse("createSession", "token")
+    ledger = make_ledger()
     with pytest.raises(AccessDenied):
-        await make_ledger().add(registration(1))
+        await ledger.warm_up()  # start-up waits for its session (a click would not)
     assert fake_graph.sessionless_requests == 0
+    assert not ledger.session.sessionless
 
 
 async def test_a_refused_write_tells_the_admin_which_shape(

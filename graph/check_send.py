@@ -81,7 +81,9 @@ class Sender:
     def _heard(self, failed: GraphError, session: str | None) -> None:
         """Say once that Graph ended the session, when the request is resent after it."""
         resent = failed.retry is not Retry.NEVER
-        if not (failed.ends_session and resent and session and session == self.session):
+        # The transport has dropped the session by now (graph.client): compare with
+        # the one this request carried, not the one in use.
+        if not (failed.ends_session and resent and session):
             return  # not an end, or not resent: the step's own finding says it
         if failed.codes not in self._said:
             self._said.add(failed.codes)

@@ -2,18 +2,15 @@
 
 The contract runs against ``JsonFileStorage`` always, and against
 ``AzureBlobStorage`` when Azurite (Microsoft's Azure Storage emulator, npm
-``azurite``) is at hand: set ``STORA_TEST_AZURITE_BLOB`` to its
-``azurite-blob`` command, e.g. after ``npm install azurite`` in some folder,
-``STORA_TEST_AZURITE_BLOB=$PWD/node_modules/.bin/azurite-blob``.
+``azurite``) is at hand (``tests.azurite``): set ``STORA_TEST_AZURITE_BLOB``
+to its ``azurite-blob`` command, e.g. after ``npm install azurite`` in some
+folder, ``STORA_TEST_AZURITE_BLOB=$PWD/node_modules/.bin/azurite-blob``. In CI
+(``.ci/run`` installs it) a missing command fails instead of skipping.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
-import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,14 +21,7 @@ from botbuilder.core import Storage
 from bot.config import Settings
 from bot.state import create_storage
 from bot.storage import CREATE_ONLY, JsonFileStorage, StorageConflict
-
-AZURITE_ACCOUNT = "devstoreaccount1"
-AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-
-def _azurite_command() -> str | None:
-    command = os.environ.get("STORA_TEST_AZURITE_BLOB") or shutil.which("azurite-blob")
-    return command if command and Path(command).exists() else None
+from tests.azurite import azurite_blob
 
 
 @pytest.fixture(params=["file", "blob"])
@@ -39,23 +29,7 @@ async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     if request.param == "file":
         yield JsonFileStorage(tmp_path / "state")
         return
-    command = _azurite_command()
-    if command is None:
-        pytest.skip("Azurite not installed (set STORA_TEST_AZURITE_BLOB to run the blob contract)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [command, "--blobHost", "127.0.0.1", "--blobPort", str(port), "--inMemoryPersistence",
-         "--silent", "--skipApiVersionCheck"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        await _wait_for_port(port, process)
-        connection = (
-            f"DefaultEndpointsProtocol=http;AccountName={AZURITE_ACCOUNT};AccountKey={AZURITE_KEY};"
-            f"BlobEndpoint=http://127.0.0.1:{port}/{AZURITE_ACCOUNT};"
-        )
+    async with azurite_blob() as connection:
         settings = Settings(
             _env_file=None, STORA_STORAGE="blob", STORA_BLOB_CONNECTION_STRING=connection,
             STORA_BLOB_CONTAINER=f"test-{uuid.uuid4().hex[:8]}",
@@ -63,25 +37,6 @@ async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         blob = create_storage(settings)
         yield blob
         await blob.close()  # type: ignore[attr-defined]
-    finally:
-        # In-memory Azurite has nothing to save, and its graceful stop can hang
-        # on the client's open keep-alive sockets: end it outright.
-        process.kill()
-        process.wait()
-
-
-async def _wait_for_port(port: int, process: subprocess.Popen) -> None:
-    for _ in range(200):  # Azurite starts in about a second
-        if process.poll() is not None:
-            raise RuntimeError("Azurite did not start")
-        try:
-            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.05)  # polling a child process's port; no race is hidden
-            continue
-        writer.close()
-        return
-    raise RuntimeError("Azurite did not open its port")
 
 
 async def test_read_what_was_written_with_a_fresh_e_tag(storage: Storage) -> None:

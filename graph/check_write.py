@@ -77,11 +77,8 @@ def visible_finding(visibility: str) -> Finding:
 
 async def _sheet(sender: Sender, roles: Roles, findings: list[Finding]) -> str | None:
     """Make the bot's sheet very hidden if need be: its visibility after, ``None`` if unknown."""
-    reading = f"reading the bot's sheet {STATE_SHEET}"
-    try:
-        visibility = await sheet_visibility(sender)
-    except (GraphError, TimedOut) as failed:
-        findings.append(failed_finding(reading, failed, "", roles))
+    read, visibility = await _read_visibility(sender, roles, findings)
+    if not read:
         return None
     if visibility is None:
         try:
@@ -103,10 +100,8 @@ async def _sheet(sender: Sender, roles: Roles, findings: list[Finding]) -> str |
             )
             return VERY_HIDDEN
         # Added but not hidden, or added meanwhile by a registration? The sheet itself says.
-        try:
-            visibility = await sheet_visibility(sender)
-        except (GraphError, TimedOut) as failed:
-            findings.append(failed_finding(reading, failed, "", roles))
+        read, visibility = await _read_visibility(sender, roles, findings)
+        if not read:
             return None
         if visibility is None:
             what = (
@@ -130,6 +125,17 @@ async def _sheet(sender: Sender, roles: Roles, findings: list[Finding]) -> str |
         Finding(True, f"the bot's sheet {STATE_SHEET}: was {visibility}, made very hidden")
     )
     return VERY_HIDDEN
+
+
+async def _read_visibility(
+    sender: Sender, roles: Roles, findings: list[Finding]
+) -> tuple[bool, str | None]:
+    """Whether the read was answered, and the sheet's visibility (``None``: no such sheet)."""
+    try:
+        return True, await sheet_visibility(sender)
+    except (GraphError, TimedOut) as failed:
+        findings.append(failed_finding(f"reading the bot's sheet {STATE_SHEET}", failed, "", roles))
+        return False, None
 
 
 async def _write_and_clear(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,12 +15,16 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from botbuilder.core import Storage
 
 from bot import logs
 from bot.app import create_app
 from bot.config import Settings
+from bot.state import create_storage
+from bot.storage import JsonFileStorage
 from cases.clock import STOCKHOLM
 from cases.workbook import LocalWorkbookLedger
+from tests.azurite import azurite_blob
 from tests.fakes import teams
 from tests.fakes.cardwalk import buttons
 from tests.fakes.connector import FakeConnector, Post
@@ -109,6 +114,21 @@ class Office:
         post = await self.say(agent, "hjälp")
         answer = await self.invoke(agent, post, "signature", {"signature": signature, "pending": {}})
         assert answer["type"] == "application/vnd.microsoft.card.adaptive", answer
+
+
+@pytest.fixture(params=["file", "blob"])
+async def state_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
+    """The bot state on disk, and in blob storage when Azurite is at hand (tests.azurite)."""
+    if request.param == "file":
+        yield JsonFileStorage(tmp_path / "state")
+        return
+    async with azurite_blob() as connection:
+        blob = create_storage(
+            Settings(_env_file=None, STORA_STORAGE="blob", STORA_BLOB_CONNECTION_STRING=connection,
+                     STORA_BLOB_CONTAINER=f"test-{uuid.uuid4().hex[:8]}")
+        )  # fmt: skip
+        yield blob
+        await blob.close()  # type: ignore[attr-defined]
 
 
 @pytest.fixture

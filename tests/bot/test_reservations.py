@@ -3,33 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from botbuilder.core import Storage
 
-from bot.config import Settings
 from bot.reservations import StorageReservations
-from bot.state import create_storage
-from bot.storage import JsonFileStorage
-from tests.azurite import azurite_blob
-
-
-@pytest.fixture(params=["file", "blob"])
-async def storage(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Storage]:
-    if request.param == "file":
-        yield JsonFileStorage(tmp_path / "state")
-        return
-    async with azurite_blob() as connection:
-        blob = create_storage(
-            Settings(_env_file=None, STORA_STORAGE="blob", STORA_BLOB_CONNECTION_STRING=connection,
-                     STORA_BLOB_CONTAINER=f"test-{uuid.uuid4().hex[:8]}")
-        )  # fmt: skip
-        yield blob
-        await blob.close()  # type: ignore[attr-defined]
 
 
 class Wall:
@@ -41,21 +19,21 @@ class Wall:
 
 
 async def test_of_many_instances_reserving_one_id_at_once_exactly_one_gets_it(
-    storage: Storage,
+    state_store: Storage,
 ) -> None:
-    instances = [StorageReservations(storage) for _ in range(8)]
+    instances = [StorageReservations(state_store) for _ in range(8)]
     taken = await asyncio.gather(*(r.reserve("d/i/SA-000007") for r in instances))
     assert sorted(taken) == [False] * 7 + [True]
     assert await instances[0].reserve("d/i/SA-000008")
-    found = (await storage.read(["reserved/d/i/SA-000007"]))["reserved/d/i/SA-000007"]
+    found = (await state_store.read(["reserved/d/i/SA-000007"]))["reserved/d/i/SA-000007"]
     assert set(found) == {"instance", "at", "e_tag"}  # who and when: nothing else
 
 
 async def test_a_held_case_is_refused_to_others_until_given_back_or_run_out(
-    storage: Storage,
+    state_store: Storage,
 ) -> None:
     wall = Wall()
-    one, other = StorageReservations(storage, clock=wall), StorageReservations(storage, clock=wall)
+    one, other = StorageReservations(state_store, clock=wall), StorageReservations(state_store, clock=wall)
     assert await one.hold("d/i/case/SA-000001", "update-a", 30)
     assert not await other.hold("d/i/case/SA-000001", "update-b", 30)
     assert await one.hold("d/i/case/SA-000001", "update-a", 30)  # its own next attempt

@@ -33,8 +33,7 @@ from botbuilder.core import Storage
 from cases import written
 from cases.model import Case
 
-from .in_turn import InTurn, StillConflicting
-from .storage import CREATE_ONLY
+from .in_turn import SharedDocument, StillConflicting
 
 KEY = "late-edit-checks"
 CLAIM_EXPIRES = timedelta(minutes=5)
@@ -52,14 +51,12 @@ class LateEditBook:
     def __init__(
         self, storage: Storage, clock: Callable[[], datetime], *, patience: float = 3.0
     ) -> None:
-        self._storage = storage
         self._clock = clock
-        self._in_turn = InTurn(patience)
+        self._document = SharedDocument(storage, KEY, "checks", patience)
         self.secret = written.Secret()  # this process's, for the customer columns
 
     async def pending(self) -> Checks:
-        document = (await self._storage.read([KEY])).get(KEY) or {}
-        return document.get("checks") or {}
+        return await self._document.entries()
 
     async def schedule(
         self, before: Case | None, stored: Case, *, verb: str, due: datetime, agent: dict[str, str],
@@ -151,16 +148,7 @@ class LateEditBook:
         return self._clock().isoformat()
 
     async def _change(self, edit: Callable[[Checks], tuple[bool, T]]) -> T:
-        async def attempt() -> T:
-            current = (await self._storage.read([KEY])).get(KEY)
-            checks = copy.deepcopy((current or {}).get("checks") or {})
-            changed, result = edit(checks)
-            if changed:
-                document = {"checks": checks, "e_tag": current["e_tag"] if current else CREATE_ONLY}
-                await self._storage.write({KEY: document})  # StorageConflict: read again
-            return result
-
         try:
-            return await self._in_turn.run(attempt)
+            return await self._document.change(edit)
         except StillConflicting:
             raise BookBusy(KEY) from None

@@ -39,8 +39,7 @@ from typing import Any, TypeVar
 
 from botbuilder.core import Storage
 
-from .in_turn import InTurn, StillConflicting
-from .storage import CREATE_ONLY
+from .in_turn import SharedDocument, StillConflicting
 
 KEY = "card-redraws"
 NOTICE, POST = "notice", "post"
@@ -63,13 +62,11 @@ class RedrawOutbox:
     def __init__(
         self, storage: Storage, clock: Callable[[], datetime], *, patience: float = 3.0
     ) -> None:
-        self._storage = storage
         self._clock = clock
-        self._in_turn = InTurn(patience)
+        self._document = SharedDocument(storage, KEY, "cases", patience)
 
     async def pending(self) -> Entries:
-        document = (await self._storage.read([KEY])).get(KEY) or {}
-        return document.get("cases") or {}
+        return await self._document.entries()
 
     # -- the card ------------------------------------------------------------
 
@@ -194,18 +191,8 @@ class RedrawOutbox:
         Every click of a burst changes this one document: they take turns
         (bot/in_turn.py), so none is refused for a sibling's write.
         """
-
-        async def attempt() -> T:
-            current = (await self._storage.read([KEY])).get(KEY)
-            entries = copy.deepcopy((current or {}).get("cases") or {})
-            changed, result = edit(entries)
-            if changed:
-                document = {"cases": entries, "e_tag": current["e_tag"] if current else CREATE_ONLY}
-                await self._storage.write({KEY: document})  # StorageConflict: read again
-            return result
-
         try:
-            return await self._in_turn.run(attempt)
+            return await self._document.change(edit)
         except StillConflicting:
             raise OutboxBusy(KEY) from None
 

@@ -267,10 +267,10 @@ async def test_a_bot_sheet_left_visible_is_a_problem_until_a_check_hides_it(
     for _ in range(2):
         (problem,) = problems(await check_write())
         assert problem.what.startswith("the bot's sheet _bot is Visible, and making it very hidden")
+        # Either way the admin learns to hide it meanwhile; a refusal adds its next step.
+        assert "Hide" in problem.fix and "check --write" in problem.fix
         if fault == "refused":
             assert "EditModeAccessDenied" in problem.what and "'write', not 'read'" in problem.fix
-        else:
-            assert "Hide" in problem.fix and "check --write" in problem.fix
         assert fake_graph.workbook.sheet(STATE_SHEET).visibility == "Visible"
     fake_graph.refusals.clear()
     fake_graph.clear_faults()
@@ -278,6 +278,20 @@ async def test_a_bot_sheet_left_visible_is_a_problem_until_a_check_hides_it(
     assert problems(findings) == []
     assert "the bot's sheet _bot: was Visible, made very hidden" in render(findings)
     assert fake_graph.workbook.sheet(STATE_SHEET).visibility == "VeryHidden"
+
+
+@pytest.mark.parametrize("shape", ["edit", "denied"])
+async def test_a_refused_close_is_no_verdict_on_the_permissions(
+    fake_graph: FakeGraph, shape: str
+) -> None:
+    """The round trip is done when the close is refused: nothing to fix, no ladder."""
+    fake_graph.refuse("closeSession", shape)
+    findings = await check(config_for(fake_graph), FixedToken(), write=True)
+    assert problems(findings) == []
+    shown = render(findings)
+    assert "wrote the cell _bot!A4 and cleared it" in shown
+    assert "workbook session: not closed" in shown and "ends on its own" in shown
+    assert not [rung for rung in LADDER[1:] if rung in shown]
 
 
 # -- the test text never stays behind unsaid --------------------------------------------

@@ -22,7 +22,9 @@ edit that landed put some back and the case is still Hanterad, the check wipes
 it again (through ``ledger.update``, expected state and read-back included)
 and says so; when the case is not Hanterad any more (a person reopened it in
 Excel) wiping could destroy their work, so the agent is told to look at the
-row instead, as when the wipe fails.
+row instead, as when the wipe fails. The check reads the case's row only: a
+second row of the same ID (a repeated registration, ``graph.twins``) is the
+Graph Ledger's own to clear, by the close itself and by its twin clean-up.
 
 Only a store whose people's edits can arrive late has the checks: the Graph
 Ledger says so (``person_edits_arrive_late``); the local workbook has no

@@ -56,7 +56,6 @@ from .deadline import Deadline
 from .errors import GraphError, GraphUnavailable, WriteNotVerified, agent_error
 from .excel import Layout, is_blank, parse_address, whole_number
 from .ids import ReservationsBroken
-from .twins import Twins
 from .workbook import Op
 from .writes import RowWrite
 
@@ -109,7 +108,7 @@ class AddQueue:
         self._ledger = ledger
         self._queue: list[Waiter] = []
         self._writer: asyncio.Task[None] | None = None
-        self._twins = Twins(ledger)
+        self._twins = ledger.twins
         # The ID whose fill of the template's blank row may still land: that row
         # is filled no more, not even by its repeat (the late PATCH would
         # overwrite whatever the row holds by then; a twin row cannot be lost).

@@ -14,6 +14,10 @@ per workbook, as Microsoft advises. When the workbook is busy the beat is
 skipped, since a busy session is in use and that use keeps it alive; during a
 ``Retry-After`` cooldown nothing is sent at all. A refresh gets a short
 deadline, so that a click arriving meanwhile waits little for its turn.
+
+While a registration repeated after a 504 is watched for a second row
+(``graph.twins``), a beat that finds the workbook free looks for it instead:
+in a quiet team no further registration comes to do so.
 """
 
 from __future__ import annotations
@@ -70,10 +74,16 @@ class KeepAlive:
         ledger = self._ledger
         session = ledger.session
         location = ledger.locator.known
-        if location is None or session.sessionless or session.resting:
+        if location is None:
             return "idle"
         if ledger._lock.locked() or ledger.policy.cooldown_left():
             return "busy"
+        if ledger.twins.watching:  # in a quiet team no turn of registrations looks for them
+            async with ledger._lock:
+                await ledger.twins.tidy()  # a read: it keeps the session alive as well
+            return "twins"
+        if session.sessionless or session.resting:
+            return "idle"
         if session.id is None:
             session.start(location)
             return "making"

@@ -57,6 +57,8 @@ from .ids import IdIssuer
 from .keep_alive import KeepAlive
 from .location import Locator
 from .session import IDLE_LIMIT, PATIENCE, WorkbookSession
+from .twin_wipe import wipe_other_rows
+from .twins import Twins
 from .workbook import Op, WorkbookRequests
 from .writes import CUSTOMER_HEADERS, RowWrite
 
@@ -103,6 +105,7 @@ class GraphLedger:
         self._highest = 0
         # None: this process is the only one writing (graph.ids, graph.case_turns).
         self.ids, self.turns = IdIssuer(reservations), CaseTurns(reservations)
+        self.twins = Twins(self)  # one registration in two rows (graph.twins)
         self._adds = AddQueue(self)
 
     @classmethod
@@ -130,8 +133,14 @@ class GraphLedger:
                 f"an update cannot change the Ärende-ID ({expected.case_id} -> {new.case_id})"
             )
         holder = uuid.uuid4().hex  # this call's: its own retries find the case held by it
+        looked: list[bool] = []
 
         async def in_turn(op: Op) -> Case:
+            if not looked and self.twins.watches(new.case_id):
+                # Its twin taken out first, so that the update acts on one row. Before
+                # the case's own turn: the clean-up's turns are given back by then.
+                looked.append(True)
+                await self.twins.tidy(op.deadline)
             update = functools.partial(self._update, op, expected, new)
             return await self.turns.run(self.workbook_key(), new.case_id, holder, op, update)
 
@@ -283,9 +292,15 @@ class GraphLedger:
             return current
         if await self._add_missing_columns(op, layout, texts):
             return await self._update(op, expected, new)
+        left = None
+        if not new.has_customer_data and self.twins.may_have(new.case_id):
+            left = await wipe_other_rows(self, op, new.case_id, row)  # graph.twin_wipe
         write = RowWrite(layout, row, texts, formats)
         shown = await self._write_row(op, write, new.case_id)
-        return self._remember(case_from_cells({**layout.known_cells(values), **shown}), row)
+        stored = self._remember(case_from_cells({**layout.known_cells(values), **shown}), row)
+        if left is not None:
+            raise left
+        return stored
 
     async def _write_row(self, op: Op, write: RowWrite, case_id: str) -> dict[str, str]:
         """PATCH the cells, and once more any that came back other than sent; the cells as shown."""

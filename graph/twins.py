@@ -14,7 +14,17 @@ wait, so the bound is ours), every turn of the add queue ends with one read of
 the table. Where a repeated ID is in more than one row, each row still exactly
 as the bot wrote it is deleted (learn.microsoft.com/graph/api/tablerow-delete),
 but one: the row someone changed, else the first. A row someone changed is
-never deleted; two such rows are left for a person, and logged by ID only.
+never deleted; two such rows are left for a person, and logged by ID only
+(once). Their ID stays watched, and the bot remembers it as twinned: a close
+of that case wipes the customer data of every row of it, and so does the
+clean-up once one of its rows shows the case closed (``graph.twin_wipe``).
+
+The clean-up runs at the end of each turn of the add queue, from the
+keep-alive's beat (``graph.keep_alive``: in a quiet team no other turn comes),
+and first thing in an update of a watched case, so that the update acts on one
+row. The update's clean-up takes and gives back its turns before the update
+holds its own case: no instance ever waits holding a turn (``run_all`` takes
+all or none), so none can wait for another in a ring.
 
 "Exactly as written": each of the bot's columns shows what it wrote, and each
 of the team's own columns is empty or holds what the same column holds in
@@ -50,8 +60,10 @@ from cases.model import Case
 
 from .case_turns import HOLD_SECONDS
 from .client import BatchItem, TimedOut
-from .errors import GraphError
+from .deadline import Deadline
+from .errors import GraphError, WipeNotVerified
 from .excel import Layout, parse_address, read_back
+from .twin_wipe import has_customer_data, shows_closed, wipe_rows
 from .workbook import Op
 
 if TYPE_CHECKING:
@@ -75,14 +87,21 @@ class _Found:
     """One read of the table, and what the clean-up would do on it."""
 
     ids: list[str]  # each table row's ID key, by 0-based index
+    layout: Layout
     spare: list[int] = field(default_factory=list)  # table row indexes to delete
     settled: list[str] = field(default_factory=list)  # watched keys found in more rows
     for_person: list[tuple[str, list[int]]] = field(default_factory=list)  # ID, sheet rows
+    wipe: dict[str, list[int]] = field(default_factory=dict)  # ID, sheet rows: case closed
 
     @property
     def moved(self) -> set[str]:
         """The cases whose rows the delete takes out or moves up: the top spare's and below."""
         return {key for key in self.ids[min(self.spare) :] if key} if self.spare else set()
+
+    @property
+    def held(self) -> set[str]:
+        """The cases whose turns the clean-up needs: those the delete moves, those wiped."""
+        return self.moved | {id_key(case_id) for case_id in self.wipe}
 
 
 class Twins:
@@ -91,6 +110,7 @@ class Twins:
     def __init__(self, ledger: GraphLedger) -> None:
         self._ledger = ledger
         self._watched: dict[str, _Watch] = {}
+        self._twinned: set[str] = set()  # keys found in two rows someone changed: kept
         self._paused_until = 0.0  # a delete in doubt: none other until then
 
     def watch(self, case: Case) -> None:
@@ -103,10 +123,19 @@ class Twins:
         self._watched = {k: w for k, w in self._watched.items() if w.until > now}
         return bool(self._watched)
 
-    async def tidy(self) -> None:
-        """One read, and the spare rows deleted; a failure is logged, and tried next turn."""
+    def watches(self, case_id: str) -> bool:
+        return self.watching and id_key(case_id) in self._watched
+
+    def may_have(self, case_id: str) -> bool:
+        """Whether the case may stand in more than one row: watched, or found so."""
+        return id_key(case_id) in self._twinned or self.watches(case_id)
+
+    async def tidy(self, deadline: Deadline | None = None) -> None:
+        """One read, and the spare rows deleted; a failure is logged, and tried next turn.
+
+        The caller holds the workbook's turn (the ledger's lock)."""
         ledger = self._ledger
-        op = Op("tidy", ledger.policy.deadline(ledger.config.deadline))
+        op = Op("tidy", deadline or ledger.policy.deadline(ledger.config.deadline))
         holder = uuid.uuid4().hex  # this clean-up's: its own retries find the cases held by it
         try:
             body = functools.partial(self._tidy, holder=holder)
@@ -120,10 +149,10 @@ class Twins:
         if self._paused_until > ledger.policy.clock():
             return
         found = await self._read(op)
-        if not found.spare:
+        if not found.spare and not found.wipe:
             self._settle(found)
             return
-        held = found.moved
+        held = found.held
         turns, workbook = ledger.turns, ledger.workbook_key()
         if not await turns.run_all(workbook, held, holder, op, lambda: self._take_out(op, held)):
             log.info("graph twin rows left for a later turn: a case is being changed")
@@ -131,8 +160,16 @@ class Twins:
     async def _take_out(self, op: Op, held: set[str]) -> None:
         """Under the turns of the cases ``held``: read again, and delete what that read says."""
         found = await self._read(op)
-        if not found.moved <= held:
+        if not found.held <= held:
             return  # a row came in below meanwhile: a later turn holds it too
+        for case_id, rows in found.wipe.items():  # before the deletes: the rows are where read
+            try:
+                await wipe_rows(self._ledger, op, found.layout, case_id, rows)
+            except WipeNotVerified as left:
+                log.error(
+                    "graph customer data left in a second row of a closed case",
+                    extra={"case_id": case_id, "column": left.header},
+                )
         if found.spare:
             await self._delete(op, found.spare)
             log.info("graph took out a row the bot wrote twice", extra={"rows": len(found.spare)})
@@ -167,7 +204,7 @@ class Twins:
         layout = Layout.from_header_range(body["address"], body["values"][:1])
         first_data = parse_address(body["address"]).min_row + 1
         id_col = layout.columns[ARENDE_ID]
-        found = _Found([id_key(row[id_col]) for row in body["values"][1:]])
+        found = _Found([id_key(row[id_col]) for row in body["values"][1:]], layout)
         for key, watched in self._watched.items():
             at = [n for n, row_key in enumerate(found.ids) if row_key == key]
             if len(at) < 2:
@@ -179,16 +216,28 @@ class Twins:
             found.settled.append(key)
             if sum(changed) > 1:
                 found.for_person.append((watched.case.case_id, [first_data + n for n in at]))
+            values = [body["values"][1 + n] for n in at]
+            if any(shows_closed(layout, v) for v in values):  # the rest go, or are wiped
+                wipe = [
+                    first_data + n
+                    for n, v in zip(at, values, strict=True)
+                    if n not in found.spare and has_customer_data(layout, v)
+                ]
+                if wipe:
+                    found.wipe[watched.case.case_id] = wipe
         return found
 
     def _settle(self, found: _Found) -> None:
         for case_id, rows in found.for_person:
-            log.warning(
-                "graph case in more than one row, changed by hand: left for a person",
-                extra={"case_id": case_id, "rows": rows},
-            )
+            if id_key(case_id) not in self._twinned:
+                log.warning(
+                    "graph case in more than one row, changed by hand: left for a person",
+                    extra={"case_id": case_id, "rows": rows},
+                )
+            self._twinned.add(id_key(case_id))
         for key in found.settled:
-            self._watched.pop(key, None)
+            if key not in self._twinned:  # still watched: a close elsewhere is caught
+                self._watched.pop(key, None)
 
 
 def _changed(layout: Layout, case: Case, rows: Sequence[tuple[list[Any], list[Any]]]) -> list[bool]:

@@ -35,9 +35,10 @@ async def run_clicks(
 
     from bot.app import create_app
     from bot.config import Settings
-    from tests.bot.conftest import ANNA, BO, CIA, Clock, Office
+    from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, seat_team
     from tests.bot.test_lifecycle_e2e import REGISTRATION
     from tests.cases.gsrn_helpers import make_gsrn
+    from tests.fakes import teams
     from tests.fakes.connector import FakeConnector
 
     timings: dict[str, list[float]] = defaultdict(list)
@@ -57,9 +58,12 @@ async def run_clicks(
     with tempfile.TemporaryDirectory() as tmp:
         connector = FakeConnector()
         await connector.start()
+        seat_team(connector)  # the bot acts only for the configured team's members
         settings = Settings(
             _env_file=None,
             MicrosoftAppId="",
+            STORA_TENANT_ID=teams.TENANT,
+            STORA_TEAM_ID=teams.TEAM,
             STORA_STATE_DIR=Path(tmp) / "state",
             STORA_WORKBOOK=Path(tmp) / "wb.xlsx",
             STORA_NOTIFY_INTERVAL_SECONDS=0,
@@ -89,7 +93,10 @@ async def run_clicks(
                     "hand over", office.click(BO, post, "handover", {"note": "Halvvägs"}, card=form)
                 )
                 notice = connector.last()
-                taken = await timed("take over", office.click(CIA, notice, "takeover"))
+                await timed("take over", office.click(CIA, notice, "takeover"))
+                # The take-over is answered in the notice's place; the case card
+                # itself, refreshed for Cia, carries her buttons.
+                taken = await office.refresh(CIA, post)
                 form = (await office.click(CIA, post, "close.form", card=taken["value"]))["value"]
                 await timed(
                     "close",

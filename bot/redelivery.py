@@ -15,6 +15,17 @@ an agent may press Registrera twice on one form before the first answer shows.
   it is told so (``again(None)``). A run that applied nothing leaves no record,
   so that a retry does the work after all.
 
+A click that creates something (a registration: ``refuse`` given) is never
+applied without that reservation: no state of the workbook would stop its
+twin from adding a second row. When the records cannot be read or written
+(the state store failing, or other instances' writes to the slot for all of
+the patience), it gets ``refuse()``, "nothing was saved", instead. Its
+reservation is its form's nonce taken before the write, and for such a click
+it never runs out: a run that never wrote what it applied (its record write
+failed after the row was stored, or its process died) leaves the key
+``LOST``, which ``again`` answers without applying anything. A record in
+doubt is taken over by the one delivery that looks for its case again.
+
 Storage cannot list keys, so records under a key each could never be found
 again to expire. They live in ``SLOTS`` documents instead (``applied/NN``,
 by a hash of the key), each holding what was recorded in the last ``KEEP``,
@@ -33,6 +44,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from botbuilder.core import Storage
+
 from .in_turn import InTurn
 from .storage import CREATE_ONLY
 
@@ -46,8 +58,9 @@ PER_SLOT = 200
 # Teams retries an invoke within seconds, and a form is sent twice within
 # seconds too; a day leaves room for a form submitted again after lunch.
 KEEP = timedelta(days=1)
-# A reservation this old belongs to a run that died (its process killed): the
-# next delivery may run it again.
+# A reservation this old belongs to a run that died (its process killed) or
+# could not record its end: the next delivery may run it again, unless it
+# creates something (then it is LOST).
 RUNNING_EXPIRES = timedelta(seconds=30)
 _PATIENCE = 3.0  # other instances' writes to one slot, retried with jitter
 
@@ -64,10 +77,22 @@ class Applied:
     in_doubt: bool = False
 
 
+# A run that began and never recorded what it did: it may have stored its case, or not.
+LOST = Applied("", "", in_doubt=True)
+
 First = Callable[[], Awaitable[tuple[R, Applied | None]]]
 # The answer to a later delivery: from what the first applied, or None while
-# another instance still runs it. Returning None runs ``first`` after all.
+# another instance still runs it. Returning None for a record in doubt runs
+# ``first`` after all (it holds the reservation then).
 Again = Callable[[Applied | None], Awaitable[R | None]]
+# The answer to a creating click whose reservation could not be made: nothing applied.
+Refuse = Callable[[], Awaitable[R]]
+
+
+@dataclass(frozen=True)
+class _Found:
+    reserved: bool  # this delivery holds the key now, and runs
+    earlier: Applied | None  # what an earlier delivery applied, or may have (in doubt)
 
 
 class Redelivery:
@@ -88,10 +113,14 @@ class Redelivery:
         self._running: dict[str, asyncio.Future[Any]] = {}
         self._turns: dict[str, InTurn] = {}  # one per slot document
 
-    async def once(self, key: str, first: First[R], again: Again[R]) -> R:
+    async def once(
+        self, key: str, first: First[R], again: Again[R], *, refuse: Refuse[R] | None = None
+    ) -> R:
+        """``refuse``: given for a click that creates something, the answer when its
+        reservation cannot be made; without it the click is applied all the same."""
         running = self._running.get(key)
         if running is None:
-            running = asyncio.ensure_future(self._once(key, first, again))
+            running = asyncio.ensure_future(self._once(key, first, again, refuse))
             self._running[key] = running
             running.add_done_callback(lambda _: self._running.pop(key, None))
         else:
@@ -99,17 +128,30 @@ class Redelivery:
         # Shielded: a delivery whose caller went away does not stop its twin's answer.
         return await asyncio.shield(running)
 
-    async def _once(self, key: str, first: First[R], again: Again[R]) -> R:
+    async def _once(
+        self, key: str, first: First[R], again: Again[R], refuse: Refuse[R] | None
+    ) -> R:
         try:
-            found = await self._reserve(key)
-        except Exception as failed:  # noqa: BLE001 - the state's trouble must not stop a click
+            found = await self._reserve(key, creates=refuse is not None)
+        except Exception as failed:  # noqa: BLE001 - the state's trouble must not crash a click
+            if refuse is not None:
+                log.warning("redelivery not checked, nothing applied: %s", type(failed).__name__)
+                return await refuse()
+            # The workbook's own guard (the case's version, expected by the
+            # write) stops a redelivered claim, hand-over, take-over, correction
+            # or close from changing the case twice.
             log.warning("redelivery not checked: %s", type(failed).__name__)
-            return (await first())[0]  # the workbook's own guards still hold
-        if found is not True:
-            log.info("delivered before", extra={"applied": found is not None})
-            answer = await again(found)
+            return (await first())[0]
+        if found.earlier is not None or not found.reserved:
+            log.info("delivered before", extra={"applied": found.earlier is not None})
+            answer = await again(found.earlier)
             if answer is not None:
+                if found.reserved:  # a record in doubt taken over, and not run: as it was
+                    await self._settle(key, found.earlier)
                 return answer
+            if not found.reserved:
+                # Nothing earlier said what to answer, and another delivery holds the key.
+                return await refuse() if refuse is not None else (await first())[0]
         try:
             result, applied = await first()
         except BaseException:
@@ -120,19 +162,25 @@ class Redelivery:
 
     # -- the records -----------------------------------------------------------
 
-    async def _reserve(self, key: str) -> Applied | None | bool:
-        """True: reserved for this delivery. Else what an earlier one applied
-        (None: another instance runs it right now)."""
+    async def _reserve(self, key: str, *, creates: bool) -> _Found:
+        """Reserve ``key`` for this delivery, unless an earlier one ran it or runs it now."""
 
-        def reserve(entries: dict[str, Any], entry: str, now: datetime) -> Applied | None | bool:
+        def reserve(entries: dict[str, Any], entry: str, now: datetime) -> _Found:
             record = entries.get(entry)
+            earlier: Applied | None = None
             if record is not None:
-                if record["state"] != RUNNING:
-                    return Applied(record["verb"], record["case"], record["state"] == IN_DOUBT)
-                if now - _time(record) < RUNNING_EXPIRES:
-                    return None
+                if record["state"] == DONE:
+                    return _Found(False, Applied(record["verb"], record["case"]))
+                if record["state"] == IN_DOUBT:
+                    # Taken over: of two deliveries, one looks for the case and maybe adds it.
+                    earlier = Applied(record["verb"], record["case"], in_doubt=True)
+                elif now - _time(record) < RUNNING_EXPIRES:
+                    return _Found(False, None)
+                elif creates:
+                    # Died or unrecorded: its row may be stored. Left as it is, for good.
+                    return _Found(False, LOST)
             entries[entry] = {"state": RUNNING, "at": now.isoformat()}
-            return True
+            return _Found(True, earlier)
 
         return await self._change(key, reserve)
 
@@ -152,8 +200,8 @@ class Redelivery:
             await self._change(key, settle)
         except Exception as failed:  # noqa: BLE001 - the change itself is stored: answer it
             # Unrecorded, a redelivery runs again and the workbook's own guard
-            # (the case's version) stops a second change; only a form's second
-            # submit could register twice.
+            # (the case's version) stops a second change; a registration's
+            # reservation stays "running" and later reads as LOST, never as "run".
             log.warning("redelivery record not written: %s", type(failed).__name__)
 
     async def _change(self, key: str, change: Callable[[dict[str, Any], str, datetime], R]) -> R:

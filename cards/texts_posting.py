@@ -31,6 +31,20 @@ POSTING_TEXTS: dict[str, tuple[str, str]] = {
         "It is still unclear whether {case_id} was saved: the workbook is not answering. "
         "Check the queue before you try again.",
     ),
+    "not_recorded": (
+        "Stora ärenden kan inte spara just nu. Inget sparades – försök igen om en stund.",
+        "Stora ärenden cannot save right now. Nothing was saved – try again in a moment.",
+    ),
+    "form_lost": (
+        (
+            "Det är oklart om formuläret registrerades: svaret kom bort. Titta i kön. "
+            "Finns ärendet inte där, registrera det här."
+        ),
+        (
+            "It is unclear whether the form was registered: its answer was lost. Check the queue. "
+            "If the case is not there, register it here."
+        ),
+    ),
     "closed_already": (
         "{case_id} är stängt, av dig. Här är mejlutkastet.",
         "{case_id} is closed, by you. Here is the e-mail draft.",

@@ -20,24 +20,14 @@ from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import carried, collect, errors_by_input
 from .late_check import check_later
+from .register_form import register_form_again
 from .routing import Turn, registered, run, verb
 
 log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 
-REGISTER_FIELDS = (
-    "customerNumber", "cabNumber", "description", "changeCount", "changeKind", "customerKind",
-)
 TRIAGE_FIELDS = ("changeCount", "customerKind", "changeKind")
-
-
-def _register_form(turn: Turn, errors: dict[str, str] | None = None, notice: str | None = None) -> Json:
-    # The same form again, nonce and all: a second submit of it still counts once.
-    nonce = turn.field(redelivered.FORM) or None
-    return cards.to_json(
-        cards.register_form(turn.locale, turn.values(*REGISTER_FIELDS), errors or {}, notice, nonce)
-    )
 
 
 def _triage_of(turn: Turn) -> tuple[int, triage.Triage]:
@@ -58,7 +48,7 @@ async def register(turn: Turn) -> Json:
     try:
         count, route = _triage_of(turn)
     except InvalidInputs as bad:
-        return _register_form(turn, errors_by_input(bad, turn.locale))
+        return register_form_again(turn, errors_by_input(bad, turn.locale))
     if route.route is not triage.Route.STORA_ARENDEN:
         # Only cases of more than 15 changes are registered (and not a property
         # owner's moves, which go to kundavtal): show what the routine says instead.
@@ -72,14 +62,14 @@ async def register(turn: Turn) -> Json:
             now=turn.services.clock(),
         )
     except InvalidInputs as bad:
-        return _register_form(turn, errors_by_input(bad, turn.locale))
+        return register_form_again(turn, errors_by_input(bad, turn.locale))
     try:
         case = await _earlier(turn)
     except LedgerUnavailable:
         doubt = redelivered.earlier(turn.extra)
         redelivered.in_doubt(turn.extra, doubt)  # still: the next submit looks again
         notice = cards.texts.t("still_in_doubt", turn.locale, case_id=doubt)
-        return _register_form(turn, notice=notice)
+        return register_form_again(turn, notice=notice)
     if case is None:
         try:
             case = await turn.services.ledger.add(new)
@@ -89,7 +79,7 @@ async def register(turn: Turn) -> Json:
                 # if it took after all, its card must come.
                 redelivered.in_doubt(turn.extra, unavailable.case_id)
                 await _post_later(turn, unavailable.case_id)
-            return _register_form(turn, notice=unavailable.text(turn.locale))
+            return register_form_again(turn, notice=unavailable.text(turn.locale))
     redelivered.applied(turn.extra, case.case_id)
     log.info("registered", extra={"case_id": case.case_id})
     await check_later(turn, None, case)

@@ -11,10 +11,18 @@ case as it stands (the answer of a claim, a hand-over, a take-over, a
 correction), the e-mail draft again after a close (rebuilt from the click's
 own data, since nothing of it is stored), the registered card of the case the
 first submit registered.
+
+A registration is applied only once its form is reserved: when the bot state
+cannot take the reservation, the form comes back, typed text kept, with
+"nothing was saved"; when an earlier submit of the form never recorded its
+end, it comes back under a new nonce, asking the agent to check the queue
+first. The other clicks carry the case's version, which the workbook write
+expects: they go on without the record, and their twin finds the case changed.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -23,17 +31,20 @@ from botbuilder.core import InvokeResponse
 import cards
 
 from .. import responses
-from ..redelivery import Applied
+from ..redelivery import LOST, Applied
 from .email_input import draft_from_form
+from .register_form import FORM, register_form_again
 
 if TYPE_CHECKING:
     from .routing import Turn
+
+log = logging.getLogger(__name__)
 
 Run = Callable[..., Awaitable[InvokeResponse]]
 Json = dict[str, Any]
 
 CHANGES = frozenset({"claim", "takeover", "handover", "correct", "close", "register"})
-FORM = "form"  # the register form's nonce in its Action.Execute data
+CREATES = "register"  # its twin adds a second row: no state of the workbook tells them apart
 _APPLIED, _IN_DOUBT, _EARLIER = "applied", "in_doubt", "earlier"
 
 
@@ -70,6 +81,10 @@ async def once(turn: Turn, run: Run) -> InvokeResponse:
         if done is None:  # another instance runs it right now
             notice = cards.texts.t("already_running", turn.locale)
             return responses.card(cards.to_json(cards.notice_card(notice, turn.locale)))
+        if done == LOST:
+            log.warning("an earlier submit of this form left no outcome: not registered again")
+            notice = cards.texts.t("form_lost", turn.locale)
+            return responses.card(register_form_again(turn, notice=notice, new_nonce=True))
         if done.in_doubt:  # the register verb looks for the case first, then registers
             turn.extra[_EARLIER] = done.case_id
             return None
@@ -81,7 +96,15 @@ async def once(turn: Turn, run: Run) -> InvokeResponse:
         turn.verb = "refresh"
         return await run(turn)
 
-    return await turn.services.redelivery.once(key, first, again)
+    async def refuse() -> InvokeResponse:
+        turn.verb, turn.data = _clicked(turn)
+        notice = cards.texts.t("not_recorded", turn.locale)
+        return responses.card(register_form_again(turn, notice=notice))
+
+    creates = _clicked(turn)[0] == CREATES
+    return await turn.services.redelivery.once(
+        key, first, again, refuse=refuse if creates else None
+    )
 
 
 def _clicked(turn: Turn) -> tuple[str, dict[str, Any]]:

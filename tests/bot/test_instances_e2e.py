@@ -143,6 +143,12 @@ async def instance(
 
 @pytest.fixture
 async def pair(tmp_path: Path) -> AsyncIterator[Pair]:
+    async with two_instances(tmp_path) as both:
+        yield both
+
+
+@contextlib.asynccontextmanager
+async def two_instances(tmp_path: Path) -> AsyncIterator[Pair]:
     async with contextlib.AsyncExitStack() as stack:
         connection = await stack.enter_async_context(azurite_blob())
         graph = FakeGraph()

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from botbuilder.core import Storage
 
-from bot.redelivery import KEEP, RUNNING_EXPIRES, Applied, Redelivery
-from bot.storage import JsonFileStorage
+from bot.redelivery import KEEP, LOST, RUNNING_EXPIRES, Applied, Redelivery
+from bot.storage import JsonFileStorage, StorageConflict
 
 KEY = "activity\n19:backoffice-general@thread.tacv2;messageid=1\nf:7c1e"
 REGISTERED = Applied("register", "SA-000001")
@@ -192,3 +192,96 @@ async def test_a_state_store_that_is_down_does_not_stop_the_click(storage: JsonF
     work = Work()
     assert await Redelivery(Failing(storage)).once(KEY, work.first, work.again) == "first answer 1"
     assert work.runs == 1
+
+
+async def refused() -> str:
+    return "nothing saved"
+
+
+async def test_a_click_that_creates_is_refused_when_it_cannot_be_reserved(
+    storage: JsonFileStorage,
+) -> None:
+    # Its twin would add a second row: no state of the workbook catches that.
+    work = Work()
+    down = Redelivery(Failing(storage))
+    assert await down.once(KEY, work.first, work.again, refuse=refused) == "nothing saved"
+    assert await down.once(KEY, work.first, work.again, refuse=refused) == "nothing saved"
+    assert work.runs == 0
+    up = Redelivery(storage)
+    assert await up.once(KEY, work.first, work.again, refuse=refused) == "first answer 1"
+
+
+class Contested(JsonFileStorage):
+    """Other instances write every slot before this one can: each write loses."""
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        raise StorageConflict(next(iter(changes)))
+
+
+async def test_a_click_that_creates_is_refused_while_other_instances_keep_the_slot(
+    tmp_path: Path,
+) -> None:
+    work = Work()
+    busy = Redelivery(Contested(tmp_path / "state"), patience=0.05)
+    assert await busy.once(KEY, work.first, work.again, refuse=refused) == "nothing saved"
+    assert work.runs == 0
+
+
+class FailingAfter(JsonFileStorage):
+    """Down for writes once ``left`` writes have gone through."""
+
+    left = 1
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        if self.left <= 0:
+            raise OSError("the state store is down")
+        self.left -= 1
+        await super().write(changes)
+
+
+async def test_a_creating_run_that_could_not_record_its_end_is_never_run_again(
+    tmp_path: Path, clock: Clock
+) -> None:
+    work = Work()
+    blipping = FailingAfter(tmp_path / "state")  # the reservation written, the record not
+    assert await Redelivery(blipping, clock).once(KEY, work.first, work.again, refuse=refused) == (
+        "first answer 1"
+    )
+    clock.now += RUNNING_EXPIRES
+    later = Redelivery(JsonFileStorage(tmp_path / "state"), clock)
+    assert await later.once(KEY, work.first, work.again, refuse=refused) == "answered again"
+    assert work.runs == 1 and work.agains == [LOST]
+    # A click guarded by the workbook's own state runs again, as after a dead run.
+    assert await later.once(KEY, work.first, work.again) == "first answer 2"
+
+
+async def test_a_record_in_doubt_is_looked_into_by_one_delivery_only(tmp_path: Path) -> None:
+    redelivery = Redelivery(JsonFileStorage(tmp_path / "state"))
+    doubt = Work(applied=Applied("register", "SA-000007", in_doubt=True))
+    await redelivery.once(KEY, doubt.first, doubt.again)
+    # Pressed again on two instances at once: each would look for SA-000007, not
+    # find it, and register it anew; the one that takes the record over does.
+    work = Work()
+    work.hold = asyncio.Event()
+
+    async def look_again(applied: Applied | None) -> str | None:
+        work.agains.append(applied)
+        return None if applied is not None and applied.in_doubt else "answered again"
+
+    second = asyncio.Event()  # set when a second run begins: the failure, told without a hang
+
+    async def first() -> tuple[str, Applied | None]:
+        if work.runs:
+            second.set()
+        return await work.first()
+
+    here = asyncio.create_task(redelivery.once(KEY, first, look_again))
+    await work.started.wait()
+    other_instance = Redelivery(JsonFileStorage(tmp_path / "state"))
+    there = asyncio.create_task(other_instance.once(KEY, first, look_again))
+    seconds = asyncio.create_task(second.wait())
+    await asyncio.wait([there, seconds], return_when=asyncio.FIRST_COMPLETED)
+    seconds.cancel()
+    work.hold.set()
+    assert await asyncio.gather(here, there) == ["first answer 1", "answered again"]
+    assert work.runs == 1 and work.agains == [Applied("register", "SA-000007", in_doubt=True), None]

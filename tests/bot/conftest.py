@@ -162,13 +162,20 @@ async def serve(
     clock = Clock()
     ledger = LocalWorkbookLedger(settings.workbook, lock_timeout=LOCK_TIMEOUT)
     bot = create_app(settings, ledger=ledger, clock=clock, **app)
-    runner = web.AppRunner(bot)
+    async with on_loopback(bot) as url:
+        yield Office(url, connector, ledger, clock, settings.workbook, session, bot)
+
+
+@contextlib.asynccontextmanager
+async def on_loopback(app: web.Application) -> AsyncIterator[str]:
+    """``app`` served on a free loopback port until the block ends: its base URL."""
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, settings.workbook, session, bot)
+        yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
 

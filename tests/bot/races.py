@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
-from aiohttp import web
 
 from bot.app import create_app
 from bot.config import Settings
@@ -20,7 +19,7 @@ from bot.storage import JsonFileStorage
 from cases.ledger import Ledger
 from cases.workbook import LocalWorkbookLedger
 from graph.ledger import GraphLedger
-from tests.bot.conftest import Clock, Office
+from tests.bot.conftest import Clock, Office, on_loopback
 from tests.bot.test_lifecycle_e2e import workbook_rows
 from tests.fakes import teams
 from tests.fakes.cardwalk import buttons
@@ -117,20 +116,12 @@ class Bench:
         """One more bot instance on this team's workbook and state, on its own port."""
         ledger = self.ledger()
         app = create_app(self.settings(), ledger=ledger, clock=Clock())
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        office = Office(
-            f"http://127.0.0.1:{port}", self.connector, ledger, Clock(), self.workbook,  # type: ignore[arg-type]
-            self.session, app,
-        )  # fmt: skip
-        self.offices.append(office)
-        try:
+        async with on_loopback(app) as url:
+            office = Office(
+                url, self.connector, ledger, Clock(), self.workbook, self.session, app,  # type: ignore[arg-type]
+            )  # fmt: skip
+            self.offices.append(office)
             yield office
-        finally:
-            await runner.cleanup()
 
 
 @contextlib.asynccontextmanager

@@ -26,7 +26,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from azure.storage.blob.aio import ContainerClient
 
 from bot.app import create_app
@@ -37,7 +36,7 @@ from bot.state import create_storage
 from cases.columns import ARENDE_ID, BESKRIVNING, CAB, KUNDNUMMER
 from graph.ledger import GraphLedger
 from tests.azurite import azurite_blob
-from tests.bot.conftest import Clock, Office
+from tests.bot.conftest import Clock, Office, on_loopback
 from tests.bot.races import agents
 from tests.bot.test_lifecycle_e2e import CARD, REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
@@ -130,15 +129,8 @@ async def instance(
 ) -> AsyncIterator[Office]:  # fmt: skip
     ledger = GraphLedger(config_for(graph, deadline=4.0, click_budget=4.5), FixedToken())
     app = create_app(settings, ledger=ledger, clock=clock)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, Path(), session, app)  # type: ignore[arg-type]
-    finally:
-        await runner.cleanup()
+    async with on_loopback(app) as url:
+        yield Office(url, connector, ledger, clock, Path(), session, app)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from typing import Any
 
 import aiohttp
 import openpyxl
-from aiohttp import web
 
 from bot.app import REDRAWS, create_app
 from bot.config import Settings
@@ -25,7 +24,7 @@ from bot.redraw_outbox import KEY as OUTBOX
 from bot.storage import JsonFileStorage
 from cases.columns import ARENDE_ID, HANTERAS_AV, KOMMENTAR, STATUS
 from cases.workbook import LocalWorkbookLedger
-from tests.bot.conftest import LOCK_TIMEOUT, Clock, Office, seat_team
+from tests.bot.conftest import LOCK_TIMEOUT, Clock, Office, on_loopback, seat_team
 from tests.cards.schema import assert_valid_card
 from tests.fakes import teams
 from tests.fakes.cardwalk import texts, verbs
@@ -123,19 +122,12 @@ async def office_on(
     )  # fmt: skip
     clock = Clock()
     app = create_app(settings, ledger=ledger, clock=clock, retry_sleep=Sleeps())
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        async with aiohttp.ClientSession() as session:
-            url = f"http://127.0.0.1:{port}"
+        async with on_loopback(app) as url, aiohttp.ClientSession() as session:
             office = Office(url, connector, ledger, clock, settings.workbook, session, app)
             graph = (fake_graph, vtime) if on_graph else (None, None)
             yield Bench(office, connector, settings.state_dir, *graph)
     finally:
-        await runner.cleanup()
         await connector.stop()
 
 

@@ -13,13 +13,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.app import SERVICES, create_app
 from bot.config import Settings
 from cases.workbook import LocalWorkbookLedger
 from graph.ledger import GraphLedger
-from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, seat_team
+from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, on_loopback, seat_team
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes import teams
@@ -55,14 +54,8 @@ async def office_on_graph(
     app = create_app(
         settings_for(tmp_path, STORA_GRAPH_CLICK_BUDGET=budget), ledger=ledger, clock=clock
     )
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    async with aiohttp.ClientSession() as session:
-        yield Office(f"http://127.0.0.1:{port}", connector, ledger, clock, tmp_path, session)  # type: ignore[arg-type]
-    await runner.cleanup()
+    async with on_loopback(app) as url, aiohttp.ClientSession() as session:
+        yield Office(url, connector, ledger, clock, tmp_path, session)  # type: ignore[arg-type]
     await connector.stop()
 
 

@@ -17,10 +17,9 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.app import create_app
-from tests.bot.conftest import ANNA, BO, Clock, Office, seat_team
+from tests.bot.conftest import ANNA, BO, Clock, Office, on_loopback, seat_team
 from tests.bot.test_lifecycle_e2e import CUSTOMER_VALUES, REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes.cardwalk import texts
@@ -66,16 +65,8 @@ class Bench:
         )  # fmt: skip
         ledger = self.make_ledger(virtual=False)
         app = create_app(settings, ledger=ledger, clock=self.clock)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        url = f"http://127.0.0.1:{port}"
-        try:
+        async with on_loopback(app) as url:
             yield Office(url, self.connector, ledger, self.clock, self.tmp_path, self.session, app)  # type: ignore[arg-type]
-        finally:
-            await runner.cleanup()
 
     async def read_back(self, office: Office) -> None:
         """The bot's clock past the check's time, then ``POST /api/notify``."""

@@ -70,8 +70,7 @@ class Sender:
             try:
                 answer = await once(session)
             except GraphError as failed:
-                self._heard(failed, session)
-                session_keeper.ended(failed, session)
+                self._heard(failed, session)  # the transport has dropped an ended session
                 raise
             session_keeper.used()
             return answer

@@ -202,11 +202,8 @@ class GraphLedger:
         self.keep_alive.start()
         op.session = await self.session.for_request(location, op.deadline, patience)
         op.requests = WorkbookRequests(self.transport, location)
-        try:
-            result = await body(op)
-        except GraphError as failed:
-            self.session.ended(failed, op.session)
-            raise
+        # A session Graph ends is dropped by the transport, whichever request hears it.
+        result = await body(op)
         self.session.used()
         return result
 

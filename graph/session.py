@@ -147,11 +147,7 @@ class WorkbookSession:
         if session is None:
             return
         info = self._workbook(location).refresh_session.to_post_request_information()
-        try:
-            await self._transport.send(info, "refreshSession", deadline, session=session)
-        except GraphError as failed:
-            self.ended(failed, session)
-            raise
+        await self._transport.send(info, "refreshSession", deadline, session=session)
         self.used()
 
     async def aclose(self, location: FileLocation | None, deadline: Deadline) -> None:

@@ -121,7 +121,6 @@ class GraphTransport:
         body = _json(response.content)
         if response.status_code >= 400:
             error = graph_error(response.status_code, response.headers, body, what)
-            error.session_sent = bool(session)
             self._heard(error, session)
             raise error
         return Answer(response.status_code, _headers(response.headers), body)
@@ -190,7 +189,6 @@ class GraphTransport:
             body = _inner_body(inner.get("body"))
             if status >= 400:
                 error = graph_error(status, inner.get("headers") or {}, body, item.what)
-                error.session_sent = bool(session)
                 self._heard(error, session)
             if (status == 404 and item.id in missing_ok) or (status >= 400 and item.id in optional):
                 continue

@@ -131,7 +131,6 @@ class GraphError(Exception):
     codes: tuple[str, ...] = ()
     retry_after: float | None = None
     what: str = ""  # which request, as our own short name (never a URL with values)
-    session_sent: bool = field(default=False, compare=False)
     done: frozenset[str] = field(default=frozenset(), compare=False)  # a batch's items that took
 
     def __post_init__(self) -> None:

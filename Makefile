@@ -28,7 +28,7 @@ bench: $(STAMP)
 
 # An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx
 workbook: $(STAMP)
-	$(BIN)/python -m cases.template $(or $(OUT),stora-arenden.xlsx)
+	$(BIN)/python -m local_workbook.template $(or $(OUT),stora-arenden.xlsx)
 
 # The README's pictures of the cards (needs npm and Chromium).
 pictures: $(STAMP)

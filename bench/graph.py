@@ -176,7 +176,7 @@ def _table(title: str, names: tuple[str, ...], local: dict, graph: dict, request
 
 
 async def measure(cases: int, latency_ms: float) -> None:
-    from cases.workbook import LocalWorkbookLedger
+    from local_workbook.ledger import LocalWorkbookLedger
     from graph.ledger import GraphLedger
     from tests.fakes.graph import FakeGraph
     from tests.graph.conftest import FixedToken, config_for

@@ -17,7 +17,7 @@ import cards
 from cases.clock import stockholm_now
 from cases.errors import DomainError
 from cases.ledger import Ledger
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from graph.deadline import request_budget
 
 from .background import BackgroundWork

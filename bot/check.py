@@ -14,7 +14,7 @@ import sys
 
 from cases.columns import TABLE_NAME, WorkbookLayoutError
 from cases.ledger import LedgerUnavailable
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 
 from .config import Settings
 

@@ -1,6 +1,6 @@
 """The Ledger: where cases are kept. One protocol, one adapter per store.
 
-The local adapter (``cases.workbook``) keeps a real .xlsx on disk; the Graph
+The local adapter (``local_workbook.ledger``) keeps a real .xlsx on disk; the Graph
 adapter edits the team's workbook in SharePoint. Both pass the same contract
 suite (``tests/contract/ledger_contract.py``), so the bot cannot tell them apart.
 """

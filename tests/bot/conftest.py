@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.state import create_storage
 from bot.storage import JsonFileStorage
 from cases.clock import STOCKHOLM
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from tests.azurite import azurite_blob
 from tests.fakes import teams
 from tests.fakes.cardwalk import buttons

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.identity import SignatureBook
 from bot.storage import JsonFileStorage
 from cases.ledger import Ledger
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from graph.ledger import GraphLedger
 from tests.bot.conftest import Clock, Office, on_loopback
 from tests.bot.test_lifecycle_e2e import workbook_rows

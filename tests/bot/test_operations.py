@@ -22,7 +22,7 @@ from bot.background import BackgroundWork, ShuttingDown
 from bot.config import Settings
 from bot.health import LedgerProbe
 from cases.ledger import LedgerUnavailable
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from tests.bot.conftest import ANNA, seat_team
 from tests.fakes import teams
 from tests.fakes.connector import FakeConnector

@@ -24,7 +24,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNTIME_PACKAGES = ("bot", "cards", "cases", "graph")
+RUNTIME_PACKAGES = ("bot", "cards", "cases", "local_workbook", "graph")
 
 
 @cache

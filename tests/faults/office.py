@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.redraw_outbox import KEY as OUTBOX
 from bot.storage import JsonFileStorage
 from cases.columns import ARENDE_ID, HANTERAS_AV, KOMMENTAR, STATUS
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from tests.bot.conftest import LOCK_TIMEOUT, Clock, Office, on_loopback, seat_team
 from tests.cards.schema import assert_valid_card
 from tests.fakes import teams

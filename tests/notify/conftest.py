@@ -29,7 +29,7 @@ from bot.storage import JsonFileStorage
 from cases import lifecycle
 from cases.clock import STOCKHOLM
 from cases.model import Case, NewCase
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from tests.bot.conftest import ANNA, LOCK_TIMEOUT, Clock, Office, seat_team
 from tests.fakes import teams
 from tests.fakes.connector import FakeConnector, Post

@@ -17,7 +17,7 @@ from bot.notify import Poster, StallNotifier, business_calendar, stall_rules
 from bot.notify.book import KEY, NoticeBook
 from bot.storage import JsonFileStorage, StorageConflict
 from bot.team_channel import TeamChannelBook
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 
 from .conftest import Team, at
 

@@ -23,13 +23,14 @@ from typing import IO, TypeVar
 from filelock import FileLock, Timeout
 from openpyxl import Workbook, load_workbook
 
-from .clock import Clock, stockholm_now
-from .columns import ARENDE_ID, case_from_cells, case_to_cells
-from .errors import CaseNotFound
-from .ledger import Conflict, LedgerUnavailable
-from .model import Case, NewCase, Status
+from cases.clock import Clock, stockholm_now
+from cases.columns import ARENDE_ID, case_from_cells, case_to_cells
+from cases.errors import CaseNotFound
+from cases.ledger import Conflict, LedgerUnavailable
+from cases.model import Case, NewCase, Status
+
+from .table import FileKey, TableBook
 from .template import create_workbook, save_atomically, temp_prefix
-from .workbook_table import FileKey, TableBook
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""``python -m cases.convert``: the team's own "Stora ärenden" file, made usable by the bot.
+"""``python -m local_workbook.convert``: the team's own "Stora ärenden" file, made usable by the bot.
 
 The workbook here is made by hand the way a team keeps such a file: a title
 over the header, the routine's columns in their own order among the team's
@@ -20,12 +20,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
-from cases import convert as conversion
 from cases.clock import STOCKHOLM
 from cases.columns import SHEET_NAME, TABLE_NAME
-from cases.convert import ConversionRefused, convert, main
 from cases.model import NewCase, Status
-from cases.workbook import LocalWorkbookLedger
+from local_workbook import convert as conversion
+from local_workbook.convert import ConversionRefused, convert, main
+from local_workbook.ledger import LocalWorkbookLedger
 
 NOW = datetime(2026, 11, 23, 8, 30, tzinfo=STOCKHOLM)
 HEADER = [

@@ -1,6 +1,6 @@
 """A new, empty "Stora ärenden" workbook, and saving any workbook without tearing it.
 
-python -m cases.template PATH [--force]
+python -m local_workbook.template PATH [--force]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .columns import BESKRIVNING, HEADERS, KOMMENTAR, SHEET_NAME, TABLE_NAME
+from cases.columns import BESKRIVNING, HEADERS, KOMMENTAR, SHEET_NAME, TABLE_NAME
 
 TEXT_FORMAT = "@"
 # Wide enough to read a typical value without resizing; the free-text columns wrap.
@@ -149,7 +149,7 @@ def _fsync_directory(directory: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m cases.template",
+        prog="python -m local_workbook.template",
         description='Create an empty "Stora ärenden" workbook (table StoraArenden).',
     )
     parser.add_argument("path", type=Path, help="the .xlsx file to create")

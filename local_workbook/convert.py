@@ -1,6 +1,6 @@
 """Turn the team's existing "Stora ärenden" workbook into one the bot can use.
 
-python -m cases.convert PATH [--sheet NAME] [--dry-run] [--allow-losing-drawings]
+python -m local_workbook.convert PATH [--sheet NAME] [--dry-run] [--allow-losing-drawings]
 
 What it does, in this order:
 
@@ -45,8 +45,8 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .clock import Clock, stockholm_now
-from .columns import (
+from cases.clock import Clock, stockholm_now
+from cases.columns import (
     ARENDE_ID,
     BOT_HEADERS,
     HEADER_BY_FIELD,
@@ -63,10 +63,11 @@ from .columns import (
     map_headers,
     parse_status,
 )
-from .model import CUSTOMER_FIELDS, Status
+from cases.model import CUSTOMER_FIELDS, Status
+
+from .ledger import LocalWorkbookLedger
+from .table import TableBook
 from .template import save_atomically
-from .workbook import LocalWorkbookLedger
-from .workbook_table import TableBook
 
 HEADER_SEARCH_ROWS = 20
 # Parts of an .xlsx that openpyxl drops when it saves.
@@ -440,7 +441,7 @@ def describe(report: Report, *, dry_run: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m cases.convert",
+        prog="python -m local_workbook.convert",
         description=(
             'Gör om teamets "Stora ärenden" till tabellen StoraArenden som boten använder: '
             "behåller alla rader och kolumner, lägger till botens kolumner och Ärende-ID, "

@@ -1,6 +1,6 @@
 """The StoraArenden table inside a loaded openpyxl workbook: every openpyxl detail.
 
-``cases.workbook`` decides when to load, lock and save; this module only reads
+``local_workbook.ledger`` decides when to load, lock and save; this module only reads
 and edits the table in memory, the way a careful person would: it finds
 columns by header, writes the values of the bot's cells and nothing else, and
 grows the table the way Excel does.
@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .columns import (
+from cases.columns import (
     ARENDE_ID,
     BOT_HEADERS,
     LAST_ID_LABEL,
@@ -37,7 +37,7 @@ from .columns import (
     looks_like_formula,
     map_headers,
 )
-from .model import Case
+from cases.model import Case
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cases import template
 from cases.clock import STOCKHOLM
 from cases.columns import (
     BOT_HEADERS,
@@ -40,7 +39,8 @@ from cases.columns import (
 )
 from cases.ledger import Conflict, Ledger, LedgerUnavailable
 from cases.model import Case, Status
-from cases.workbook import LocalWorkbookLedger
+from local_workbook import template
+from local_workbook.ledger import LocalWorkbookLedger
 from tests.contract.ledger_contract import (
     T0,
     LedgerContract,
@@ -430,7 +430,7 @@ async def test_a_missing_workbook_is_created_from_the_template(tmp_path: Path) -
 async def test_an_unchanged_file_is_not_loaded_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cases.workbook as module
+    import local_workbook.ledger as module
 
     loads = []
     real_load = module.load_workbook
@@ -513,7 +513,7 @@ import asyncio, sys
 from datetime import datetime
 from cases.clock import STOCKHOLM
 from cases.model import NewCase
-from cases.workbook import LocalWorkbookLedger
+from local_workbook.ledger import LocalWorkbookLedger
 
 async def main(path, count, tag):
     ledger = LocalWorkbookLedger(path, lock_timeout=60)
@@ -638,7 +638,7 @@ def test_two_processes_adding_at_once_lose_no_row_and_share_no_id(tmp_path: Path
 
 def test_the_template_cli_creates_a_workbook_and_refuses_to_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "not-yet" / "stora.xlsx"  # its folder is made too
-    cli = [sys.executable, "-m", "cases.template", str(path)]
+    cli = [sys.executable, "-m", "local_workbook.template", str(path)]
     done = subprocess.run(cli, cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert table_headers(path) == list(HEADERS)

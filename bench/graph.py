@@ -176,8 +176,8 @@ def _table(title: str, names: tuple[str, ...], local: dict, graph: dict, request
 
 
 async def measure(cases: int, latency_ms: float) -> None:
-    from local_workbook.ledger import LocalWorkbookLedger
     from graph.ledger import GraphLedger
+    from local_workbook.ledger import LocalWorkbookLedger
     from tests.fakes.graph import FakeGraph
     from tests.graph.conftest import FixedToken, config_for
 

@@ -33,8 +33,8 @@ from openpyxl.utils import get_column_letter
 from cases.clock import STOCKHOLM
 from cases.columns import HEADERS, TABLE_NAME, case_to_cells, format_case_id
 from cases.model import Case, NewCase, Status
-from local_workbook.template import create_workbook
 from local_workbook.ledger import LocalWorkbookLedger
+from local_workbook.template import create_workbook
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=STOCKHOLM)
 COLD_RUNS = 5  # a full load is the slowest thing measured; a few samples tell enough

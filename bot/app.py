@@ -17,8 +17,8 @@ import cards
 from cases.clock import stockholm_now
 from cases.errors import DomainError
 from cases.ledger import Ledger
-from local_workbook.ledger import LocalWorkbookLedger
 from graph.deadline import request_budget
+from local_workbook.ledger import LocalWorkbookLedger
 
 from .background import BackgroundWork
 from .bearer import BearerCheck
@@ -182,7 +182,12 @@ def create_app(
         app.on_startup.append(late_edits.start)
         before_scan = _first(late_edits.run, redraws.run)
     install_notifications(
-        app, services, storage=storage, background=background, poster=poster, before_scan=before_scan
+        app,
+        services,
+        storage=storage,
+        background=background,
+        poster=poster,
+        before_scan=before_scan,
     )
     return app
 

@@ -69,7 +69,9 @@ class AzureBlobStorage(Storage):
         from azure.identity.aio import DefaultAzureCredential
 
         credential = DefaultAzureCredential()
-        return cls(ContainerClient(account_url, container, credential=credential), credential=credential)
+        return cls(
+            ContainerClient(account_url, container, credential=credential), credential=credential
+        )
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         await self._ensure_container()
@@ -102,7 +104,10 @@ class AzureBlobStorage(Storage):
                     await blob.upload_blob(body, overwrite=False)
                 else:
                     await blob.upload_blob(
-                        body, overwrite=True, etag=wanted, match_condition=MatchConditions.IfNotModified
+                        body,
+                        overwrite=True,
+                        etag=wanted,
+                        match_condition=MatchConditions.IfNotModified,
                     )
             except (ResourceExistsError, ResourceModifiedError, ResourceNotFoundError):
                 raise StorageConflict(key) from None

@@ -142,16 +142,21 @@ class CaseCards:
             return None
         reference = ConversationReference().deserialize(where["reference"])
         if ";messageid=" not in reference.conversation.id:
-            reference.conversation.id = f"{reference.conversation.id};messageid={where['activity_id']}"
+            reference.conversation.id = (
+                f"{reference.conversation.id};messageid={where['activity_id']}"
+            )
         return reference
 
     async def _activity(self, case: Case, locale: str) -> Activity:
         card = cards.case_card(
-            case, viewer=None, locale=locale, now=self._clock(), refresh_user_ids=await self.viewers()
+            case,
+            viewer=None,
+            locale=locale,
+            now=self._clock(),
+            refresh_user_ids=await self.viewers(),
         )
         return MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
 
 
 def _key(case_id: str) -> str:
     return f"case-card/{case_id}"
-

@@ -48,12 +48,16 @@ class Settings(BaseSettings):
     team_bind_first: bool = Field(False, validation_alias="STORA_TEAM_BIND_FIRST")
     # How long a roster answer is trusted (bot/membership.py): a removed member
     # keeps access at most this long; someone just added waits at most the other.
-    membership_ttl_seconds: float = Field(300, ge=0, validation_alias="STORA_MEMBERSHIP_TTL_SECONDS")
+    membership_ttl_seconds: float = Field(
+        300, ge=0, validation_alias="STORA_MEMBERSHIP_TTL_SECONDS"
+    )
     outsider_ttl_seconds: float = Field(60, ge=0, validation_alias="STORA_OUTSIDER_TTL_SECONDS")
     # -- who may reach the bot, and whom it calls (bot/endpoint.py, bot/reach.py) --
     # With an App ID, the hosts a serviceUrl may name, comma-separated ("*." for
     # any subdomain): the Bot Connector's own. Without one, loopback only.
-    service_url_hosts: str = Field(",".join(BOT_FRAMEWORK_HOSTS), validation_alias="STORA_SERVICE_URL_HOSTS")
+    service_url_hosts: str = Field(
+        ",".join(BOT_FRAMEWORK_HOSTS), validation_alias="STORA_SERVICE_URL_HOSTS"
+    )
     # Where the Bot Connector's token-signing keys are published.
     openid_metadata_url: str = Field(
         BOT_FRAMEWORK_OPENID_METADATA, validation_alias="STORA_OPENID_METADATA_URL"
@@ -66,23 +70,35 @@ class Settings(BaseSettings):
     shutdown_timeout: float = Field(8.0, gt=0, validation_alias="STORA_SHUTDOWN_TIMEOUT")
     # -- stall notices (docs/notifications.md); thresholds in business time -----
     notify_secret: str = Field("", validation_alias="STORA_NOTIFY_SECRET", repr=False)
-    notify_interval_seconds: float = Field(60, ge=0, validation_alias="STORA_NOTIFY_INTERVAL_SECONDS")
+    notify_interval_seconds: float = Field(
+        60, ge=0, validation_alias="STORA_NOTIFY_INTERVAL_SECONDS"
+    )
     stall_new_hours: float = Field(4, gt=0, validation_alias="STORA_STALL_NEW_HOURS")
     stall_started_days: float = Field(1, gt=0, validation_alias="STORA_STALL_STARTED_DAYS")
-    stall_handed_over_hours: float = Field(2, gt=0, validation_alias="STORA_STALL_HANDED_OVER_HOURS")
+    stall_handed_over_hours: float = Field(
+        2, gt=0, validation_alias="STORA_STALL_HANDED_OVER_HOURS"
+    )
     stall_escalation: float = Field(2, gt=1, validation_alias="STORA_STALL_ESCALATION")
-    business_opens: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", validation_alias="STORA_BUSINESS_OPENS")
-    business_closes: str = Field("17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", validation_alias="STORA_BUSINESS_CLOSES")
+    business_opens: str = Field(
+        "08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", validation_alias="STORA_BUSINESS_OPENS"
+    )
+    business_closes: str = Field(
+        "17:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", validation_alias="STORA_BUSINESS_CLOSES"
+    )
     business_holidays: str = Field("public,de_facto", validation_alias="STORA_BUSINESS_HOLIDAYS")
     digest_window_minutes: float = Field(120, gt=0, validation_alias="STORA_DIGEST_WINDOW_MINUTES")
-    notify_posts_per_second: float = Field(1, gt=0, validation_alias="STORA_NOTIFY_POSTS_PER_SECOND")
+    notify_posts_per_second: float = Field(
+        1, gt=0, validation_alias="STORA_NOTIFY_POSTS_PER_SECOND"
+    )
     # Channel cards Teams did not take at the click are redrawn this often (bot/redraws.py); 0: off.
     redraw_retry_seconds: float = Field(15, ge=0, validation_alias="STORA_REDRAW_RETRY_SECONDS")
     # -- where the bot's own state lives (bot/state.py) -------------------------
     storage: Literal["file", "blob"] = Field("file", validation_alias="STORA_STORAGE")
     blob_account_url: str = Field("", validation_alias="STORA_BLOB_ACCOUNT_URL")
     blob_container: str = Field("stora-arenden-state", validation_alias="STORA_BLOB_CONTAINER")
-    blob_connection_string: str = Field("", validation_alias="STORA_BLOB_CONNECTION_STRING", repr=False)
+    blob_connection_string: str = Field(
+        "", validation_alias="STORA_BLOB_CONNECTION_STRING", repr=False
+    )
     # -- the team's workbook in SharePoint through Microsoft Graph (docs/graph.md) --
     # Set the ids, or the team's group id (then folder and file): the bot then
     # uses Graph instead of the local workbook.

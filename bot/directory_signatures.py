@@ -62,7 +62,7 @@ class DirectorySignatures:
         return await self._bind(aad_object_id, raw, name)
 
     async def register(self, aad_object_id: str, _typed: str = "", name: str = "") -> str:
-        """"Try again" after the refusal: read the directory afresh, ignoring what was typed."""
+        """ "Try again" after the refusal: read the directory afresh, ignoring what was typed."""
         try:
             raw = await self._directory.value_of(aad_object_id, fresh=True)
         except Exception as failed:  # noqa: BLE001

@@ -33,7 +33,9 @@ class Refusal(StrEnum):
 
 
 class Gate:
-    def __init__(self, settings: Settings, team_channels: TeamChannelBook, roster: TeamRoster) -> None:
+    def __init__(
+        self, settings: Settings, team_channels: TeamChannelBook, roster: TeamRoster
+    ) -> None:
         self._tenant = settings.allowed_tenant
         self._team_channels = team_channels
         self._roster = roster

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from botbuilder.core import ActivityHandler, CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import (
+    ActivityHandler,
+    CardFactory,
+    InvokeResponse,
+    MessageFactory,
+    TurnContext,
+)
 from botbuilder.schema import Activity, ActivityTypes
 
 import cards
 from cases.model import Status
 
 from . import responses
-from .admin import admin_card
 from .actions import dispatch
+from .admin import admin_card
 from .commands import Command, parse
 from .gate import Gate, Refusal
 from .logs import log_context
@@ -49,7 +55,9 @@ class StoraArendenBot(ActivityHandler):
         log.warning("activity refused", extra={"reason": refusal.name, "type": activity.type})
         text = cards.texts.t(refusal.value, locale(activity))
         if activity.type == ActivityTypes.invoke:
-            status, code = (503, "ServiceUnavailable") if refusal is Refusal.UNKNOWN else (403, "Forbidden")
+            status, code = (
+                (503, "ServiceUnavailable") if refusal is Refusal.UNKNOWN else (403, "Forbidden")
+            )
             await _reply_invoke(turn_context, responses.error(status, code, text))
         elif activity.type == ActivityTypes.message and refusal is not Refusal.TENANT:
             # Words only: no case ids, no buttons. Another tenant gets nothing at all.
@@ -94,7 +102,10 @@ class StoraArendenBot(ActivityHandler):
             case Command.QUEUE:
                 open_cases = await services.ledger.list([Status.NY, Status.PABORJAD])
                 return cards.queue_card(
-                    open_cases, now=services.clock(), locale=lang, title=cards.texts.t("queue_title", lang)
+                    open_cases,
+                    now=services.clock(),
+                    locale=lang,
+                    title=cards.texts.t("queue_title", lang),
                 )
             case Command.MINE:
                 me = await services.signatures.signature_of(aad_object_id(activity))
@@ -138,7 +149,9 @@ class StoraArendenBot(ActivityHandler):
     async def _greet(self, turn_context: TurnContext) -> None:
         lang = locale(turn_context.activity)
         await turn_context.send_activity(
-            MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(cards.help_card(lang))))
+            MessageFactory.attachment(
+                CardFactory.adaptive_card(cards.to_json(cards.help_card(lang)))
+            )
         )
 
 
@@ -153,5 +166,7 @@ def _installs_in_a_team(activity: Activity) -> bool:
     if activity.type == ActivityTypes.installation_update:
         return (activity.action or "").startswith("add")  # "add", "add-upgrade"
     bot_id = activity.recipient.id if activity.recipient else None
-    added = activity.members_added or [] if activity.type == ActivityTypes.conversation_update else []
+    added = (
+        activity.members_added or [] if activity.type == ActivityTypes.conversation_update else []
+    )
     return any(member.id == bot_id for member in added)

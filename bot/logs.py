@@ -207,7 +207,14 @@ class TextLogFormatter(logging.Formatter):
     """For a person at a terminal (``make run``): one line, the correlation fields at the end."""
 
     _FIELDS = (
-        "correlation_id", "activity_type", "action_id", "verb", "case_id", "work", "status", "reason",
+        "correlation_id",
+        "activity_type",
+        "action_id",
+        "verb",
+        "case_id",
+        "work",
+        "status",
+        "reason",
     )
 
     def __init__(self) -> None:

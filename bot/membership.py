@@ -40,7 +40,9 @@ class MembershipUnknown(Exception):
 
 
 class TeamRoster:
-    def __init__(self, *, member_ttl: float, outsider_ttl: float, timeout: float = LOOKUP_TIMEOUT) -> None:
+    def __init__(
+        self, *, member_ttl: float, outsider_ttl: float, timeout: float = LOOKUP_TIMEOUT
+    ) -> None:
         self._timeout = timeout
         # (team, Teams user id) -> the member's AAD object id, as the roster has it.
         self._members: TTLCache[tuple[str, str], str] = TTLCache(_MAX_USERS, member_ttl)

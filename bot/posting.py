@@ -89,7 +89,11 @@ class Poster:
         self._limiters: dict[str, AsyncLimiter] = {}
 
     async def reply(
-        self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
+        self,
+        reference: ConversationReference,
+        activity: Activity,
+        *,
+        policy: RetryPolicy | None = None,
     ) -> str:
         """Post ``activity`` into the conversation (a channel thread: ``…;messageid=…``); its id."""
         posted: list[str] = []
@@ -102,7 +106,11 @@ class Poster:
         return posted[-1] if posted else ""
 
     async def update(
-        self, reference: ConversationReference, activity: Activity, *, policy: RetryPolicy | None = None
+        self,
+        reference: ConversationReference,
+        activity: Activity,
+        *,
+        policy: RetryPolicy | None = None,
     ) -> None:
         """Replace the posted message ``activity.id`` with ``activity`` (a PUT: the same every time)."""
 
@@ -139,7 +147,12 @@ class Poster:
         await self._with_retries(attempt, policy)
 
     async def new_thread(
-        self, channel_id: str, service_url: str, activity: Activity, *, policy: RetryPolicy | None = None
+        self,
+        channel_id: str,
+        service_url: str,
+        activity: Activity,
+        *,
+        policy: RetryPolicy | None = None,
     ) -> tuple[ConversationReference, str]:
         """A new top-level post in the channel: its thread's reference and the post's id."""
         policy = policy or self._policy
@@ -176,7 +189,9 @@ class Poster:
         except TimeoutError:
             raise PostFailed(None, definite=True) from None
 
-    async def _with_retries(self, attempt: Callable[[], Awaitable[None]], policy: RetryPolicy) -> None:
+    async def _with_retries(
+        self, attempt: Callable[[], Awaitable[None]], policy: RetryPolicy
+    ) -> None:
         give_up = stop_after_attempt(policy.attempts) | stop_before_delay(policy.deadline)
         retrying = AsyncRetrying(
             retry=retry_if_exception(lambda error: status_of(error) in RETRY_STATUSES),

@@ -116,7 +116,9 @@ class RedrawRetries:
         try:
             entries = await self._outbox.pending()
         except Exception as failure:  # noqa: BLE001 - the state is unreachable: next pass
-            log.warning("card redraws skipped: the outbox could not be read (%s)", type(failure).__name__)
+            log.warning(
+                "card redraws skipped: the outbox could not be read (%s)", type(failure).__name__
+            )
             return report
         for case_id, entry in entries.items():
             if self._work.stopping:
@@ -125,12 +127,18 @@ class RedrawRetries:
             try:
                 await self._retry(case_id, entry, report)
             except Exception as failure:  # noqa: BLE001 - a busy state or workbook: the next pass
-                log.warning("card redraw deferred (%s)", type(failure).__name__, extra={"case_id": case_id})
+                log.warning(
+                    "card redraw deferred (%s)", type(failure).__name__, extra={"case_id": case_id}
+                )
                 report.pending += 1
         if entries:
             log.info(
                 "card redraws: %d redrawn, %d posted, %d notices, %d pending, %d dropped",
-                report.redrawn, report.posted, report.notices, report.pending, report.dropped,
+                report.redrawn,
+                report.posted,
+                report.notices,
+                report.pending,
+                report.dropped,
             )
         return report
 
@@ -138,7 +146,9 @@ class RedrawRetries:
         try:
             case = await self._ledger.get(case_id)
         except CaseNotFound:
-            log.warning("case left the workbook; its redraws are dropped", extra={"case_id": case_id})
+            log.warning(
+                "case left the workbook; its redraws are dropped", extra={"case_id": case_id}
+            )
             await self._drop_all(case_id, entry)
             report.dropped += 1
             return
@@ -158,7 +168,9 @@ class RedrawRetries:
             await self._outbox.post_settled(case.case_id, token, retry=False)
             return
         try:
-            await self._cards.post(case, target=entry["target"], locale=entry["locale"], policy=self._policy)
+            await self._cards.post(
+                case, target=entry["target"], locale=entry["locale"], policy=self._policy
+            )
         except PostFailed as failure:
             again = failure.definite and not _for_good(failure)
             log.info("case card still not posted (HTTP %s)%s", failure.status, "" if again else "; dropped",
@@ -178,13 +190,19 @@ class RedrawRetries:
             drawn = await self._cards.update(case, policy=self._policy)
         except PostFailed as failure:
             if _for_good(failure):
-                log.warning("channel card refused for good (HTTP %s); dropped", failure.status,
-                            extra={"case_id": case.case_id})
+                log.warning(
+                    "channel card refused for good (HTTP %s); dropped",
+                    failure.status,
+                    extra={"case_id": case.case_id},
+                )
                 await self._outbox.card_drawn(case.case_id, token)
                 report.dropped += 1
             else:
-                log.info("channel card still not updated (HTTP %s)", failure.status,
-                         extra={"case_id": case.case_id})
+                log.info(
+                    "channel card still not updated (HTTP %s)",
+                    failure.status,
+                    extra={"case_id": case.case_id},
+                )
                 report.pending += 1
             return
         await self._outbox.card_drawn(case.case_id, token)
@@ -205,8 +223,11 @@ class RedrawRetries:
         try:
             await self._cards.tell_free_to_take(case, policy=self._policy)
         except PostFailed as failure:
-            log.info("hand-over notice still not posted (HTTP %s)", failure.status,
-                     extra={"case_id": case.case_id})
+            log.info(
+                "hand-over notice still not posted (HTTP %s)",
+                failure.status,
+                extra={"case_id": case.case_id},
+            )
             await self._outbox.notice_settled(case.case_id, token, retry=failure.definite)
             report.pending += 1
             return

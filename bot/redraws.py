@@ -63,7 +63,9 @@ def take_pending(extra: dict[str, Any]) -> set[str]:
     return extra.pop(_PENDING, set())
 
 
-def answer_with_pending(card: dict[str, Any], extra: dict[str, Any], locale: str | None) -> dict[str, Any]:
+def answer_with_pending(
+    card: dict[str, Any], extra: dict[str, Any], locale: str | None
+) -> dict[str, Any]:
     """The click's answer, with a notice on top when the channel lags behind it."""
     text = pending_text(take_pending(extra), locale)
     return with_notice(card, text) if text else card
@@ -84,7 +86,9 @@ async def redraw_now(case_cards: CaseCards, case: Case) -> str | None:
     try:
         await _within_click(lambda policy: case_cards.update(case, policy=policy))
     except Exception as failure:  # noqa: BLE001 - any failure: the outbox has it
-        log.warning("channel card not updated yet: %s", _why(failure), extra={"case_id": case.case_id})
+        log.warning(
+            "channel card not updated yet: %s", _why(failure), extra={"case_id": case.case_id}
+        )
         return CARD if token is not None else UNKEPT
     if token is not None:
         await _quietly(case_cards.outbox.card_drawn(case.case_id, token), case.case_id)
@@ -101,11 +105,17 @@ async def free_to_take_now(case_cards: CaseCards, case: Case) -> str | None:
     except Exception as failure:  # noqa: BLE001
         # Only what certainly did not go out may be posted again: a second
         # "free to take" is worse than none, and the case card shows it anyway.
-        retry = isinstance(failure, NoTimeLeft) or (isinstance(failure, PostFailed) and failure.definite)
-        log.warning("hand-over notice not posted: %s", _why(failure), extra={"case_id": case.case_id})
+        retry = isinstance(failure, NoTimeLeft) or (
+            isinstance(failure, PostFailed) and failure.definite
+        )
+        log.warning(
+            "hand-over notice not posted: %s", _why(failure), extra={"case_id": case.case_id}
+        )
         if not retry:
             if token is not None:
-                await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id)
+                await _quietly(
+                    case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id
+                )
             return None
         if token is None or not await _quietly(
             case_cards.outbox.notice_settled(case.case_id, token, retry=True), case.case_id
@@ -113,7 +123,9 @@ async def free_to_take_now(case_cards: CaseCards, case: Case) -> str | None:
             return UNKEPT  # left claimed, it would expire unposted: promise nothing
         return NOTICE
     if token is not None:
-        await _quietly(case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id)
+        await _quietly(
+            case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id
+        )
     return None
 
 
@@ -123,11 +135,17 @@ async def post_now(case_cards: CaseCards, case: Case, target: dict[str, Any], lo
     Claimed in the outbox before it goes out, as a notice is: a pass posts
     what certainly did not go out, and nothing that may have.
     """
-    token = await _arm(lambda case_id: case_cards.outbox.claim_new_post(case_id, target, locale), case.case_id)
+    token = await _arm(
+        lambda case_id: case_cards.outbox.claim_new_post(case_id, target, locale), case.case_id
+    )
     try:
-        await _within_click(lambda policy: case_cards.post(case, target=target, locale=locale, policy=policy))
+        await _within_click(
+            lambda policy: case_cards.post(case, target=target, locale=locale, policy=policy)
+        )
     except Exception as failure:  # noqa: BLE001
-        retry = isinstance(failure, NoTimeLeft) or (isinstance(failure, PostFailed) and failure.definite)
+        retry = isinstance(failure, NoTimeLeft) or (
+            isinstance(failure, PostFailed) and failure.definite
+        )
         log.warning("case card not posted yet: %s", _why(failure), extra={"case_id": case.case_id})
         if token is None:
             return UNKEPT if retry else UNCLEAR
@@ -138,7 +156,9 @@ async def post_now(case_cards: CaseCards, case: Case, target: dict[str, Any], lo
             return UNCLEAR
         return CARD if settled else UNKEPT
     if token is not None:
-        await _quietly(case_cards.outbox.post_settled(case.case_id, token, retry=False), case.case_id)
+        await _quietly(
+            case_cards.outbox.post_settled(case.case_id, token, retry=False), case.case_id
+        )
     return POSTED
 
 
@@ -153,7 +173,9 @@ async def redraw_later(case_cards: CaseCards, case_id: str) -> None:
         await _arm(case_cards.outbox.arm_card, case_id)
 
 
-async def post_later(case_cards: CaseCards, case_id: str, target: dict[str, Any], locale: str) -> None:
+async def post_later(
+    case_cards: CaseCards, case_id: str, target: dict[str, Any], locale: str
+) -> None:
     """A registration in doubt: a pass posts its card if the workbook has the case after all."""
     await _quietly(case_cards.outbox.post_later(case_id, target, locale), case_id)
 
@@ -196,7 +218,10 @@ async def _within_click(attempt: Callable[[RetryPolicy], Awaitable[T]]) -> T:
     if seconds < MIN_CLICK_SECONDS:
         raise NoTimeLeft()
     policy = RetryPolicy(
-        attempts=CLICK.attempts, deadline=seconds, backoff=CLICK.backoff, max_backoff=CLICK.max_backoff
+        attempts=CLICK.attempts,
+        deadline=seconds,
+        backoff=CLICK.backoff,
+        max_backoff=CLICK.max_backoff,
     )
     # The policy stops retrying in time; this also bounds an attempt that hangs.
     async with asyncio.timeout(seconds + MIN_CLICK_SECONDS):
@@ -207,7 +232,11 @@ async def _arm(arm: Callable[[str], Awaitable[str]], case_id: str) -> str | None
     try:
         return await arm(case_id)
     except Exception as failure:  # noqa: BLE001 - the change is stored; still try to show it
-        log.error("redraw not recorded in the outbox (%s)", type(failure).__name__, extra={"case_id": case_id})
+        log.error(
+            "redraw not recorded in the outbox (%s)",
+            type(failure).__name__,
+            extra={"case_id": case_id},
+        )
         return None
 
 

@@ -32,9 +32,11 @@ from .parts import (
     heading,
     lines,
     literal,
-    notice as notice_block,
     title,
     when_and_age,
+)
+from .parts import (
+    notice as notice_block,
 )
 from .registered import cab_steps
 from .texts import t
@@ -76,7 +78,9 @@ def case_card(
     if notice:
         body.append(notice_block(notice))
     body.append(
-        title(t("case_title", locale, case_id=case.case_id, status=status_text(case.status, locale)))
+        title(
+            t("case_title", locale, case_id=case.case_id, status=status_text(case.status, locale))
+        )
     )
     if handled:
         body.append(_banner(t("handled", locale), style="good"))
@@ -137,7 +141,10 @@ def _status_fact(status: Status, locale: str | None) -> str:
 def _customer_data(case: Case, locale: str | None) -> list[CardElement]:
     facts = [
         Fact(title=t(key, locale), value=escape_markdown(value))
-        for key, value in (("customer_number", case.customer_number), ("cab_number", case.cab_number))
+        for key, value in (
+            ("customer_number", case.customer_number),
+            ("cab_number", case.cab_number),
+        )
         if value
     ]
     elements: list[CardElement] = []

@@ -24,11 +24,15 @@ def correct_form(
     """Pre-filled from the case; once submitted, exactly what the agent typed is shown again."""
     form = Form(locale, values, errors)
     submitted = bool(values) or bool(errors)
-    defaults = {} if submitted else {
-        "customerNumber": case.customer_number,
-        "cabNumber": case.cab_number,
-        "description": case.description,
-    }
+    defaults = (
+        {}
+        if submitted
+        else {
+            "customerNumber": case.customer_number,
+            "cabNumber": case.cab_number,
+            "description": case.description,
+        }
+    )
     registration_inputs(form, defaults)
     body = form.finish(
         [title(t("correct_title", locale, case_id=case.case_id)), para(t("correct_intro", locale))],

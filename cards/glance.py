@@ -17,7 +17,8 @@ from cases.model import Case
 
 from . import parts
 from .case import status_text
-from .parts import escape_markdown, notice as notice_block, para, title, when_and_age
+from .parts import escape_markdown, para, title, when_and_age
+from .parts import notice as notice_block
 from .texts import t
 
 # The notice buttons' data says where the click came from; case verbs answer
@@ -29,15 +30,23 @@ def notice_data(case: Case) -> dict[str, str]:
     return {**parts.case_data(case), "view": NOTICE_VIEW}
 
 
-def case_glance(case: Case, *, locale: str | None, now: datetime, notice: str | None = None) -> AdaptiveCard:
+def case_glance(
+    case: Case, *, locale: str | None, now: datetime, notice: str | None = None
+) -> AdaptiveCard:
     body: list[CardElement] = []
     if notice:
         body.append(notice_block(notice))
-    body.append(title(t("case_title", locale, case_id=case.case_id, status=status_text(case.status, locale))))
+    body.append(
+        title(
+            t("case_title", locale, case_id=case.case_id, status=status_text(case.status, locale))
+        )
+    )
     facts = [Fact(title=t("status", locale), value=status_text(case.status, locale))]
     if case.handler:
         facts.append(Fact(title=t("handler", locale), value=escape_markdown(case.handler)))
-    facts.append(Fact(title=t("changed_at", locale), value=when_and_age(case.changed_at, now, locale)))
+    facts.append(
+        Fact(title=t("changed_at", locale), value=when_and_age(case.changed_at, now, locale))
+    )
     body.append(FactSet(facts=facts))
     body.append(para(t("glance_details_on_card", locale), subtle=True))
     return parts.card(locale, body)

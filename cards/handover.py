@@ -10,8 +10,8 @@ from cases import validation
 from cases.model import Case, CaseRef
 
 from . import parts
-from .parts import Form, button, cancel, case_data, literal, para, title
 from .glance import notice_data
+from .parts import Form, button, cancel, case_data, literal, para, title
 from .texts import t
 
 
@@ -35,7 +35,10 @@ def handover_form(
         default="" if submitted else case.comment,
     )
     body = form.finish(
-        [title(t("handover_title", locale, case_id=case.case_id)), para(t("handover_intro", locale))],
+        [
+            title(t("handover_title", locale, case_id=case.case_id)),
+            para(t("handover_intro", locale)),
+        ],
         notice,
     )
     actions = [

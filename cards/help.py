@@ -12,7 +12,9 @@ COMMANDS = ("register", "queue", "mine", "triage", "email", "help")
 
 
 def help_card(locale: str | None) -> AdaptiveCard:
-    facts = [Fact(title=t(f"cmd_{name}", locale), value=t(f"help_{name}", locale)) for name in COMMANDS]
+    facts = [
+        Fact(title=t(f"cmd_{name}", locale), value=t(f"help_{name}", locale)) for name in COMMANDS
+    ]
     body = [
         title(t("help_title", locale)),
         para(t("help_intro", locale)),

@@ -45,8 +45,11 @@ def signature_list_card(bindings: Iterable[BindingRow], locale: str | None) -> A
     facts = [
         Fact(
             title=escape_markdown(row.signature),
-            value=t("signatures_active" if row.active else "signatures_kept", locale,
-                    name=escape_markdown(row.name) if row.name else t("signatures_no_name", locale)),
+            value=t(
+                "signatures_active" if row.active else "signatures_kept",
+                locale,
+                name=escape_markdown(row.name) if row.name else t("signatures_no_name", locale),
+            ),
         )  # fmt: skip
         for row in rows
     ]

@@ -133,8 +133,7 @@ def literal(
     inlines: list[str] | list[TextRun] = runs
     if weight or color or subtle:
         inlines = [
-            TextRun(text=run, weight=weight, color=color, is_subtle=subtle or None)
-            for run in runs
+            TextRun(text=run, weight=weight, color=color, is_subtle=subtle or None) for run in runs
         ]
     # Unstyled runs go as plain strings, the schema's short form of a TextRun: a run
     # per Markdown character would otherwise cost some 30 bytes each, and a card
@@ -348,9 +347,13 @@ class Form:
             input_id,
         )
 
-    def finish(self, top: Sequence[CardElement], notice_text: str | None = None) -> list[CardElement]:
+    def finish(
+        self, top: Sequence[CardElement], notice_text: str | None = None
+    ) -> list[CardElement]:
         """The whole body: notice and stray errors first, then ``top`` (title, intro), then the inputs."""
-        stray = [message for key, message in self.errors.items() if key not in self._ids and message]
+        stray = [
+            message for key, message in self.errors.items() if key not in self._ids and message
+        ]
         head: list[CardElement] = []
         if notice_text:
             head.append(notice(notice_text))

@@ -43,7 +43,9 @@ def queue_card(
             continue
         label = t("queue_group", locale, status=status_text(status, locale), n=len(group))
         body.append(heading(label, separator=True))
-        body.append(FactSet(facts=[Fact(title=c.case_id, value=_row(c, now, locale)) for c in group]))
+        body.append(
+            FactSet(facts=[Fact(title=c.case_id, value=_row(c, now, locale)) for c in group])
+        )
     return parts.card(locale, body)
 
 

@@ -82,7 +82,9 @@ def register_form(
     form = Form(locale, values, errors)
     registration_inputs(form)
     count_and_kinds(form)
-    body = form.finish([title(t("register_title", locale)), para(t("register_intro", locale))], notice)
+    body = form.finish(
+        [title(t("register_title", locale)), para(t("register_intro", locale))], notice
+    )
     data = {"form": nonce or uuid.uuid4().hex}
     register = button(t("btn_register", locale), "register", data, positive=True)
     return parts.card(locale, body, [register])

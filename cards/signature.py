@@ -30,6 +30,8 @@ def signature_form(
         placeholder="xabc12",
         max_length=SIGNATURE_MAX,
     )
-    body = form.finish([title(t("signature_title", locale)), para(t("signature_intro", locale))], notice)
+    body = form.finish(
+        [title(t("signature_title", locale)), para(t("signature_intro", locale))], notice
+    )
     save = button(t("save", locale), "signature", {"pending": dict(pending)}, positive=True)
     return parts.card(locale, body, [save])

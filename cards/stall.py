@@ -30,6 +30,7 @@ from cases.stalls import Stall, StallRule
 
 from . import parts
 from .case import status_text
+from .glance import notice_data
 from .parts import (
     button,
     escape_markdown,
@@ -40,7 +41,6 @@ from .parts import (
     when,
     when_and_age,
 )
-from .glance import notice_data
 from .texts import t
 
 # A card holds about 28 KB in Teams; the digest stops listing well before that.
@@ -110,7 +110,9 @@ def stall_digest(stalls: Sequence[Stall], locale: str | None, *, now: datetime) 
     count = len(stalls)
     intro = t("digest_intro_one", locale) if count == 1 else t("digest_intro_many", locale, n=count)
     body: list[CardElement] = [
-        Container(id=DIGEST_ID, items=[title(t("digest_title", locale, date=now.date().isoformat()))]),
+        Container(
+            id=DIGEST_ID, items=[title(t("digest_title", locale, date=now.date().isoformat()))]
+        ),
         para(intro),
     ]
     shown = 0
@@ -132,14 +134,18 @@ def _row(stall: Stall, locale: str | None) -> Container:
     case = stall.case
     still = business_duration(stall.stalled_for, stall.business_day, locale)
     if case.handler:
-        detail = t("digest_row_handler", locale, handler=case.handler, still=still, since=when(stall.since))
+        detail = t(
+            "digest_row_handler", locale, handler=case.handler, still=still, since=when(stall.since)
+        )
     else:
         detail = t("digest_row", locale, still=still, since=when(stall.since))
     return Container(
         spacing="Medium",
         items=[
             TextBlock(
-                text=t("case_title", locale, case_id=case.case_id, status=stall_status(stall, locale)),
+                text=t(
+                    "case_title", locale, case_id=case.case_id, status=stall_status(stall, locale)
+                ),
                 weight="Bolder",
                 wrap=True,
             ),

@@ -22,7 +22,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Ärendet har ändrats sedan du såg det. Här är läget nu.",
         "The case has changed since you saw it. Here is where it stands now.",
     ),
-    "signature_saved": ("Din signatur {signature} är sparad.", "Your signature {signature} is saved."),
+    "signature_saved": (
+        "Din signatur {signature} är sparad.",
+        "Your signature {signature} is saved.",
+    ),
     "unknown_action": (
         "Den knappen känner jag inte igen. Skriv hjälp för att se vad jag kan.",
         "I don't recognise that button. Type help to see what I can do.",
@@ -150,7 +153,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Kundens andra anläggningar. De nämns i mejlet.",
         "The customer's other installations. The e-mail names them.",
     ),
-    "greeting": ("Hälsning (efter \"Hej\")", "Greeting (after \"Hej\")"),
+    "greeting": ('Hälsning (efter "Hej")', 'Greeting (after "Hej")'),
     "greeting_hint": ("T.ex. företagets namn", "E.g. the company's name"),
     "email_change": ("Vad har ändrats", "What was changed"),
     "email_change_fakturaadress": ("Fakturaadress", "Invoice address"),
@@ -158,16 +161,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "email_change_utskickssatt": ("Utskickssätt för fakturor", "Invoice delivery"),
     "email_change_annat": ("Annat", "Other"),
     "email_value": (
-        "Ny uppgift (vid Annat: texten efter \"Vi har nu ändrat\")",
-        "New value (for Other: the text after \"Vi har nu ändrat\")",
+        'Ny uppgift (vid Annat: texten efter "Vi har nu ändrat")',
+        'New value (for Other: the text after "Vi har nu ändrat")',
     ),
     "email_value_hint": (
         "T.ex. Gatunamnet 123, 111 11 Staden",
         "E.g. Gatunamnet 123, 111 11 Staden",
     ),
     "email_offer": (
-        "Bara vid Annat: texten efter \"Om ni önskar göra ändring av\"",
-        "Only for Other: the text after \"Om ni önskar göra ändring av\"",
+        'Bara vid Annat: texten efter "Om ni önskar göra ändring av"',
+        'Only for Other: the text after "Om ni önskar göra ändring av"',
     ),
     "email_offer_hint": ("T.ex. kontaktpersonen", "E.g. kontaktpersonen"),
     "need_changed_ids": (
@@ -266,7 +269,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Registrera ett ärende med fler än 15 ändringar.",
         "Register a case with more than 15 changes.",
     ),
-    "help_queue": ("Visa öppna ärenden, nya och påbörjade.", "Show open cases, new and in progress."),
+    "help_queue": (
+        "Visa öppna ärenden, nya och påbörjade.",
+        "Show open cases, new and in progress.",
+    ),
     "help_mine": (
         "Visa dina öppna ärenden: de du hanterar eller har registrerat.",
         "Show your open cases: those you handle or registered.",
@@ -327,7 +333,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} cases have been still for longer than the routine says.",
     ),
     "digest_group_new": ("Inte påbörjade ({n})", "Not started ({n})"),
-    "digest_group_handed_over": ("Överlämnade, inte övertagna ({n})", "Handed over, not taken ({n})"),
+    "digest_group_handed_over": (
+        "Överlämnade, inte övertagna ({n})",
+        "Handed over, not taken ({n})",
+    ),
     "digest_group_started": ("Påbörjade utan ändring ({n})", "In progress without a change ({n})"),
     "digest_row": (
         "stilla i {still} · sedan {since}",

@@ -43,7 +43,10 @@ ACCESS_TEXTS: dict[str, tuple[str, str]] = {
     "signatures_title": ("Bundna signaturer", "Bound signatures"),
     "signatures_empty": ("Ingen signatur är bunden ännu.", "No signature is bound yet."),
     "signatures_active": ("{name} · används", "{name} · in use"),
-    "signatures_kept": ("{name} · vilande, ingen annan kan ta den", "{name} · resting, nobody else can take it"),
+    "signatures_kept": (
+        "{name} · vilande, ingen annan kan ta den",
+        "{name} · resting, nobody else can take it",
+    ),
     "signatures_no_name": ("namn okänt", "name unknown"),
     "signatures_release_hint": ("Frigör en med: släpp xanna", "Free one with: release xanna"),
     "signature_released": (
@@ -54,6 +57,12 @@ ACCESS_TEXTS: dict[str, tuple[str, str]] = {
         "{signature} är inte bunden till någon. Den som anger den först får den nu.",
         "{signature} is not bound to anyone. Whoever enters it first now gets it.",
     ),
-    "release_needs_signature": ("Skriv signaturen efter släpp.", "Type the signature after release."),
-    "admins_only": ("Det kommandot är bara för administratörer.", "That command is for admins only."),
+    "release_needs_signature": (
+        "Skriv signaturen efter släpp.",
+        "Type the signature after release.",
+    ),
+    "admins_only": (
+        "Det kommandot är bara för administratörer.",
+        "That command is for admins only.",
+    ),
 }

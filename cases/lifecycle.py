@@ -142,9 +142,7 @@ def _refusal(case: Case, action: Action, actor: str) -> NotAllowed:
             f"{cid} has not been started yet. Start it first.",
         )
     if action is Action.TAKE_OVER:
-        return NotAllowed(
-            f"Du hanterar redan {cid}.", f"You are already handling {cid}."
-        )
+        return NotAllowed(f"Du hanterar redan {cid}.", f"You are already handling {cid}.")
     return NotAllowed(
         f"{cid} hanteras av {case.handler}. Ta över det först.",
         f"{cid} is being handled by {case.handler}. Take it over first.",

@@ -149,7 +149,10 @@ def cut_to_card_size(text: str, budget: int) -> str:
     """The longest start of ``text`` whose ``card_size`` is at most ``budget``."""
     if card_size(text[: budget + 1]) <= budget:  # a character takes a byte at least: all of it fits
         return text
-    low, high = 0, min(len(text), budget)  # card_size(text[:low]) <= budget < card_size(text[:high + 1])
+    low, high = (
+        0,
+        min(len(text), budget),
+    )  # card_size(text[:low]) <= budget < card_size(text[:high + 1])
     while low < high:
         middle = (low + high + 1) // 2
         if card_size(text[:middle]) <= budget:

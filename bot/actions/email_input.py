@@ -29,10 +29,14 @@ def draft_from_form(data: Mapping[str, Any]) -> str:
     for problem in (changed.error("changedIds"), others.error("otherIds", required=False)):
         if problem:
             errors.append(problem)
-    change = collect(errors, lambda: _change(text("emailChange"), text("emailValue"), text("emailOffer")))
+    change = collect(
+        errors, lambda: _change(text("emailChange"), text("emailValue"), text("emailOffer"))
+    )
     greeting = collect(
         errors,
-        lambda: validation.free_text(text("greeting"), "greeting", max_length=validation.GREETING_MAX),
+        lambda: validation.free_text(
+            text("greeting"), "greeting", max_length=validation.GREETING_MAX
+        ),
     )
     if errors:
         raise InvalidInputs(errors)

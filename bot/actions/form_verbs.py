@@ -86,7 +86,9 @@ async def register(turn: Turn) -> Json:
     try:
         target = await _card_target(turn)
     except Exception as failure:  # noqa: BLE001 - stored all the same: say so, promise nothing
-        log.error("case card not posted (%s)", type(failure).__name__, extra={"case_id": case.case_id})
+        log.error(
+            "case card not posted (%s)", type(failure).__name__, extra={"case_id": case.case_id}
+        )
         outcome = redraws.UNKEPT
     else:
         outcome = await redraws.post_now(turn.services.case_cards, case, target, turn.locale)
@@ -96,14 +98,20 @@ async def register(turn: Turn) -> Json:
 
 async def _card_target(turn: Turn) -> dict[str, Any]:
     channel_id, service_url = await _channel_of(turn)
-    return turn.services.case_cards.target(turn.context, channel_id=channel_id, service_url=service_url)
+    return turn.services.case_cards.target(
+        turn.context, channel_id=channel_id, service_url=service_url
+    )
 
 
 async def _post_later(turn: Turn, case_id: str) -> None:
     try:
         target = await _card_target(turn)
     except Exception as failure:  # noqa: BLE001 - the agent was told to look in the queue
-        log.error("no card for a registration in doubt (%s)", type(failure).__name__, extra={"case_id": case_id})
+        log.error(
+            "no card for a registration in doubt (%s)",
+            type(failure).__name__,
+            extra={"case_id": case_id},
+        )
         return
     await redraws.post_later(turn.services.case_cards, case_id, target, turn.locale)
 
@@ -151,7 +159,9 @@ async def signature(turn: Turn) -> Json | InvokeResponse:
         turn.verb, turn.data = pending["verb"], dict(pending["data"])
         return await run(turn)
     return cards.to_json(
-        cards.notice_card(cards.texts.t("signature_saved", turn.locale, signature=turn.signature), turn.locale)
+        cards.notice_card(
+            cards.texts.t("signature_saved", turn.locale, signature=turn.signature), turn.locale
+        )
     )
 
 
@@ -160,7 +170,11 @@ def _pending(value: Any) -> dict[str, Any]:
 
     Anything else a client sends in its place is no click to carry on with.
     """
-    if not isinstance(value, dict) or not isinstance(value.get("verb"), str) or not registered(value["verb"]):
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("verb"), str)
+        or not registered(value["verb"])
+    ):
         return {}
     data = value.get("data")
     return {"verb": value["verb"], "data": carried(data) if isinstance(data, dict) else {}}

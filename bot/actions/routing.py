@@ -130,7 +130,9 @@ async def run(turn: Turn, handler: Handler | None = None) -> InvokeResponse:
         log.warning("ledger unavailable", extra={"verb": turn.verb, "case_id": turn.case_id})
         return responses.error(503, "ServiceUnavailable", unavailable.text(turn.locale))
     except DomainError as refused:
-        return responses.card(cards.to_json(cards.notice_card(refused.text(turn.locale), turn.locale)))
+        return responses.card(
+            cards.to_json(cards.notice_card(refused.text(turn.locale), turn.locale))
+        )
     log.info("action done", extra={"verb": turn.verb, "case_id": turn.case_id})
     if isinstance(result, InvokeResponse):
         return result

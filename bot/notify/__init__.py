@@ -18,10 +18,10 @@ from cases.stalls import StallRules
 
 from ..background import BackgroundWork
 from ..config import Settings
+from ..posting import Poster, PostFailed, RetryPolicy
 from ..services import Services
 from .book import NoticeBook
 from .notifier import ScanReport, StallNotifier
-from ..posting import Poster, PostFailed, RetryPolicy
 from .schedule import NOTIFY_PATH, Schedule, notify_handler
 
 __all__ = [
@@ -88,7 +88,8 @@ def install_notifications(
     app[NOTIFIER] = notifier
     app[SCHEDULE] = schedule
     app.router.add_post(
-        NOTIFY_PATH, notify_handler(notifier, background, settings.notify_secret, before=before_scan)
+        NOTIFY_PATH,
+        notify_handler(notifier, background, settings.notify_secret, before=before_scan),
     )
     app.on_startup.append(schedule.start)
     return notifier

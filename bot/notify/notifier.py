@@ -38,6 +38,7 @@ from cases.stalls import Stall, StallRules, Track, observe, rule_for, stall_of
 
 from ..case_cards import CaseCards
 from ..logs import log_context, new_id
+from ..posting import Poster, PostFailed
 from ..team_channel import TeamChannel, TeamChannelBook
 from .book import (
     MISSING_DAYS,
@@ -49,7 +50,6 @@ from .book import (
     same_stall,
     track_of,
 )
-from ..posting import Poster, PostFailed
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,9 @@ class StallNotifier:
         try:
             cases = await self._ledger.list()
         except DomainError as problem:  # a locked or misshapen workbook: try again next time
-            log.warning("stall scan skipped: the workbook could not be read (%s)", type(problem).__name__)
+            log.warning(
+                "stall scan skipped: the workbook could not be read (%s)", type(problem).__name__
+            )
             report.skipped = "workbook"
             return report
         open_cases = {case.case_id: case for case in cases if rule_for(case) is not None}
@@ -169,12 +171,19 @@ class StallNotifier:
             report.skipped = "busy"
         log.info(
             "stall scan: %d open, %d stalled, %d notices posted, digest %s",
-            report.open_cases, report.stalled, report.notices, report.digest,
+            report.open_cases,
+            report.stalled,
+            report.notices,
+            report.digest,
         )
         return report
 
     def _observe(
-        self, document: Document | None, open_cases: dict[str, Case], listed: set[str], now: datetime
+        self,
+        document: Document | None,
+        open_cases: dict[str, Case],
+        listed: set[str],
+        now: datetime,
     ) -> tuple[Document | None, tuple[dict[str, Track], dict[str, dict[str, Any]]]]:
         """Each open case's track after this scan, and its notices as the book holds them."""
         first = document is None
@@ -189,7 +198,9 @@ class StallNotifier:
             assert track is not None  # open cases can stall
             tracks[case_id] = track
             if entry is None or track != previous:
-                entries[case_id] = entry_of(track, self._baseline(case, track, now) if first else None)
+                entries[case_id] = entry_of(
+                    track, self._baseline(case, track, now) if first else None
+                )
                 changed = True
             elif entry.pop("missing_since", None) is not None:
                 changed = True
@@ -235,7 +246,11 @@ class StallNotifier:
                 return document, False
             tries = digest.get("tries", 0) if digest.get("day") == day else 0
             document["digest"] = {
-                "day": day, "state": "claimed", "token": token, "at": now.isoformat(), "tries": tries + 1,
+                "day": day,
+                "state": "claimed",
+                "token": token,
+                "at": now.isoformat(),
+                "tries": tries + 1,
             }
             return document, True
 
@@ -244,7 +259,8 @@ class StallNotifier:
         card = cards.to_json(cards.stall_digest(stalls, self._locale, now=now))
         activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
         state = await self._post(
-            lambda: self._poster.new_thread(channel.channel_id, channel.service_url, activity), "digest"
+            lambda: self._poster.new_thread(channel.channel_id, channel.service_url, activity),
+            "digest",
         )
 
         def settle(document: Document | None) -> tuple[Document | None, None]:
@@ -277,7 +293,12 @@ class StallNotifier:
             for lower in range(1, stall.level):  # an escalation stands for what it skipped
                 notices.setdefault(str(lower), {"state": "superseded", "at": now.isoformat()})
             tries = (notices.get(level) or {}).get("tries", 0)
-            notices[level] = {"state": "claimed", "token": token, "at": now.isoformat(), "tries": tries + 1}
+            notices[level] = {
+                "state": "claimed",
+                "token": token,
+                "at": now.isoformat(),
+                "tries": tries + 1,
+            }
             return document, True
 
         if not await self._book.change(claim):
@@ -299,7 +320,10 @@ class StallNotifier:
         await self._book.change(settle)
         if state == "posted":
             report.notices += 1
-            log.info("stall notice posted", extra={"case_id": case_id, "rule": stall.rule.value, "level": level})
+            log.info(
+                "stall notice posted",
+                extra={"case_id": case_id, "rule": stall.rule.value, "level": level},
+            )
         else:
             report.failed += 1
 

@@ -30,14 +30,20 @@ WIDTH = 560
 HOST_CONFIG = {
     "fontFamily": "'Segoe UI', 'Helvetica Neue', 'DejaVu Sans', sans-serif",
     "containerStyles": {
-        "default": {"backgroundColor": "#FFFFFF", "foregroundColors": {
-            "default": {"default": "#242424", "subtle": "#616161"},
-            "accent": {"default": "#5B5FC7", "subtle": "#6264A7"},
-            "attention": {"default": "#C4314B", "subtle": "#C4314B"},
-            "good": {"default": "#237B4B", "subtle": "#237B4B"},
-            "warning": {"default": "#835C00", "subtle": "#835C00"}}},
-        "emphasis": {"backgroundColor": "#F5F5F5", "foregroundColors": {
-            "default": {"default": "#242424", "subtle": "#616161"}}},
+        "default": {
+            "backgroundColor": "#FFFFFF",
+            "foregroundColors": {
+                "default": {"default": "#242424", "subtle": "#616161"},
+                "accent": {"default": "#5B5FC7", "subtle": "#6264A7"},
+                "attention": {"default": "#C4314B", "subtle": "#C4314B"},
+                "good": {"default": "#237B4B", "subtle": "#237B4B"},
+                "warning": {"default": "#835C00", "subtle": "#835C00"},
+            },
+        },
+        "emphasis": {
+            "backgroundColor": "#F5F5F5",
+            "foregroundColors": {"default": {"default": "#242424", "subtle": "#616161"}},
+        },
     },
     "actions": {"actionsOrientation": "horizontal", "buttonSpacing": 8, "maxActions": 6},
 }
@@ -60,9 +66,11 @@ document.body.dataset.height = document.getElementById("card").offsetHeight + 32
 def examples() -> dict[str, dict]:
     now = datetime(2026, 11, 23, 14, 5, tzinfo=STOCKHOLM)
     new = lifecycle.register(
-        "5012345", "9876543",
+        "5012345",
+        "9876543",
         "22 anläggningar: ny fakturaadress och kvartalsfakturering. Elin och CAB.",
-        actor="xanna", now=now - timedelta(hours=5),
+        actor="xanna",
+        now=now - timedelta(hours=5),
     )
     case = lifecycle.claim(new.with_id("SA-000042"), actor="xbo", now=now - timedelta(hours=2))
     return {
@@ -97,7 +105,9 @@ def stall_examples() -> dict[str, dict]:
     morning = at(24, 8)
     digest = [stall(case, morning) for case in (new, started, handed)]
     return {
-        "stall-notice": cards.to_json(cards.stall_notice(stall(new, at(23, 13, 10)), "sv-SE", now=at(23, 13, 10))),
+        "stall-notice": cards.to_json(
+            cards.stall_notice(stall(new, at(23, 13, 10)), "sv-SE", now=at(23, 13, 10))
+        ),
         "stall-digest": cards.to_json(cards.stall_digest(digest, "sv-SE", now=morning)),
     }
 
@@ -127,7 +137,10 @@ def render(out_dir: Path) -> list[Path]:
             dom = _chromium(chromium, tmp, [f"--window-size={WIDTH + 32},2000", "--dump-dom"], page)
             height = int(re.search(r'data-height="(\d+)"', dom).group(1))  # type: ignore[union-attr]
             _chromium(
-                chromium, tmp, [f"--window-size={WIDTH + 32},{height}", f"--screenshot={target}"], page
+                chromium,
+                tmp,
+                [f"--window-size={WIDTH + 32},{height}", f"--screenshot={target}"],
+                page,
             )
             written.append(target)
     return written
@@ -135,9 +148,16 @@ def render(out_dir: Path) -> list[Path]:
 
 def _chromium(chromium: str, tmp: str, args: list[str], page: Path) -> str:
     flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--hide-scrollbars", f"--user-data-dir={tmp}/profile",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp}/profile",
     ]
     done = subprocess.run(
         [chromium, *flags, *args, page.as_uri()], check=True, capture_output=True, text=True

@@ -77,8 +77,13 @@ class Office:
         return new[-1]
 
     async def click(
-        self, agent: Agent, post: Post, verb: str, inputs: dict[str, Any] | None = None,
-        *, card: dict[str, Any] | None = None,
+        self,
+        agent: Agent,
+        post: Post,
+        verb: str,
+        inputs: dict[str, Any] | None = None,
+        *,
+        card: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Click the ``verb`` button on the card (default: the post's card) with ``inputs`` typed."""
         shown = card if card is not None else post.card
@@ -91,7 +96,9 @@ class Office:
         action = post.card["refresh"]["action"]
         return await self.invoke(agent, post, action["verb"], action.get("data") or {})
 
-    async def invoke(self, agent: Agent, post: Post, verb: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def invoke(
+        self, agent: Agent, post: Post, verb: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
         conversation_id = post.conversation_id
         if ";messageid=" not in conversation_id and post.reply_to is None:
             conversation_id = f"{conversation_id};messageid={post.activity_id}"
@@ -102,8 +109,13 @@ class Office:
         )  # fmt: skip
         status, body = await self.post(
             teams.card_action(
-                agent, self.connector.url, conversation_id=conversation_id,
-                reply_to=post.activity_id, verb=verb, data=data, kind=kind,
+                agent,
+                self.connector.url,
+                conversation_id=conversation_id,
+                reply_to=post.activity_id,
+                verb=verb,
+                data=data,
+                kind=kind,
             )
         )
         assert status == 200, (status, body)
@@ -112,7 +124,9 @@ class Office:
     async def sign_up(self, agent: Agent, signature: str) -> None:
         """The agent's first click asks for a signature; answer it once."""
         post = await self.say(agent, "hjälp")
-        answer = await self.invoke(agent, post, "signature", {"signature": signature, "pending": {}})
+        answer = await self.invoke(
+            agent, post, "signature", {"signature": signature, "pending": {}}
+        )
         assert answer["type"] == "application/vnd.microsoft.card.adaptive", answer
 
 
@@ -187,11 +201,18 @@ async def office(tmp_path: Path) -> AsyncIterator[Office]:
     seat_team(connector)
     workbook = tmp_path / "stora-arenden.xlsx"
     settings = Settings(
-        _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state", STORA_WORKBOOK=workbook,
-        STORA_TENANT_ID=teams.TENANT, STORA_TEAM_ID=teams.TEAM,
+        _env_file=None,
+        MicrosoftAppId="",
+        STORA_STATE_DIR=tmp_path / "state",
+        STORA_WORKBOOK=workbook,
+        STORA_TENANT_ID=teams.TENANT,
+        STORA_TEAM_ID=teams.TEAM,
     )
     try:
-        async with aiohttp.ClientSession() as session, serve(settings, connector, session) as office:
+        async with (
+            aiohttp.ClientSession() as session,
+            serve(settings, connector, session) as office,
+        ):
             yield office
     finally:
         await connector.stop()

@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.identity import SignatureBook
 from bot.storage import JsonFileStorage
 from cases.ledger import Ledger
-from local_workbook.ledger import LocalWorkbookLedger
 from graph.ledger import GraphLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from tests.bot.conftest import Clock, Office, on_loopback
 from tests.bot.test_lifecycle_e2e import workbook_rows
 from tests.fakes import teams
@@ -34,8 +34,13 @@ T = TypeVar("T")
 
 
 def click_activity(
-    office: Office, agent: Agent, post: Post, verb: str, inputs: dict[str, Any] | None = None,
-    *, card: dict[str, Any] | None = None,
+    office: Office,
+    agent: Agent,
+    post: Post,
+    verb: str,
+    inputs: dict[str, Any] | None = None,
+    *,
+    card: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The invoke of one click, built once: Teams may deliver it more than once."""
     action = buttons(card if card is not None else post.card)[verb]

@@ -39,7 +39,9 @@ async def _state_files(office: Office) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("where", ["personal", "group"])
-async def test_an_outsider_in_a_chat_sees_nothing_and_changes_nothing(office: Office, where: str) -> None:
+async def test_an_outsider_in_a_chat_sees_nothing_and_changes_nothing(
+    office: Office, where: str
+) -> None:
     case_id, card = await _registered(office)
     rows_before, state_before = workbook_rows(office), await _state_files(office)
 
@@ -104,7 +106,8 @@ async def test_a_roster_that_does_not_answer_refuses_and_is_asked_again(office: 
 
 
 @pytest.mark.parametrize(
-    ("status", "code"), [(403, "BotNotInConversationRoster"), (400, "BadSyntax"), (401, "Unauthorized")]
+    ("status", "code"),
+    [(403, "BotNotInConversationRoster"), (400, "BadSyntax"), (401, "Unauthorized")],
 )
 async def test_a_roster_refusal_that_is_not_about_the_person_is_not_a_no(
     office: Office, status: int, code: str
@@ -118,8 +121,12 @@ async def test_a_roster_refusal_that_is_not_about_the_person_is_not_a_no(
 async def test_a_members_teams_id_with_someone_elses_account_is_not_served(office: Office) -> None:
     case_id, card = await _registered(office)
     forged = teams.card_action(
-        OUTSIDER, office.connector.url, conversation_id=card.conversation_id,
-        reply_to=card.activity_id, verb="details", data={"caseId": case_id},
+        OUTSIDER,
+        office.connector.url,
+        conversation_id=card.conversation_id,
+        reply_to=card.activity_id,
+        verb="details",
+        data={"caseId": case_id},
     )
     forged["from"]["id"] = BO.mri  # a member's Teams id, the outsider's own account
     status, body = await office.post(forged)
@@ -127,7 +134,9 @@ async def test_a_members_teams_id_with_someone_elses_account_is_not_served(offic
     _assert_told_nothing(body, case_id)
 
 
-async def test_a_removed_member_loses_access_once_the_cache_expires(tmp_path: Path, office: Office) -> None:
+async def test_a_removed_member_loses_access_once_the_cache_expires(
+    tmp_path: Path, office: Office
+) -> None:
     # The fixture's bot trusts a roster answer for the default 5 minutes; this one doesn't.
     settings = Settings(
         _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state2",
@@ -160,7 +169,9 @@ def test_with_an_app_id_the_bot_will_not_start_without_a_team(tmp_path: Path) ->
 OTHER_TEAM, OTHER_GROUP = "19:sales-team@thread.tacv2", "00000000-0000-0000-0000-000000000077"
 
 
-async def test_the_first_team_binds_and_another_team_is_refused(tmp_path: Path, office: Office) -> None:
+async def test_the_first_team_binds_and_another_team_is_refused(
+    tmp_path: Path, office: Office
+) -> None:
     settings = Settings(
         _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "unbound",
         STORA_WORKBOOK=tmp_path / "wb3.xlsx", STORA_TENANT_ID=teams.TENANT,
@@ -174,7 +185,9 @@ async def test_the_first_team_binds_and_another_team_is_refused(tmp_path: Path, 
         await bot.post(teams.installed_in_team(ANNA, connector.url))
         # Sales installs it too: refused, and it does not become "the team channel".
         before = set(connector.posts)
-        await bot.post(teams.installed_in_other_team(OUTSIDER, connector.url, OTHER_TEAM, OTHER_GROUP))
+        await bot.post(
+            teams.installed_in_other_team(OUTSIDER, connector.url, OTHER_TEAM, OTHER_GROUP)
+        )
         (refusal,) = [p for k, p in connector.posts.items() if k not in before]
         assert refusal.cards == [] and "bara i Backoffice-teamet" in refusal.text
         # A Sales member is not served, in Sales' channel or in a chat.

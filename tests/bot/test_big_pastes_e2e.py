@@ -26,7 +26,9 @@ async def test_a_huge_description_is_refused_and_shown_back_cut(office: Office) 
     await office.sign_up(ANNA, "xanna")
     form = await office.say(ANNA, "registrera")
     card = card_of(await office.click(ANNA, form, "register", REGISTRATION))
-    assert error_under(card, "description") == "Beskrivningen får vara högst 500 tecken (nu 107999)."
+    assert (
+        error_under(card, "description") == "Beskrivningen får vara högst 500 tecken (nu 107999)."
+    )
     shown = input_and_next(card, "description")[0]["value"]
     assert REGISTRATION["description"].startswith(shown) and len(shown) == 500
     assert input_and_next(card, "customerNumber")[0]["value"] == "5012345"

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.bot.conftest import ANNA, BO, CIA, Office
-from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of, case_post, register_case, workbook_rows
+from tests.bot.test_lifecycle_e2e import (
+    REGISTRATION,
+    card_of,
+    case_post,
+    register_case,
+)
 from tests.cards.schema import assert_valid_card
 from tests.fakes.cardwalk import inputs, texts, verbs
 
@@ -13,11 +18,16 @@ from tests.fakes.cardwalk import inputs, texts, verbs
 @pytest.mark.parametrize(
     ("typed", "expected_verb"),
     [
-        ("registrera", "register"), ("register", "register"),
-        ("triage", "triage"), ("mejl", "email"), ("email", "email"),
+        ("registrera", "register"),
+        ("register", "register"),
+        ("triage", "triage"),
+        ("mejl", "email"),
+        ("email", "email"),
     ],
 )
-async def test_each_command_answers_with_its_form(office: Office, typed: str, expected_verb: str) -> None:
+async def test_each_command_answers_with_its_form(
+    office: Office, typed: str, expected_verb: str
+) -> None:
     answer = await office.say(ANNA, typed)
     assert_valid_card(answer.card)
     assert verbs(answer.card) == {expected_verb}
@@ -45,10 +55,14 @@ async def test_commands_work_in_a_personal_chat_too(office: Office) -> None:
     assert verbs(answer.card) == {"register"}
 
 
-async def test_queue_groups_open_cases_with_handler_and_age_but_no_customer_data(office: Office) -> None:
+async def test_queue_groups_open_cases_with_handler_and_age_but_no_customer_data(
+    office: Office,
+) -> None:
     await register_case(office)
     second = await office.say(ANNA, "registrera")
-    card_of(await office.click(ANNA, second, "register", {**REGISTRATION, "customerNumber": "5099999"}))
+    card_of(
+        await office.click(ANNA, second, "register", {**REGISTRATION, "customerNumber": "5099999"})
+    )
     await office.sign_up(BO, "xbo")
     first_post = office.connector.top_level_posts()[0]
     card_of(await office.click(BO, first_post, "claim"))
@@ -70,17 +84,23 @@ async def test_mine_asks_for_a_signature_first(office: Office) -> None:
     assert "signature" in inputs(answer.card)
 
 
-async def test_fifteen_changes_or_fewer_are_not_registered_but_get_the_routine(office: Office) -> None:
+async def test_fifteen_changes_or_fewer_are_not_registered_but_get_the_routine(
+    office: Office,
+) -> None:
     await office.sign_up(ANNA, "xanna")
     form = await office.say(ANNA, "registrera")
-    answer = card_of(await office.click(ANNA, form, "register", {**REGISTRATION, "changeCount": "15"}))
+    answer = card_of(
+        await office.click(ANNA, form, "register", {**REGISTRATION, "changeCount": "15"})
+    )
     shown = texts(answer)
     assert "mejl" in shown.lower()
     assert await office.ledger.list() == []
     assert office.connector.top_level_posts() == []
 
 
-async def test_a_bad_registration_is_refused_next_to_each_field_with_values_kept(office: Office) -> None:
+async def test_a_bad_registration_is_refused_next_to_each_field_with_values_kept(
+    office: Office,
+) -> None:
     await office.sign_up(ANNA, "xanna")
     form = await office.say(ANNA, "registrera")
     typed = {**REGISTRATION, "customerNumber": "50-12x", "cabNumber": ""}
@@ -97,7 +117,12 @@ async def test_a_bad_registration_is_refused_next_to_each_field_with_values_kept
 async def test_triage_gives_the_cab_fields_for_a_handover(office: Office) -> None:
     form = await office.say(ANNA, "triage")
     answer = card_of(
-        await office.click(ANNA, form, "triage", {"changeCount": "8", "customerKind": "företag", "changeKind": "flytt"})
+        await office.click(
+            ANNA,
+            form,
+            "triage",
+            {"changeCount": "8", "customerKind": "företag", "changeKind": "flytt"},
+        )
     )
     shown = texts(answer)
     assert "Backoffice" in shown
@@ -110,14 +135,22 @@ async def test_email_command_drafts_the_confirmation_mail(office: Office) -> Non
     form = await office.say(ANNA, "mejl")
     answer = card_of(
         await office.click(
-            ANNA, form, "email",
-            {"changedIds": " ".join(ids), "greeting": "BRF Eken", "emailChange": "faktureringsintervall",
-             "emailValue": "kvartal"},
+            ANNA,
+            form,
+            "email",
+            {
+                "changedIds": " ".join(ids),
+                "greeting": "BRF Eken",
+                "emailChange": "faktureringsintervall",
+                "emailValue": "kvartal",
+            },
         )
     )
     shown = texts(answer)
     assert "Hej BRF Eken" in shown
-    assert f"Vi har nu ändrat ert faktureringsintervall till kvartal på följande anläggningar" in shown
+    assert (
+        "Vi har nu ändrat ert faktureringsintervall till kvartal på följande anläggningar" in shown
+    )
     assert f"{ids[0]} samt {ids[1]}" in shown
 
 
@@ -131,8 +164,11 @@ async def test_correct_lets_the_registrant_fix_a_typo(office: Office) -> None:
     assert inputs(form)["customerNumber"]["value"] == "5012345"
     fixed = card_of(
         await office.click(
-            ANNA, post, "correct",
-            {"customerNumber": "5012346", "cabNumber": "9876543", "description": "22 adresser"}, card=form,
+            ANNA,
+            post,
+            "correct",
+            {"customerNumber": "5012346", "cabNumber": "9876543", "description": "22 adresser"},
+            card=form,
         )
     )
     assert "5012346" in texts(fixed)
@@ -141,7 +177,9 @@ async def test_correct_lets_the_registrant_fix_a_typo(office: Office) -> None:
     assert "5012346" in texts(card_of(await office.click(BO, post, "details")))
 
 
-async def test_a_property_owners_many_moves_go_to_kundavtal_not_the_workbook(office: Office) -> None:
+async def test_a_property_owners_many_moves_go_to_kundavtal_not_the_workbook(
+    office: Office,
+) -> None:
     await office.sign_up(ANNA, "xanna")
     form = await office.say(ANNA, "registrera")
     typed = {**REGISTRATION, "changeKind": "flytt", "customerKind": "fastighetsägare"}
@@ -154,7 +192,9 @@ async def test_triage_shows_every_missing_choice_under_its_input(office: Office)
     from tests.cards.forms import error_under
 
     form = await office.say(ANNA, "triage")
-    answer = card_of(await office.click(ANNA, form, "triage", {"changeCount": "0", "customerKind": "?"}))
+    answer = card_of(
+        await office.click(ANNA, form, "triage", {"changeCount": "0", "customerKind": "?"})
+    )
     assert error_under(answer, "changeCount") and error_under(answer, "customerKind")
 
 

@@ -30,16 +30,21 @@ async def _serve(settings: Settings):  # noqa: ANN202
 
 async def test_with_an_app_id_a_request_without_a_token_is_refused(tmp_path: Path) -> None:
     settings = Settings(
-        _env_file=None, MicrosoftAppId="11111111-2222-3333-4444-555555555555",
-        MicrosoftAppPassword="not-used", MicrosoftAppTenantId=teams.TENANT,
-        STORA_STATE_DIR=tmp_path / "state", STORA_WORKBOOK=tmp_path / "wb.xlsx",
+        _env_file=None,
+        MicrosoftAppId="11111111-2222-3333-4444-555555555555",
+        MicrosoftAppPassword="not-used",
+        MicrosoftAppTenantId=teams.TENANT,
+        STORA_STATE_DIR=tmp_path / "state",
+        STORA_WORKBOOK=tmp_path / "wb.xlsx",
         STORA_TEAM_ID=teams.TEAM,
     )
     runner, port = await _serve(settings)
     try:
         activity = teams.channel_post(ANNA, "http://127.0.0.1:9/", "hjälp")
         async with aiohttp.ClientSession() as session:
-            async with session.post(f"http://127.0.0.1:{port}/api/messages", json=activity) as response:
+            async with session.post(
+                f"http://127.0.0.1:{port}/api/messages", json=activity
+            ) as response:
                 assert response.status == 401
     finally:
         await runner.cleanup()
@@ -59,7 +64,11 @@ def test_settings_use_the_bot_framework_names(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("MicrosoftAppType", "SingleTenant")
     monkeypatch.setenv("MicrosoftAppTenantId", "tenant")
     settings = Settings(_env_file=None)
-    assert (settings.app_id, settings.app_type, settings.allowed_tenant) == ("app", "SingleTenant", "tenant")
+    assert (settings.app_id, settings.app_type, settings.allowed_tenant) == (
+        "app",
+        "SingleTenant",
+        "tenant",
+    )
     assert "secret" not in repr(settings)
 
 
@@ -84,8 +93,12 @@ async def test_activity_from_another_team_gets_words_and_nothing_else(office: Of
 async def test_a_click_from_another_tenant_is_refused(office: Office) -> None:
     post = await office.say(ANNA, "registrera")
     activity = teams.card_action(
-        ANNA, office.connector.url, conversation_id=post.conversation_id,
-        reply_to=post.activity_id, verb="register", data={},
+        ANNA,
+        office.connector.url,
+        conversation_id=post.conversation_id,
+        reply_to=post.activity_id,
+        verb="register",
+        data={},
     )
     activity["channelData"]["tenant"]["id"] = "someone-else"
     status, body = await office.post(activity)

@@ -144,7 +144,9 @@ class BothReadFirst(Storage):
         await self._inner.delete(keys)
 
 
-async def test_two_accounts_binding_one_signature_at_once_one_wins(storage: JsonFileStorage) -> None:
+async def test_two_accounts_binding_one_signature_at_once_one_wins(
+    storage: JsonFileStorage,
+) -> None:
     book = SignatureBook(BothReadFirst(storage))
     results = await asyncio.gather(
         book.register("aad-anna", "xanna"), book.register("aad-bo", "xanna"), return_exceptions=True
@@ -186,7 +188,9 @@ async def test_two_instances_binding_at_once_both_bind_after_a_conflict(
 ) -> None:
     shared = TwoInstances(storage)
     one, other = SignatureBook(shared), SignatureBook(shared)
-    assert await asyncio.gather(one.register("aad-anna", "xanna"), other.register("aad-bo", "xbo")) == [
+    assert await asyncio.gather(
+        one.register("aad-anna", "xanna"), other.register("aad-bo", "xbo")
+    ) == [
         "xanna",
         "xbo",
     ]
@@ -246,7 +250,9 @@ class Directory:
         return self.values.get(aad_object_id)
 
 
-async def test_the_directory_binds_what_it_holds_and_ignores_what_was_typed(book: SignatureBook) -> None:
+async def test_the_directory_binds_what_it_holds_and_ignores_what_was_typed(
+    book: SignatureBook,
+) -> None:
     directory = Directory({"aad-anna": "XAnna", "aad-bo": "not a signature"})
     source = DirectorySignatures(book, directory)
     assert await source.signature_of("aad-anna", "Anna Andersson") == "xanna"

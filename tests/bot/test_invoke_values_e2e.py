@@ -39,7 +39,9 @@ async def invoke_with_value(office: Office, value: Any) -> tuple[int, Any]:
         {"action": {"verb": None, "data": "x"}}, {"verb": "claim", "data": {}},
     ],
 )  # fmt: skip
-async def test_a_value_of_the_wrong_shape_is_a_malformed_activity(office: Office, value: Any) -> None:
+async def test_a_value_of_the_wrong_shape_is_a_malformed_activity(
+    office: Office, value: Any
+) -> None:
     status, body = await invoke_with_value(office, value)
     assert (status, body) == (400, {"error": {"code": "activity_invalid"}})
 
@@ -52,7 +54,9 @@ async def test_an_empty_verb_is_an_unknown_button(office: Office) -> None:
 
 
 @pytest.mark.parametrize("data", [["caseId", "SA-000001"], "SA-000001", 7])
-async def test_data_that_is_not_an_object_is_a_malformed_activity(office: Office, data: Any) -> None:
+async def test_data_that_is_not_an_object_is_a_malformed_activity(
+    office: Office, data: Any
+) -> None:
     action = {"action": {"type": "Action.Execute", "verb": "triage", "data": data}}
     assert await invoke_with_value(office, action) == (400, {"error": {"code": "activity_invalid"}})
 
@@ -70,12 +74,18 @@ async def test_no_data_at_all_reads_as_no_data(office: Office) -> None:
      {"verb": "triage", "data": "changeCount=20"}, {"verb": "triage", "data": [["changeCount", "20"]]},
      {"verb": "\u200e" * 10_000, "data": {}}],
 )  # fmt: skip
-async def test_a_signature_form_keeping_no_real_click_still_saves_the_signature(office: Office, pending: Any) -> None:
+async def test_a_signature_form_keeping_no_real_click_still_saves_the_signature(
+    office: Office, pending: Any
+) -> None:
     data = {"signature": "xanna", "pending": pending}
-    status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "signature", "data": data}})
+    status, body = await invoke_with_value(
+        office, {"action": {"type": "Action.Execute", "verb": "signature", "data": data}}
+    )
     assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
     bad = {"signature": "nope", "pending": pending}
-    status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "signature", "data": bad}})
+    status, body = await invoke_with_value(
+        office, {"action": {"type": "Action.Execute", "verb": "signature", "data": bad}}
+    )
     assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
     kept = buttons(body["value"])["signature"]["data"]["pending"]
     assert kept in ({}, {"verb": "triage", "data": {}}), kept
@@ -88,7 +98,9 @@ async def test_only_text_and_numbers_count_as_typed(office: Office) -> None:
         "customerNumber": 5012345, "cabNumber": ["9876543"], "description": {"text": "22 adresser"},
         "changeCount": "22", "changeKind": "faktura", "customerKind": "företag",
     }  # fmt: skip
-    status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": "register", "data": data}})
+    status, body = await invoke_with_value(
+        office, {"action": {"type": "Action.Execute", "verb": "register", "data": data}}
+    )
     assert status == 200
     form = body["value"]
     assert error_under(form, "cabNumber") and error_under(form, "description")
@@ -99,14 +111,18 @@ async def test_only_text_and_numbers_count_as_typed(office: Office) -> None:
     assert not office.workbook.exists() or "22 adresser" not in str(await office.ledger.list())
 
 
-@pytest.mark.parametrize("case_id", ["x" * 100_000, "SA-" + "1" * 5_000, "=HYPERLINK(\"https://evil.example\")", "", 42])
+@pytest.mark.parametrize(
+    "case_id", ["x" * 100_000, "SA-" + "1" * 5_000, '=HYPERLINK("https://evil.example")', "", 42]
+)
 async def test_a_case_button_without_an_arende_id_says_so_and_repeats_nothing(
     office: Office, case_id: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     await office.sign_up(ANNA, "xanna")
     for verb in ("details", "claim", "close"):
         data = {"caseId": case_id, "version": "0", "changedIds": "x"}
-        status, body = await invoke_with_value(office, {"action": {"type": "Action.Execute", "verb": verb, "data": data}})
+        status, body = await invoke_with_value(
+            office, {"action": {"type": "Action.Execute", "verb": verb, "data": data}}
+        )
         assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive", body
         shown = texts(body["value"])
         assert shown == t("no_case", "sv-SE")

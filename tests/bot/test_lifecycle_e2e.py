@@ -53,7 +53,9 @@ async def register_case(office: Office) -> str:
     form = await office.say(ANNA, "registrera")
     answer = card_of(await office.click(ANNA, form, "register", REGISTRATION))
     if "signature" in verbs(answer):
-        answer = card_of(await office.click(ANNA, form, "signature", {"signature": "xanna"}, card=answer))
+        answer = card_of(
+            await office.click(ANNA, form, "signature", {"signature": "xanna"}, card=answer)
+        )
     (row,) = [r for r in workbook_rows(office)]
     return str(row["Ärende-ID"])
 
@@ -70,7 +72,9 @@ async def test_full_lifecycle_by_three_agents(office: Office) -> None:
     assert {"customerNumber", "cabNumber", "description", "changeCount"} <= set(inputs(form.card))
     asked = card_of(await office.click(ANNA, form, "register", REGISTRATION))
     assert verbs(asked) == {"signature"}
-    registered = card_of(await office.click(ANNA, form, "signature", {"signature": "XAnna"}, card=asked))
+    registered = card_of(
+        await office.click(ANNA, form, "signature", {"signature": "XAnna"}, card=asked)
+    )
     shown = texts(registered)
     assert "SA-000001" in shown
     assert "Ärendet registrerat i Stora ärenden, 2026-11-23" in shown
@@ -111,8 +115,12 @@ async def test_full_lifecycle_by_three_agents(office: Office) -> None:
     assert "Klar med 10 av 22" in texts(handed)
     (row,) = workbook_rows(office)
     assert row["Eventuell kommentar"] == "Klar med 10 av 22" and row["Hanteras av"] == "xbo"
-    notices = [p for p in office.connector.posts.values() if p.reply_to == card_post.activity_id
-               or p.conversation_id.endswith(f"messageid={card_post.activity_id}")]
+    notices = [
+        p
+        for p in office.connector.posts.values()
+        if p.reply_to == card_post.activity_id
+        or p.conversation_id.endswith(f"messageid={card_post.activity_id}")
+    ]
     notice = notices[-1]
     assert verbs(notice.card) == {"takeover"}
     assert "SA-000001" in texts(notice.card) and "Klar med 10" not in texts(notice.card)
@@ -137,8 +145,11 @@ async def test_full_lifecycle_by_three_agents(office: Office) -> None:
     form = card_of(await office.click(CIA, card_post, "close.form", card=taken))
     bad_ids = "\n".join([changed[0], "735999102000000000"])
     close_inputs = {
-        "changedIds": bad_ids, "otherIds": other, "greeting": "Fastighets AB",
-        "emailChange": "fakturaadress", "emailValue": "Gatunamnet 123, 111 11 Staden",
+        "changedIds": bad_ids,
+        "otherIds": other,
+        "greeting": "Fastighets AB",
+        "emailChange": "fakturaadress",
+        "emailValue": "Gatunamnet 123, 111 11 Staden",
     }
     refused = card_of(await office.click(CIA, card_post, "close", close_inputs, card=form))
     assert inputs(refused)["changedIds"]["value"] == bad_ids
@@ -185,7 +196,9 @@ async def test_a_stale_card_applies_nothing_and_shows_the_current_state(office: 
     assert row["Hanteras av"] == "xbo"
 
 
-async def test_two_agents_clicking_at_once_one_wins_and_the_other_is_told_who(office: Office) -> None:
+async def test_two_agents_clicking_at_once_one_wins_and_the_other_is_told_who(
+    office: Office,
+) -> None:
     await register_case(office)
     await office.sign_up(BO, "xbo")
     await office.sign_up(CIA, "xcia")
@@ -226,7 +239,9 @@ async def test_a_user_without_a_signature_is_asked_once_and_then_the_click_goes_
 async def test_nobody_can_take_another_persons_signature(office: Office) -> None:
     await office.sign_up(BO, "xbo")
     post = await office.say(CIA, "hjälp")
-    answer = card_of(await office.invoke(CIA, post, "signature", {"signature": "XBO", "pending": {}}))
+    answer = card_of(
+        await office.invoke(CIA, post, "signature", {"signature": "XBO", "pending": {}})
+    )
     assert "signature" in inputs(answer)
     assert "colleague" in texts(answer)
 

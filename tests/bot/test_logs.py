@@ -212,7 +212,9 @@ async def test_a_request_cannot_write_a_log_line_of_its_own(
         values = [v for record in decoded for v in record.values() if isinstance(v, str)]
         assert not any(("\n" in v or "\x00" in v) for v in values)
     escaped = "\\\\n" if fmt == "json" else "\\n"
-    assert f"claim{escaped}2026-12-01" in output, "the forged text is kept, escaped, on its own line"
+    assert f"claim{escaped}2026-12-01" in output, (
+        "the forged text is kept, escaped, on its own line"
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,9 @@ from bot.teams import without_mentions
 # for every "<at>" that is never closed (quadratic on 100 kB of "<at>").
 LAZY = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 
-pieces = st.sampled_from(["<at>", "</at>", "<AT>", "</At>", "<at", "at>", "<", "/", "a", " ", "\n", "kö", "İ"])
+pieces = st.sampled_from(
+    ["<at>", "</at>", "<AT>", "</At>", "<at", "at>", "<", "/", "a", " ", "\n", "kö", "İ"]
+)
 
 
 @given(st.lists(pieces, max_size=30).map("".join))

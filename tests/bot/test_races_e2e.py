@@ -73,7 +73,9 @@ async def test_a_hundred_claims_of_one_case_have_exactly_one_winner(bench: Bench
     bench.seat(ANNA, *people)
     await bench.signed_up([*people, ANNA])
     async with bench.serve() as office:
-        card_of(await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION))
+        card_of(
+            await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
+        )
         (post,) = office.connector.top_level_posts()
         clicks = await asyncio.gather(*(timed(office.click(p, post, "claim")) for p in people))
     # On a loaded machine a click may pass its Graph budget: it is then told

@@ -7,7 +7,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationReference
 
 from bot.config import Settings
-from bot.posting import PostFailed, Poster, RetryPolicy
+from bot.posting import Poster, PostFailed, RetryPolicy
 from bot.reach import GuardedAuthentication, ReachPolicy
 from tests.fakes import teams
 from tests.fakes.connector import FakeConnector

@@ -71,7 +71,9 @@ async def test_the_first_delivery_runs_and_a_later_one_is_answered_from_the_reco
     assert work.runs == 1 and work.agains == [Applied("register", "SA-000001")]
 
 
-async def test_a_twin_in_the_same_instance_awaits_the_firsts_own_answer(storage: JsonFileStorage) -> None:
+async def test_a_twin_in_the_same_instance_awaits_the_firsts_own_answer(
+    storage: JsonFileStorage,
+) -> None:
     work = Work()
     work.hold = asyncio.Event()
     redelivery = Redelivery(storage)
@@ -100,7 +102,9 @@ async def test_another_instance_is_told_while_the_first_runs_and_answered_after(
     assert work.runs == 1 and work.agains == [None, Applied("register", "SA-000001")]
 
 
-async def test_a_run_that_applied_nothing_or_failed_leaves_no_record(storage: JsonFileStorage) -> None:
+async def test_a_run_that_applied_nothing_or_failed_leaves_no_record(
+    storage: JsonFileStorage,
+) -> None:
     redelivery = Redelivery(storage)
     nothing = Work(applied=None)
     await redelivery.once(KEY, nothing.first, nothing.again)
@@ -115,7 +119,9 @@ async def test_a_run_that_applied_nothing_or_failed_leaves_no_record(storage: Js
     assert await redelivery.once("other", nothing.first, nothing.again) == "first answer 3"
 
 
-async def test_an_in_doubt_record_lets_again_decide_to_run_after_all(storage: JsonFileStorage) -> None:
+async def test_an_in_doubt_record_lets_again_decide_to_run_after_all(
+    storage: JsonFileStorage,
+) -> None:
     redelivery = Redelivery(storage)
     doubt = Work(applied=Applied("register", "SA-000007", in_doubt=True))
     await redelivery.once(KEY, doubt.first, doubt.again)
@@ -131,25 +137,33 @@ async def test_an_in_doubt_record_lets_again_decide_to_run_after_all(storage: Js
 async def test_a_reservation_left_by_a_dead_run_expires(tmp_path: Path, clock: Clock) -> None:
     work = Work()
     work.hold = asyncio.Event()
-    dead = asyncio.create_task(Redelivery(JsonFileStorage(tmp_path / "state"), clock).once(KEY, work.first, work.again))
+    dead = asyncio.create_task(
+        Redelivery(JsonFileStorage(tmp_path / "state"), clock).once(KEY, work.first, work.again)
+    )
     await work.started.wait()  # reserved, and it never finishes (its process was killed)
     clock.now += RUNNING_EXPIRES
     heir = Work()
-    assert await Redelivery(JsonFileStorage(tmp_path / "state"), clock).once(KEY, heir.first, heir.again) == (
-        "first answer 1"
-    )
+    assert await Redelivery(JsonFileStorage(tmp_path / "state"), clock).once(
+        KEY, heir.first, heir.again
+    ) == ("first answer 1")
     assert heir.runs == 1 and heir.agains == []
     dead.cancel()
 
 
-async def test_records_expire_and_a_slot_keeps_the_newest_only(storage: JsonFileStorage, clock: Clock) -> None:
+async def test_records_expire_and_a_slot_keeps_the_newest_only(
+    storage: JsonFileStorage, clock: Clock
+) -> None:
     redelivery = Redelivery(storage, clock, slots=1, per_slot=3)
     for n in range(5):
         clock.now += timedelta(seconds=1)
         work = Work(Applied("claim", f"SA-00000{n}"))
         await redelivery.once(f"key {n}", work.first, work.again)
     (slot,) = (await storage.read(["applied/00"])).values()
-    assert sorted(r["case"] for r in slot["entries"].values()) == ["SA-000002", "SA-000003", "SA-000004"]
+    assert sorted(r["case"] for r in slot["entries"].values()) == [
+        "SA-000002",
+        "SA-000003",
+        "SA-000004",
+    ]
     clock.now += KEEP
     late = Work(Applied("claim", "SA-000009"))
     await redelivery.once("key 9", late.first, late.again)
@@ -161,7 +175,9 @@ async def test_records_expire_and_a_slot_keeps_the_newest_only(storage: JsonFile
     assert again.runs == 1
 
 
-async def test_a_record_holds_a_hash_a_state_a_verb_a_case_and_a_time(storage: JsonFileStorage) -> None:
+async def test_a_record_holds_a_hash_a_state_a_verb_a_case_and_a_time(
+    storage: JsonFileStorage,
+) -> None:
     work = Work(Applied("close", "SA-000003"))
     await Redelivery(storage).once(KEY, work.first, work.again)
     documents = [json.loads(p.read_text("utf-8")) for p in storage._dir.glob("*.json")]

@@ -25,7 +25,13 @@ from bot.config import Settings
 from bot.redraw_outbox import KEY as OUTBOX
 from bot.storage import JsonFileStorage
 from tests.bot.conftest import ANNA, BO, Office, seat_team, serve
-from tests.bot.test_lifecycle_e2e import CUSTOMER_VALUES, REGISTRATION, card_of, case_post, register_case
+from tests.bot.test_lifecycle_e2e import (
+    CUSTOMER_VALUES,
+    REGISTRATION,
+    card_of,
+    case_post,
+    register_case,
+)
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes import teams
 from tests.fakes.cardwalk import texts, verbs
@@ -34,8 +40,10 @@ from tests.fakes.connector import FakeConnector, Post
 SECRET = "a-long-shared-secret-for-the-redraw-tests-42"
 CHANGED = [make_gsrn("73599910200000" + f"{i:03d}") for i in range(2)]
 CLOSE_INPUTS = {
-    "changedIds": ", ".join(CHANGED), "greeting": "Fastighets AB",
-    "emailChange": "fakturaadress", "emailValue": "Gatunamnet 123, 111 11 Staden",
+    "changedIds": ", ".join(CHANGED),
+    "greeting": "Fastighets AB",
+    "emailChange": "fakturaadress",
+    "emailValue": "Gatunamnet 123, 111 11 Staden",
 }
 PENDING_CLOSED = (
     "SA-000001 är stängt och kunduppgifterna raderade ur arbetsboken, men kanalen visar det som "
@@ -54,7 +62,9 @@ class Sleeps(list):
 class Bench:
     """Bot instances on loopback sharing one state folder and one workbook, as after a restart."""
 
-    def __init__(self, tmp_path: Path, connector: FakeConnector, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, tmp_path: Path, connector: FakeConnector, session: aiohttp.ClientSession
+    ) -> None:
         self.connector = connector
         self.session = session
         self.state_dir = tmp_path / "state"
@@ -64,9 +74,15 @@ class Bench:
 
     async def start(self, **env: Any) -> Office:
         settings = Settings(
-            _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=self.state_dir, STORA_WORKBOOK=self.workbook,
-            STORA_TENANT_ID=teams.TENANT, STORA_TEAM_ID=teams.TEAM, STORA_NOTIFY_SECRET=SECRET,
-            STORA_NOTIFY_INTERVAL_SECONDS=0, STORA_NOTIFY_POSTS_PER_SECOND=1000,
+            _env_file=None,
+            MicrosoftAppId="",
+            STORA_STATE_DIR=self.state_dir,
+            STORA_WORKBOOK=self.workbook,
+            STORA_TENANT_ID=teams.TENANT,
+            STORA_TEAM_ID=teams.TEAM,
+            STORA_NOTIFY_SECRET=SECRET,
+            STORA_NOTIFY_INTERVAL_SECONDS=0,
+            STORA_NOTIFY_POSTS_PER_SECOND=1000,
             **{"STORA_REDRAW_RETRY_SECONDS": 0, **env},
         )
         stack = contextlib.AsyncExitStack()
@@ -130,10 +146,16 @@ async def close_form(office: Office, post: Post, claimed: dict[str, Any]) -> dic
 
 
 def handover_notices(office: Office, post: Post) -> list[Post]:
-    return [p for p in office.connector.posts.values() if p.conversation_id.endswith(f"messageid={post.activity_id}")]
+    return [
+        p
+        for p in office.connector.posts.values()
+        if p.conversation_id.endswith(f"messageid={post.activity_id}")
+    ]
 
 
-async def test_a_close_the_channel_does_not_show_yet_says_so_and_a_retry_pass_shows_it(bench: Bench) -> None:
+async def test_a_close_the_channel_does_not_show_yet_says_so_and_a_retry_pass_shows_it(
+    bench: Bench,
+) -> None:
     office = await bench.start()
     post, claimed = await claimed_by_bo(office)
     form = await close_form(office, post, claimed)
@@ -209,13 +231,17 @@ async def test_a_429_is_waited_out_as_retry_after_says_and_a_long_one_is_left_to
     assert await bench.outbox() == {}
 
 
-async def test_a_hand_over_notice_that_failed_is_posted_by_the_retry_pass_once(bench: Bench) -> None:
+async def test_a_hand_over_notice_that_failed_is_posted_by_the_retry_pass_once(
+    bench: Bench,
+) -> None:
     office = await bench.start()
     post, claimed = await claimed_by_bo(office)
     form = card_of(await office.click(BO, post, "handover.form", card=claimed))
 
     bench.connector.fail_next(503, times=6)  # the redraw's three tries, then the notice's
-    handed = card_of(await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form))
+    handed = card_of(
+        await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form)
+    )
     assert PENDING in texts(handed)
     assert handover_notices(office, post) == []
     assert "Lämnat över" not in texts(post.card)
@@ -241,9 +267,13 @@ async def test_a_notice_for_a_case_taken_over_meanwhile_is_not_posted(bench: Ben
     await office.sign_up(CIA, "xcia")
     form = card_of(await office.click(BO, post, "handover.form", card=claimed))
     bench.connector.fail_next(503, times=6)
-    handed = card_of(await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form))
+    handed = card_of(
+        await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form)
+    )
     assert PENDING in texts(handed)
-    now_shown = card_of(await office.refresh(CIA, post))  # the channel's card lags; Teams refreshes it
+    now_shown = card_of(
+        await office.refresh(CIA, post)
+    )  # the channel's card lags; Teams refreshes it
     taken = card_of(await office.click(CIA, post, "takeover", card=now_shown))
     assert verbs(taken) == {"handover.form", "close.form"}
 
@@ -255,7 +285,9 @@ async def test_a_notice_for_a_case_taken_over_meanwhile_is_not_posted(bench: Ben
 
 
 @pytest.mark.parametrize("status", [401, 409, 412])
-async def test_a_refusal_that_can_pass_keeps_the_redraw_until_it_lands(bench: Bench, status: int) -> None:
+async def test_a_refusal_that_can_pass_keeps_the_redraw_until_it_lands(
+    bench: Bench, status: int
+) -> None:
     office = await bench.start()
     post, claimed = await claimed_by_bo(office)
     form = await close_form(office, post, claimed)
@@ -263,12 +295,16 @@ async def test_a_refusal_that_can_pass_keeps_the_redraw_until_it_lands(bench: Be
     card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
     bench.connector.fail_next(status)
     await bench.retry_pass(office)
-    assert set(await bench.outbox()) == {"SA-000001"}  # not given up: the agent was told "I keep trying"
+    assert set(await bench.outbox()) == {
+        "SA-000001"
+    }  # not given up: the agent was told "I keep trying"
     await bench.retry_pass(office)
     assert "Hanterad" in texts(post.card) and await bench.outbox() == {}
 
 
-async def test_a_registration_whose_card_teams_refused_says_it_will_come_and_it_comes_once(bench: Bench) -> None:
+async def test_a_registration_whose_card_teams_refused_says_it_will_come_and_it_comes_once(
+    bench: Bench,
+) -> None:
     office = await bench.start()
     await register_case(office)
     form = await office.say(ANNA, "registrera")
@@ -276,7 +312,9 @@ async def test_a_registration_whose_card_teams_refused_says_it_will_come_and_it_
 
     registered = card_of(await office.click(ANNA, form, "register", REGISTRATION))
 
-    assert "Kortet har inte kommit ut i kanalen än; jag fortsätter att försöka." in texts(registered)
+    assert "Kortet har inte kommit ut i kanalen än; jag fortsätter att försöka." in texts(
+        registered
+    )
     assert len(office.connector.top_level_posts()) == 1
     assert set(await bench.outbox()) == {"SA-000002"}
     await bench.retry_pass(office)
@@ -300,7 +338,9 @@ async def test_a_change_to_a_case_whose_card_is_still_to_come_is_on_that_card(be
     case = await office.ledger.get("SA-000002")
 
     # Any card of the case carries its Ärende-ID and version; the channel's is not there yet.
-    claimed = card_of(await office.invoke(BO, form, "claim", {"caseId": case.case_id, "version": case.version}))
+    claimed = card_of(
+        await office.invoke(BO, form, "claim", {"caseId": case.case_id, "version": case.version})
+    )
 
     assert PENDING in texts(claimed)
     await bench.retry_pass(office)

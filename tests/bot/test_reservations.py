@@ -33,7 +33,10 @@ async def test_a_held_case_is_refused_to_others_until_given_back_or_run_out(
     state_store: Storage,
 ) -> None:
     wall = Wall()
-    one, other = StorageReservations(state_store, clock=wall), StorageReservations(state_store, clock=wall)
+    one, other = (
+        StorageReservations(state_store, clock=wall),
+        StorageReservations(state_store, clock=wall),
+    )
     assert await one.hold("d/i/case/SA-000001", "update-a", 30)
     assert not await other.hold("d/i/case/SA-000001", "update-b", 30)
     assert await one.hold("d/i/case/SA-000001", "update-a", 30)  # its own next attempt

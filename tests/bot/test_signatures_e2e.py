@@ -10,7 +10,13 @@ import pytest
 
 from bot.config import Settings
 from tests.bot.conftest import ANNA, BO, CIA, Office, serve
-from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of, case_post, register_case, workbook_rows
+from tests.bot.test_lifecycle_e2e import (
+    REGISTRATION,
+    card_of,
+    case_post,
+    register_case,
+    workbook_rows,
+)
 from tests.cards.forms import error_under
 from tests.fakes import teams
 from tests.fakes.cardwalk import buttons, inputs, texts, verbs
@@ -31,7 +37,9 @@ def settings_for(tmp_path: Path, **extra: Any) -> Settings:
 
 async def try_signature(office: Office, agent: Any, typed: str) -> dict[str, Any]:
     post = await office.say(agent, "hjälp")
-    return card_of(await office.invoke(agent, post, "signature", {"signature": typed, "pending": {}}))
+    return card_of(
+        await office.invoke(agent, post, "signature", {"signature": typed, "pending": {}})
+    )
 
 
 def refused_as_taken(card: dict[str, Any], typed: str) -> bool:
@@ -45,7 +53,9 @@ async def test_another_account_cannot_take_a_bound_signature(office: Office) -> 
     await office.sign_up(ANNA, "xanna")
     assert refused_as_taken(await try_signature(office, BO, "xAnna"), "xAnna")
     # Bo is still without one: his next click asks again.
-    asked = card_of(await office.click(BO, await office.say(BO, "registrera"), "register", REGISTRATION))
+    asked = card_of(
+        await office.click(BO, await office.say(BO, "registrera"), "register", REGISTRATION)
+    )
     assert "signature" in inputs(asked)
 
 
@@ -81,7 +91,9 @@ async def test_no_rebind_while_holding_an_open_case(office: Office) -> None:
 async def directory() -> AsyncIterator[FakeGraph]:
     fake = FakeGraph()
     await fake.start()
-    fake.add_user(ANNA.aad_object_id, onPremisesExtensionAttributes={"extensionAttribute3": "XAnna"})
+    fake.add_user(
+        ANNA.aad_object_id, onPremisesExtensionAttributes={"extensionAttribute3": "XAnna"}
+    )
     fake.add_user(BO.aad_object_id, onPremisesExtensionAttributes={"extensionAttribute3": None})
     yield fake
     await fake.stop()
@@ -94,7 +106,9 @@ async def directory_office(
     settings = settings_for(
         tmp_path, STORA_SIGNATURE_ATTRIBUTE=ATTRIBUTE, STORA_GRAPH_BASE_URL=directory.base_url
     )
-    async with serve(settings, office.connector, office.session, graph_credential=FixedToken()) as other:
+    async with serve(
+        settings, office.connector, office.session, graph_credential=FixedToken()
+    ) as other:
         yield other
 
 
@@ -128,7 +142,9 @@ async def test_without_a_value_in_the_directory_the_agent_is_refused_and_loses_n
     assert "administratör" in texts((await office.say(BO, "mina")).card)
     assert await office.ledger.list() == []
     # The admin fills it in; "Try again" carries on with the registration.
-    directory.users[BO.aad_object_id]["onPremisesExtensionAttributes"] = {"extensionAttribute3": "xbo"}
+    directory.users[BO.aad_object_id]["onPremisesExtensionAttributes"] = {
+        "extensionAttribute3": "xbo"
+    }
     registered = card_of(await office.click(BO, form, "signature", card=refused))
     assert "SA-000001" in texts(registered)
     assert [r["Registrerat av"] for r in workbook_rows(office)] == ["xbo"]
@@ -141,7 +157,9 @@ async def test_the_directory_cannot_hand_a_signature_to_a_second_account(
     # Any click of Anna's binds what the directory holds for her.
     triage = {"changeCount": "22", "customerKind": "företag", "changeKind": "faktura"}
     card_of(await office.invoke(ANNA, await office.say(ANNA, "hjälp"), "triage", triage))
-    directory.add_user(CIA.aad_object_id, onPremisesExtensionAttributes={"extensionAttribute3": "xanna"})
+    directory.add_user(
+        CIA.aad_object_id, onPremisesExtensionAttributes={"extensionAttribute3": "xanna"}
+    )
     form = await office.say(CIA, "registrera")
     refused = card_of(await office.click(CIA, form, "register", REGISTRATION))
     assert not inputs(refused) and "admin" in texts(refused)
@@ -168,7 +186,9 @@ async def test_a_non_admin_is_refused_and_learns_nothing(admin_office: Office) -
     assert refused_as_taken(await try_signature(office, BO, "xanna"), "xanna")
 
 
-async def test_an_admin_lists_and_releases_and_then_another_account_can_bind(admin_office: Office) -> None:
+async def test_an_admin_lists_and_releases_and_then_another_account_can_bind(
+    admin_office: Office,
+) -> None:
     office = admin_office
     await office.sign_up(ANNA, "xanna")
     await office.sign_up(ANNA, "xanna2")
@@ -182,7 +202,9 @@ async def test_an_admin_lists_and_releases_and_then_another_account_can_bind(adm
     assert "not bound" in texts((await office.say(CIA, "release xanna2")).card)
     assert "xanna2" not in texts((await office.say(CIA, "signaturer")).card)
     # Anna is asked again; Bo may now take what was hers.
-    asked = card_of(await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION))
+    asked = card_of(
+        await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
+    )
     assert "signature" in inputs(asked)
     saved = await try_signature(office, BO, "xanna2")
     assert "signature" not in inputs(saved)
@@ -194,10 +216,14 @@ async def test_release_needs_a_valid_signature(admin_office: Office) -> None:
     assert "start with x" in texts((await admin_office.say(CIA, "release anna")).card)
 
 
-IN_WORKBOOK = "Signaturen finns redan i arbetsboken. Be en administratör släppa den åt dig (släpp xanna)."
+IN_WORKBOOK = (
+    "Signaturen finns redan i arbetsboken. Be en administratör släppa den åt dig (släpp xanna)."
+)
 
 
-async def test_a_signature_already_in_the_workbook_is_not_taken_by_typing_it(admin_office: Office) -> None:
+async def test_a_signature_already_in_the_workbook_is_not_taken_by_typing_it(
+    admin_office: Office,
+) -> None:
     # Day one after the team's workbook was converted: Anna's rows, no binding yet.
     from cases import lifecycle
 

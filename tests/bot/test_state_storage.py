@@ -24,7 +24,7 @@ from bot.storage import CREATE_ONLY, JsonFileStorage, StorageConflict
 async def test_read_what_was_written_with_a_fresh_e_tag(state_store: Storage) -> None:
     assert await state_store.read(["nothing/here"]) == {}
     await state_store.write({"case-card/SA-000001": {"n": 1, "e_tag": "*"}})
-    found = (await state_store.read(["case-card/SA-000001", "nothing/here"]))
+    found = await state_store.read(["case-card/SA-000001", "nothing/here"])
     assert list(found) == ["case-card/SA-000001"]
     assert found["case-card/SA-000001"]["n"] == 1
     assert found["case-card/SA-000001"]["e_tag"] not in ("*", None, CREATE_ONLY)
@@ -70,6 +70,10 @@ def test_settings_choose_the_store(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="account URL or a connection string"):
         create_storage(Settings(_env_file=None, STORA_STORAGE="blob"))
     in_azure = create_storage(
-        Settings(_env_file=None, STORA_STORAGE="blob", STORA_BLOB_ACCOUNT_URL="https://acct.blob.core.windows.net")
+        Settings(
+            _env_file=None,
+            STORA_STORAGE="blob",
+            STORA_BLOB_ACCOUNT_URL="https://acct.blob.core.windows.net",
+        )
     )
     assert type(in_azure).__name__ == "AzureBlobStorage"  # no request is made before first use

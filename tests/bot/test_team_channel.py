@@ -14,7 +14,9 @@ async def _register_in_personal_chat(office: Office) -> None:
     card_of(await office.click(ANNA, form, "register", REGISTRATION))
 
 
-async def test_a_case_registered_in_a_chat_gets_its_card_in_the_teams_channel(office: Office) -> None:
+async def test_a_case_registered_in_a_chat_gets_its_card_in_the_teams_channel(
+    office: Office,
+) -> None:
     status, _ = await office.post(teams.installed_in_team(ANNA, office.connector.url))
     assert status in (200, 201)
     (greeting,) = office.connector.top_level_posts()
@@ -35,7 +37,9 @@ async def test_a_conversation_update_adding_the_bot_is_enough(office: Office) ->
 async def test_without_a_known_team_the_card_stays_in_the_chat(office: Office) -> None:
     await _register_in_personal_chat(office)
     assert office.connector.top_level_posts() == []
-    cards_in_chat = [p for p in office.connector.posts.values() if p.conversation_id.startswith("a:")]
+    cards_in_chat = [
+        p for p in office.connector.posts.values() if p.conversation_id.startswith("a:")
+    ]
     assert any(verbs(p.cards[0]) == {"claim", "details"} for p in cards_in_chat if p.cards)
 
 
@@ -51,7 +55,9 @@ async def test_once_bound_the_teams_id_cannot_be_swapped_under_its_group_id(tmp_
     assert await book.served_team() == teams.TEAM
     # The same group id with another team id: not the team that was bound.
     forged = Activity().deserialize(
-        teams.installed_in_other_team(ANNA, "http://127.0.0.1:9/", "19:evil@thread.tacv2", teams.TEAM_GROUP)
+        teams.installed_in_other_team(
+            ANNA, "http://127.0.0.1:9/", "19:evil@thread.tacv2", teams.TEAM_GROUP
+        )
     )
     assert not await book.remember(forged)
     assert await book.served_team() == teams.TEAM

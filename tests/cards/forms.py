@@ -7,7 +7,9 @@ from typing import Any
 from tests.fakes.cardwalk import shown, walk
 
 
-def input_and_next(card: dict[str, Any], input_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def input_and_next(
+    card: dict[str, Any], input_id: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The input with ``input_id`` and the element drawn right after it."""
     for node in walk(card):
         for key in ("body", "items"):

@@ -25,7 +25,11 @@ PASTES = ["a", "å", "\U0001f600", '"', "\\", "\n", "\x00", "\ud800", "*"]
 
 
 def size(card_json: dict) -> int:
-    return len(json.dumps(card_json, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+    return len(
+        json.dumps(card_json, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
 
 
 def pasted(unit: str, ids: tuple[str, ...]) -> dict[str, str]:
@@ -42,7 +46,9 @@ def test_every_form_refilled_with_100_kb_fits(unit: str) -> None:
         "register": cards.register_form("sv-SE", pasted(unit, registration), errors),
         "correct": cards.correct_form(make_case(), "sv-SE", pasted(unit, registration), errors),
         "email": cards.email_form("sv-SE", {**pasted(unit, email), "emailChange": "annat"}, errors),
-        "close": cards.close_form(case, "sv-SE", {**pasted(unit, email), "emailChange": "annat"}, errors),
+        "close": cards.close_form(
+            case, "sv-SE", {**pasted(unit, email), "emailChange": "annat"}, errors
+        ),
         "handover": cards.handover_form(case, "sv-SE", pasted(unit, ("note",)), errors),
         "signature": cards.signature_form("sv-SE", {}, pasted(unit, ("signature",)), errors),
     }
@@ -51,9 +57,14 @@ def test_every_form_refilled_with_100_kb_fits(unit: str) -> None:
 
 
 def test_a_refill_is_cut_to_what_the_input_takes() -> None:
-    card = render(cards.register_form("sv-SE", {"description": "x\x00y" * 1_000, "cabNumber": "12 34"}))
+    card = render(
+        cards.register_form("sv-SE", {"description": "x\x00y" * 1_000, "cabNumber": "12 34"})
+    )
     description, _ = input_and_next(card, "description")
-    assert description["value"] == "xy" * 250 and description["maxLength"] == validation.DESCRIPTION_MAX
+    assert (
+        description["value"] == "xy" * 250
+        and description["maxLength"] == validation.DESCRIPTION_MAX
+    )
     assert input_and_next(card, "cabNumber")[0]["value"] == "12 34"
 
 

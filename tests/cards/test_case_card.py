@@ -10,7 +10,17 @@ import cards
 from cases.model import Status
 from tests.fakes.cardwalk import buttons, shown, texts, verbs
 
-from .conftest import CUSTOMER, CUSTOMER_VALUES, HANDLER, NOW, OTHER, REGISTRANT, STATES, make_case, render
+from .conftest import (
+    CUSTOMER,
+    CUSTOMER_VALUES,
+    HANDLER,
+    NOW,
+    OTHER,
+    REGISTRANT,
+    STATES,
+    make_case,
+    render,
+)
 
 VIEWERS = (None, REGISTRANT, HANDLER, OTHER)
 
@@ -53,7 +63,10 @@ def test_buttons_follow_the_lifecycle(state, viewer, expected):
 
 
 def test_viewer_signature_is_compared_case_insensitively():
-    assert verbs(case_card(make_case("paborjad"), HANDLER.upper())) == {"handover.form", "close.form"}
+    assert verbs(case_card(make_case("paborjad"), HANDLER.upper())) == {
+        "handover.form",
+        "close.form",
+    }
 
 
 def test_button_titles_and_order():
@@ -210,9 +223,10 @@ def test_refresh_user_ids_are_capped_at_60():
 def test_version_changes_with_the_case():
     before = make_case("ny")
     after = make_case("paborjad")
-    assert buttons(case_card(before))["claim"]["data"]["version"] != buttons(
-        case_card(after)
-    )["takeover"]["data"]["version"]
+    assert (
+        buttons(case_card(before))["claim"]["data"]["version"]
+        != buttons(case_card(after))["takeover"]["data"]["version"]
+    )
 
 
 @pytest.mark.parametrize(

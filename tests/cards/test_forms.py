@@ -12,7 +12,14 @@ from tests.fakes.cardwalk import buttons, inputs, shown, texts, verbs
 from .conftest import CUSTOMER, CUSTOMER_VALUES, make_case, render
 from .forms import assert_errors_in_place, assert_refilled, error_under, input_and_next
 
-REGISTER_IDS = ["customerNumber", "cabNumber", "description", "changeCount", "changeKind", "customerKind"]
+REGISTER_IDS = [
+    "customerNumber",
+    "cabNumber",
+    "description",
+    "changeCount",
+    "changeKind",
+    "customerKind",
+]
 EMAIL_IDS = ["changedIds", "otherIds", "greeting", "emailChange", "emailValue", "emailOffer"]
 
 REGISTER_VALUES = {
@@ -55,12 +62,22 @@ FORMS = {
     ),
     "email": (lambda loc, v, e, n: cards.email_form(loc, v, e, n), EMAIL_IDS, "email"),
     "signature": (
-        lambda loc, v, e, n: cards.signature_form(loc, {"verb": "claim", "data": {"caseId": "SA-1"}}, v, e, n),
+        lambda loc, v, e, n: cards.signature_form(
+            loc, {"verb": "claim", "data": {"caseId": "SA-1"}}, v, e, n
+        ),
         ["signature"],
         "signature",
     ),
-    "handover": (lambda loc, v, e, n: cards.handover_form(make_case("paborjad"), loc, v, e, n), ["note"], "handover"),
-    "close": (lambda loc, v, e, n: cards.close_form(make_case("paborjad"), loc, v, e, n), EMAIL_IDS, "close"),
+    "handover": (
+        lambda loc, v, e, n: cards.handover_form(make_case("paborjad"), loc, v, e, n),
+        ["note"],
+        "handover",
+    ),
+    "close": (
+        lambda loc, v, e, n: cards.close_form(make_case("paborjad"), loc, v, e, n),
+        EMAIL_IDS,
+        "close",
+    ),
     "correct": (
         lambda loc, v, e, n: cards.correct_form(make_case("ny"), loc, v, e, n),
         ["customerNumber", "cabNumber", "description"],
@@ -169,13 +186,17 @@ def test_register_choices_are_the_domain_values():
 
     fields = inputs(render(cards.register_form("sv-SE")))
     assert [c["value"] for c in fields["changeKind"]["choices"]] == [k.value for k in ChangeKind]
-    assert [c["value"] for c in fields["customerKind"]["choices"]] == [k.value for k in CustomerKind]
+    assert [c["value"] for c in fields["customerKind"]["choices"]] == [
+        k.value for k in CustomerKind
+    ]
     english = inputs(render(cards.register_form("en-US")))
     assert english["customerKind"]["choices"][0]["title"] == "Private customer"
 
 
 def test_unknown_choice_is_not_selected():
-    fields = inputs(render(cards.register_form("sv-SE", {"changeKind": "hemligt", "changeCount": "tolv"})))
+    fields = inputs(
+        render(cards.register_form("sv-SE", {"changeKind": "hemligt", "changeCount": "tolv"}))
+    )
     assert "value" not in fields["changeKind"]
     assert "value" not in fields["changeCount"]
 
@@ -260,7 +281,12 @@ def test_close_form_in_english():
 
 
 def test_email_changes_are_the_values_the_bot_knows():
-    assert cards.EMAIL_CHANGES == ("fakturaadress", "faktureringsintervall", "utskickssatt", "annat")
+    assert cards.EMAIL_CHANGES == (
+        "fakturaadress",
+        "faktureringsintervall",
+        "utskickssatt",
+        "annat",
+    )
 
 
 def test_email_form_has_the_close_forms_inputs_and_its_own_button(locale):
@@ -285,7 +311,10 @@ def test_correct_form_is_prefilled_from_the_case():
 
 def test_correct_form_after_submit_shows_what_was_typed():
     typed = {"customerNumber": "12", "description": "Ny text"}
-    errors = {"customerNumber": "Kundnumret ska ha 4–12 siffror, inte 2.", "cabNumber": "Fyll i ärendenumret i CAB."}
+    errors = {
+        "customerNumber": "Kundnumret ska ha 4–12 siffror, inte 2.",
+        "cabNumber": "Fyll i ärendenumret i CAB.",
+    }
     card = render(cards.correct_form(make_case("ny"), "sv-SE", typed, errors))
     fields = inputs(card)
     assert fields["customerNumber"]["value"] == "12"

@@ -32,7 +32,11 @@ def test_the_directory_refusal_shows_why_the_retry_failed() -> None:
 
 
 def test_the_list_shows_every_signature_with_its_owner_and_whether_in_use() -> None:
-    rows = [Row("xanna", "Anna Andersson", True), Row("xanna2", "Anna Andersson", False), Row("xbo", "", True)]
+    rows = [
+        Row("xanna", "Anna Andersson", True),
+        Row("xanna2", "Anna Andersson", False),
+        Row("xbo", "", True),
+    ]
     shown = texts(render(cards.signature_list_card(rows, "sv-SE")))
     assert "xanna\nAnna Andersson · används" in shown
     assert "xanna2\nAnna Andersson · vilande" in shown

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from microsoft_teams.cards import RichTextBlock
 
 from cards.parts import escape_markdown, lines, literal
 
 from .markdown import HOSTILE, commonmark_unescape, is_safe_run, markup, one_line, rendered_text
+
 
 def texts_of(block: RichTextBlock) -> list[str]:
     return [run if isinstance(run, str) else run.text for run in block.inlines]

@@ -132,7 +132,9 @@ def test_queue_groups_open_cases_new_first():
     new_recent = make_case("ny", case_id="SA-000004", registered_at=NOW - timedelta(minutes=5))
     closed = make_case("hanterad", case_id="SA-000005")
     card = queue([started, closed, new_recent, handed, new_old])
-    headings = [n["text"] for n in card["body"] if n.get("weight") == "Bolder" and n.get("separator")]
+    headings = [
+        n["text"] for n in card["body"] if n.get("weight") == "Bolder" and n.get("separator")
+    ]
     assert headings == ["Ny (2)", "Påbörjad (2)"]
     factsets = [n for n in card["body"] if n["type"] == "FactSet"]
     assert [f["title"] for f in factsets[0]["facts"]] == ["SA-000003", "SA-000004"]
@@ -165,7 +167,9 @@ def test_queue_has_no_buttons():
 
 def test_empty_queue(locale):
     shown = texts(queue([], locale))
-    assert {"sv-SE": "Inga öppna ärenden just nu.", "en-US": "No open cases right now."}[locale] in shown
+    assert {"sv-SE": "Inga öppna ärenden just nu.", "en-US": "No open cases right now."}[
+        locale
+    ] in shown
     only_closed = texts(queue([make_case("hanterad")], locale))
     assert {"sv-SE": "Inga öppna ärenden", "en-US": "No open cases"}[locale] in only_closed
 
@@ -205,7 +209,9 @@ def test_triage_card_shows_the_route_and_every_step(name, locale):
 def test_triage_card_shows_the_cab_fields():
     result = triage(40, "bostadsrättsförening", "faktura")
     card = render(cards.triage_card(result, "sv-SE", 40))
-    facts = {f["title"]: f["value"] for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]}
+    facts = {
+        f["title"]: f["value"] for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]
+    }
     assert facts == {
         "Titel": "40 konfigs",
         "Ärendehanteringskod": "INVOICE",
@@ -219,7 +225,9 @@ def test_triage_card_shows_the_cab_fields():
 def test_triage_card_moves_and_private_customers():
     result = triage(8, "privat", "flytt", stage=Stage.CUSTOMER_SERVICE)
     card = render(cards.triage_card(result, "en-US", 8))
-    facts = {f["title"]: f["value"] for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]}
+    facts = {
+        f["title"]: f["value"] for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]
+    }
     assert facts["Case handling code"] == "MOVEINFO"
     assert facts["Case handling group"] == "KS Privat"
 
@@ -272,7 +280,14 @@ def test_help_commands_are_ones_the_bot_understands():
     for locale in ("sv-SE", "en-US"):
         card = render(cards.help_card(locale))
         for fact in (f for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]):
-            assert commands.parse(fact["title"]).value in ("registrera", "kö", "mina", "triage", "mejl", "hjälp")
+            assert commands.parse(fact["title"]).value in (
+                "registrera",
+                "kö",
+                "mina",
+                "triage",
+                "mejl",
+                "hjälp",
+            )
 
 
 def test_notice_card(locale):

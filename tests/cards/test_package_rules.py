@@ -41,11 +41,28 @@ def test_no_file_is_long():
 
 def test_public_builders():
     expected = {
-        "case_card", "close_form", "correct_form", "email_draft_card", "email_form",
-        "handover_form", "handover_notice", "help_card", "notice_card", "queue_card",
-        "register_form", "registered_card", "signature_form", "triage_card", "triage_form",
-        "to_json", "stall_notice", "stall_digest", "directory_signature_card", "signature_list_card",
-        "case_glance", "notice_data",
+        "case_card",
+        "close_form",
+        "correct_form",
+        "email_draft_card",
+        "email_form",
+        "handover_form",
+        "handover_notice",
+        "help_card",
+        "notice_card",
+        "queue_card",
+        "register_form",
+        "registered_card",
+        "signature_form",
+        "triage_card",
+        "triage_form",
+        "to_json",
+        "stall_notice",
+        "stall_digest",
+        "directory_signature_card",
+        "signature_list_card",
+        "case_glance",
+        "notice_data",
     }
     public = {name for name in cards.__all__ if inspect.isfunction(getattr(cards, name))}
     assert public == expected

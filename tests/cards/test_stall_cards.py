@@ -21,10 +21,17 @@ H = timedelta(hours=1)
 
 def stall(state: str = "ny", rule: StallRule = StallRule.NEW, level: int = 1, **changes) -> Stall:
     case = make_case(state, **changes)
-    limit = {StallRule.NEW: 4 * H, StallRule.STARTED: DAY, StallRule.HANDED_OVER: 2 * H}[rule] * level
+    limit = {StallRule.NEW: 4 * H, StallRule.STARTED: DAY, StallRule.HANDED_OVER: 2 * H}[
+        rule
+    ] * level
     return Stall(
-        case=case, rule=rule, level=level, since=case.changed_at,
-        stalled_for=limit + timedelta(minutes=10), limit=limit, business_day=DAY,
+        case=case,
+        rule=rule,
+        level=level,
+        since=case.changed_at,
+        stalled_for=limit + timedelta(minutes=10),
+        limit=limit,
+        business_day=DAY,
     )
 
 
@@ -63,7 +70,9 @@ def test_notice_texts_in_swedish():
     assert headline(stall("overlamnad", StallRule.HANDED_OVER), "sv-SE") == (
         "SA-000042 · Påbörjad är överlämnat och ingen har tagit över det på 2 h arbetstid."
     )
-    shown = texts(render(cards.stall_notice(stall("paborjad", StallRule.STARTED), "sv-SE", now=NOW)))
+    shown = texts(
+        render(cards.stall_notice(stall("paborjad", StallRule.STARTED), "sv-SE", now=NOW))
+    )
     assert HANDLER in shown and "Senaste aktivitet" in shown
 
 
@@ -104,7 +113,9 @@ def test_the_digest_lists_every_stall_by_rule_with_a_button_each(locale):
         assert case_id in shown
     actions = [n for n in _walk(card["body"]) if n.get("type") == "Action.Execute"]
     assert [(a["verb"], a["data"]["caseId"]) for a in actions] == [
-        ("claim", "SA-000001"), ("takeover", "SA-000002"), ("takeover", "SA-000003"),
+        ("claim", "SA-000001"),
+        ("takeover", "SA-000002"),
+        ("takeover", "SA-000003"),
     ]
     assert all(set(a["data"]) == {"caseId", "version", "view"} for a in actions)
     everything = json.dumps(card, ensure_ascii=False)

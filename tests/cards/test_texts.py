@@ -50,8 +50,18 @@ def test_unknown_key_is_an_error():
 
 
 def test_texts_the_bot_uses_exist():
-    for key in ("stale", "card_not_posted", "signature_saved", "unknown_action", "no_identity", "internal_error",
-                "queue_title", "mine_title", "queue_empty", "mine_empty"):
+    for key in (
+        "stale",
+        "card_not_posted",
+        "signature_saved",
+        "unknown_action",
+        "no_identity",
+        "internal_error",
+        "queue_title",
+        "mine_title",
+        "queue_empty",
+        "mine_empty",
+    ):
         assert key in TEXTS
     # The bot names the agent in the "mina" title; a parameter the text does not use is fine.
     assert t("mine_title", "sv-SE", signature="xbo") == "Mina ärenden"

@@ -35,7 +35,9 @@ def test_inside_one_day():
 def test_friday_afternoon_runs_over_the_weekend_into_monday():
     friday = at(2026, 11, 27, 16)  # a Friday
     assert CAL.add(friday, 4 * H) == at(2026, 11, 30, 11)
-    assert CAL.elapsed(friday, at(2026, 11, 29, 23, 59)) == 1 * H  # Saturday and Sunday count nothing
+    assert (
+        CAL.elapsed(friday, at(2026, 11, 29, 23, 59)) == 1 * H
+    )  # Saturday and Sunday count nothing
     assert CAL.elapsed(friday, at(2026, 11, 30, 11)) == 4 * H
 
 

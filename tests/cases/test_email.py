@@ -15,8 +15,8 @@ from cases.email import (
     confirmation_email,
 )
 from cases.errors import InvalidInput
-from cases.language import Bilingual
 from cases.installations import is_valid_gsrn
+from cases.language import Bilingual
 
 # The routine's example e-mail (seed/rutin-stora-arenden.txt), copied word for
 # word; only the placeholder IDs "735999102xxxxxxxxx" are made real GSRNs.

@@ -137,26 +137,40 @@ class TestClose:
 class TestCorrect:
     def test_the_registrant_corrects_a_new_case(self) -> None:
         case = lifecycle.correct(
-            registered(), actor="xanna", customer_number="1111111",
-            cab_number="2222222", description="Rättad", now=LATER,
+            registered(),
+            actor="xanna",
+            customer_number="1111111",
+            cab_number="2222222",
+            description="Rättad",
+            now=LATER,
         )
         assert (case.customer_number, case.cab_number, case.description) == (
-            "1111111", "2222222", "Rättad",
+            "1111111",
+            "2222222",
+            "Rättad",
         )
         assert case.status is Status.NY and case.changed_at == LATER
 
     def test_nobody_else_corrects(self) -> None:
         with pytest.raises(NotAllowed, match="Bara xanna"):
             lifecycle.correct(
-                registered(), actor="xbo", customer_number="1111111",
-                cab_number="2222222", description="x", now=LATER,
+                registered(),
+                actor="xbo",
+                customer_number="1111111",
+                cab_number="2222222",
+                description="x",
+                now=LATER,
             )
 
     def test_a_started_case_is_not_corrected(self) -> None:
         with pytest.raises(NotAllowed, match="kan inte rättas"):
             lifecycle.correct(
-                started("xanna"), actor="xanna", customer_number="1111111",
-                cab_number="2222222", description="x", now=LATER,
+                started("xanna"),
+                actor="xanna",
+                customer_number="1111111",
+                cab_number="2222222",
+                description="x",
+                now=LATER,
             )
 
 

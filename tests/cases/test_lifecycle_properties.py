@@ -111,8 +111,12 @@ def _apply(action: Action, case: Case, actor: str, text: str, now: datetime) -> 
             return lifecycle.close(case, actor=actor, now=now)
         case Action.CORRECT:
             return lifecycle.correct(
-                case, actor=actor, customer_number=text, cab_number="987654",
-                description="Rättad beskrivning", now=now,
+                case,
+                actor=actor,
+                customer_number=text,
+                cab_number="987654",
+                description="Rättad beskrivning",
+                now=now,
             )
 
 

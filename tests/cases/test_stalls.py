@@ -91,7 +91,12 @@ def test_the_fingerprint_ignores_customer_data():
 
 def test_retyping_a_cell_the_same_way_is_no_change():
     cells = case_to_cells(started())
-    retyped = {**cells, "Status": " påbörjad ", "Hanteras av": "XBO", "Registrerad": MONDAY_9.replace(tzinfo=None)}
+    retyped = {
+        **cells,
+        "Status": " påbörjad ",
+        "Hanteras av": "XBO",
+        "Registrerad": MONDAY_9.replace(tzinfo=None),
+    }
     assert fingerprint(case_from_cells(retyped)) == fingerprint(case_from_cells(cells))
 
 
@@ -134,6 +139,11 @@ def test_stall_of_and_due_at():
     assert due_at(track, RULES, CAL, level=2) == MONDAY_9 + 8 * H
     assert stall_of(case(), track, RULES, CAL, MONDAY_9 + 4 * H - timedelta(seconds=1)) is None
     stall = stall_of(case(), track, RULES, CAL, MONDAY_9 + 4 * H)
-    assert stall is not None and stall.level == 1 and stall.limit == 4 * H and stall.stalled_for == 4 * H
+    assert (
+        stall is not None
+        and stall.level == 1
+        and stall.limit == 4 * H
+        and stall.stalled_for == 4 * H
+    )
     escalated = stall_of(case(), track, RULES, CAL, MONDAY_9 + 8 * H)
     assert escalated is not None and escalated.level == 2 and escalated.limit == 8 * H

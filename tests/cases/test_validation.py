@@ -188,7 +188,11 @@ class TestFreeText:
         assert once == once.strip()
 
     # Joined by hand: st.text() never draws lone surrogates.
-    @given(st.lists(st.one_of(st.characters(), st.sampled_from("\ud800\udfff\ufffe\uffff")), max_size=200).map("".join))
+    @given(
+        st.lists(
+            st.one_of(st.characters(), st.sampled_from("\ud800\udfff\ufffe\uffff")), max_size=200
+        ).map("".join)
+    )
     def test_what_validation_keeps_is_what_a_cell_stores(self, raw: str) -> None:
         """The workbook drops what XML cannot hold; validation must already have."""
         from cases.columns import clean_text as cell_text
@@ -198,7 +202,9 @@ class TestFreeText:
 
     @pytest.mark.parametrize("raw", ["\ud800", "\udfff\ufffe", "\uffff \ud83d"])
     def test_text_of_nothing_a_cell_can_hold_is_empty(self, raw: str) -> None:
-        assert refusal(validation.free_text, raw, "description", max_length=500).field == "description"
+        assert (
+            refusal(validation.free_text, raw, "description", max_length=500).field == "description"
+        )
 
     def test_limits(self) -> None:
         assert (

@@ -78,7 +78,9 @@ def test_the_bot_is_in_team_and_personal_scope_with_every_command_in_swedish(
     }
     assert set(lists) == {"team", "personal"}
     for commands in lists.values():
-        assert [c["title"] for c in commands] == [c.value for c in Command if c not in ADMIN_COMMANDS]
+        assert [c["title"] for c in commands] == [
+            c.value for c in Command if c not in ADMIN_COMMANDS
+        ]
         for command in commands:
             wanted = cards.texts.t(f"help_{HELP_KEY[Command(command['title'])]}", "sv-SE")
             assert command["description"] == wanted

@@ -31,7 +31,9 @@ def verbs(card: dict[str, Any]) -> set[str]:
 
 
 def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {n["id"]: n for n in walk(card) if str(n.get("type", "")).startswith("Input.") and "id" in n}
+    return {
+        n["id"]: n for n in walk(card) if str(n.get("type", "")).startswith("Input.") and "id" in n
+    }
 
 
 def shown(element: dict[str, Any]) -> str:

@@ -118,7 +118,9 @@ class FakeConnector:
     def remove_member(self, team_id: str, user_id: str) -> None:
         self.rosters.get(team_id, {}).pop(user_id, None)
 
-    def fail_member_lookups(self, times: int, status: int = 503, code: str = "ServiceError") -> None:
+    def fail_member_lookups(
+        self, times: int, status: int = 503, code: str = "ServiceError"
+    ) -> None:
         """The next ``times`` roster look-ups answer ``status`` with ``code``."""
         self._member_faults.extend([(status, code)] * times)
 
@@ -136,7 +138,8 @@ class FakeConnector:
     def top_level_posts(self) -> list[Post]:
         """New threads in a Teams channel (channel ids start with "19:")."""
         return [
-            p for p in self.posts.values()
+            p
+            for p in self.posts.values()
             if p.conversation_id.startswith("19:") and ";messageid=" not in p.conversation_id
         ]
 
@@ -164,8 +167,12 @@ class FakeConnector:
         status, headers = self._faults.popleft()
         self.faults_served += 1
         self.calls.append(Call(request.method, request.path, None, status))
-        body = {"error": {"code": "ServiceError" if status >= 500 else "TooManyRequests",
-                          "message": "Injected fault"}}
+        body = {
+            "error": {
+                "code": "ServiceError" if status >= 500 else "TooManyRequests",
+                "message": "Injected fault",
+            }
+        }
         return web.json_response(body, status=status, headers=headers)
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
@@ -236,7 +243,9 @@ class FakeConnector:
         roster = self.rosters.get(cid)
         if roster is None:
             self.calls.append(Call("GET", request.path, None, 403))
-            return _error(403, "BotNotInConversationRoster", "The bot is not part of the conversation roster.")
+            return _error(
+                403, "BotNotInConversationRoster", "The bot is not part of the conversation roster."
+            )
         account = roster.get(mid) or next(
             (a for a in roster.values() if a.get("aadObjectId") == mid), None
         )

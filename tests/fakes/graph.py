@@ -770,8 +770,17 @@ class FakeGraph:
 
 # What GET /users/{id} returns without $select (the doc's "default properties").
 USER_DEFAULTS = (
-    "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone",
-    "officeLocation", "preferredLanguage", "surname", "userPrincipalName",
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "id",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
 )
 USER_PROPERTIES = frozenset({
     *USER_DEFAULTS, "accountEnabled", "department", "employeeId", "employeeType",

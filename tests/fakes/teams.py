@@ -48,7 +48,9 @@ def _base(agent: Agent, service_url: str, conversation_id: str, kind: str) -> di
             "id": conversation_id,
         },
         "locale": agent.locale,
-        "entities": [{"type": "clientInfo", "locale": agent.locale, "timezone": "Europe/Stockholm"}],
+        "entities": [
+            {"type": "clientInfo", "locale": agent.locale, "timezone": "Europe/Stockholm"}
+        ],
         "channelData": {
             "tenant": {"id": TENANT},
             **(
@@ -101,13 +103,18 @@ def group_message(agent: Agent, service_url: str, text: str) -> dict[str, Any]:
     return activity
 
 
-def installed_in_other_team(agent: Agent, service_url: str, team: str, group: str) -> dict[str, Any]:
+def installed_in_other_team(
+    agent: Agent, service_url: str, team: str, group: str
+) -> dict[str, Any]:
     """The installationUpdate of another team than the Backoffice team."""
     activity = installed_in_team(agent, service_url)
     activity["conversation"]["id"] = team
     activity["channelData"].update(
-        teamsTeamId=team, teamsChannelId=team, team={"id": team, "aadGroupId": group},
-        channel={"id": team}, settings={"selectedChannel": {"id": team}},
+        teamsTeamId=team,
+        teamsChannelId=team,
+        team={"id": team, "aadGroupId": group},
+        channel={"id": team},
+        settings={"selectedChannel": {"id": team}},
     )
     return activity
 

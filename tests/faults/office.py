@@ -47,7 +47,6 @@ class Sleeps(list):
         self.append(seconds)
 
 
-
 # -- the office -------------------------------------------------------------
 
 
@@ -109,7 +108,11 @@ def settings_for(tmp_path: Path) -> Settings:
 
 @contextlib.asynccontextmanager
 async def office_on(
-    store: str, tmp_path: Path, fake_graph: FakeGraph, vtime: VirtualTime, make_ledger: Callable[..., Any]
+    store: str,
+    tmp_path: Path,
+    fake_graph: FakeGraph,
+    vtime: VirtualTime,
+    make_ledger: Callable[..., Any],
 ) -> AsyncIterator[Bench]:
     connector = FakeConnector()
     await connector.start()
@@ -157,7 +160,9 @@ def channel_shows(card: dict[str, Any], row: dict[str, str]) -> bool:
         return verbs(card) == {"claim", "details"}
     if row[STATUS] == "Hanterad":
         return "Hanterad" in shown and verbs(card) == set()
-    handed_over = bool(row[KOMMENTAR]) and row[HANTERAS_AV] == "xbo"  # in this matrix, only Bo hands over
+    handed_over = (
+        bool(row[KOMMENTAR]) and row[HANTERAS_AV] == "xbo"
+    )  # in this matrix, only Bo hands over
     return (
         row[HANTERAS_AV] in shown
         and verbs(card) == {"takeover", "details"}

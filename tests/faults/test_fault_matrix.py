@@ -60,23 +60,38 @@ from .tally import TALLY
 
 LATE = GRAPH_DEADLINE + 0.4  # past the Graph Ledger's deadline, inside nothing
 REGISTRATION = {
-    "customerNumber": "5012345", "cabNumber": "9876543", "description": "22 fakturaadresser, Elin och CAB",
-    "changeCount": "22", "changeKind": "faktura", "customerKind": "företag",
+    "customerNumber": "5012345",
+    "cabNumber": "9876543",
+    "description": "22 fakturaadresser, Elin och CAB",
+    "changeCount": "22",
+    "changeKind": "faktura",
+    "customerKind": "företag",
 }
 NOTE = "Klar med rad 1-10 av kundens lista"
 CHANGED = [make_gsrn(f"73599910200000{i:03d}") for i in range(2)]
 CLOSE_INPUTS = {
-    "changedIds": ", ".join(CHANGED), "greeting": "Fastighets AB",
-    "emailChange": "fakturaadress", "emailValue": "Gatunamnet 123, 111 11 Staden",
+    "changedIds": ", ".join(CHANGED),
+    "greeting": "Fastighets AB",
+    "emailChange": "fakturaadress",
+    "emailValue": "Gatunamnet 123, 111 11 Staden",
 }
-CUSTOMER_DATA = ("5012345", "9876543", "22 fakturaadresser", NOTE, *CHANGED, "Gatunamnet", "Fastighets AB")
+CUSTOMER_DATA = (
+    "5012345",
+    "9876543",
+    "22 fakturaadresser",
+    NOTE,
+    *CHANGED,
+    "Gatunamnet",
+    "Fastighets AB",
+)
 
 # Anna and Bo have Teams in Swedish, Cia in English.
 NOT_DONE = ("Inget sparades", "Nothing was saved")
 IN_DOUBT = ("oklart om ändringen sparades", "unclear whether the change was saved")
 # What the agent reads while the channel lags behind a done change.
 LAGGING = (
-    "kanalen visar den inte än", "the channel does not show it yet",  # a change (bot/redraws.py)
+    "kanalen visar den inte än",
+    "the channel does not show it yet",  # a change (bot/redraws.py)
     "kanalen visar det som öppet än",  # a close
     "Kortet har inte kommit ut i kanalen än",  # a registration
 )
@@ -122,7 +137,9 @@ def _storm_from_the_write(bench: Bench, action: str) -> None:
 
 
 def _connector(status: int, retry_after: int | None = None) -> Fault:
-    return Fault(lambda bench, _action: bench.connector.fail_next(status, retry_after=retry_after, times=20))
+    return Fault(
+        lambda bench, _action: bench.connector.fail_next(status, retry_after=retry_after, times=20)
+    )
 
 
 GRAPH_FAULTS: dict[str, Fault] = {
@@ -160,7 +177,9 @@ def says_done(action: str, text: str, card: dict[str, Any] | None) -> bool:
     return "changedIds" not in inputs(card) and CHANGED[0] in text  # close: the e-mail draft
 
 
-def applied(action: str, case_id: str, before: list[dict[str, str]], after: list[dict[str, str]]) -> bool:
+def applied(
+    action: str, case_id: str, before: list[dict[str, str]], after: list[dict[str, str]]
+) -> bool:
     """The whole change is in the workbook, and nothing else changed."""
     old, new = by_id(before), by_id(after)
     if action == "register":
@@ -228,7 +247,9 @@ async def prepare(bench: Bench) -> dict[str, Click]:
     clicks["claim"] = Click("claim", BO, bench.posts[case_id], "claim", case_id)
     case_id, claimed = await claimed_by_bo(bench)
     form = (await office.click(BO, bench.posts[case_id], "handover.form", card=claimed))["value"]
-    clicks["handover"] = Click("handover", BO, bench.posts[case_id], "handover", case_id, form, {"note": NOTE})
+    clicks["handover"] = Click(
+        "handover", BO, bench.posts[case_id], "handover", case_id, form, {"note": NOTE}
+    )
     case_id, _ = await claimed_by_bo(bench)
     clicks["takeover"] = Click("takeover", CIA, bench.posts[case_id], "takeover", case_id)
     case_id, claimed = await claimed_by_bo(bench)
@@ -259,7 +280,9 @@ async def under_fault(bench: Bench, click: Click, inject: Inject) -> str:
         outcome = "in doubt"
         assert re.search(r"\(SA-\d{6}\)", text), text  # named, so the agent can look it up
     else:
-        raise AssertionError(f"{click.action}: an answer that says neither done nor not done: {text!r}")
+        raise AssertionError(
+            f"{click.action}: an answer that says neither done nor not done: {text!r}"
+        )
 
     case_id = click.case_id
     if click.action == "register":
@@ -277,7 +300,11 @@ async def under_fault(bench: Bench, click: Click, inject: Inject) -> str:
     if outcome != "done" and click.typed:
         kept = inputs(card) if card else {}
         for name, value in click.typed.items():
-            assert str(kept.get(name, {}).get("value")) == str(value), (click.action, name, "not kept")
+            assert str(kept.get(name, {}).get("value")) == str(value), (
+                click.action,
+                name,
+                "not kept",
+            )
 
     if outcome == "done":
         shown_now = bench.cards_of(case_id)
@@ -287,7 +314,9 @@ async def under_fault(bench: Bench, click: Click, inject: Inject) -> str:
     if outcome == "not done":
         assert set(bench.connector.posts) == before_posts, "a post for what was not done"
         if click.case_id:
-            assert json.dumps(click.post.card) == card_before, "the card redrawn for what was not done"
+            assert json.dumps(click.post.card) == card_before, (
+                "the card redrawn for what was not done"
+            )
 
     assert_no_customer_data_shown(bench, CUSTOMER_DATA)
 
@@ -297,7 +326,10 @@ async def under_fault(bench: Bench, click: Click, inject: Inject) -> str:
     if case_id in rows:
         cards = bench.cards_of(case_id)
         assert len(cards) == 1, (click.action, f"{len(cards)} cards for {case_id}")
-        assert channel_shows(cards[0].card, rows[case_id]), (click.action, "the channel lags for good")
+        assert channel_shows(cards[0].card, rows[case_id]), (
+            click.action,
+            "the channel lags for good",
+        )
     assert await bench.outbox() == {}, (click.action, "left in the outbox")
     await bench.retry_pass()  # a second pass posts nothing more
     if case_id in rows:

@@ -76,7 +76,9 @@ async def test_a_hand_over_notice_that_cannot_be_kept_promises_no_retry(bench: B
     outbox_down(bench)
     bench.connector.fail_next(503, times=6)  # the redraw's three tries, then the notice's
 
-    handed = card_of(await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form))
+    handed = card_of(
+        await office.click(BO, post, "handover", {"note": "Klar med 10 av 22"}, card=form)
+    )
 
     shown = texts(handed)
     assert UNKEPT in shown and not promised(shown)

@@ -16,8 +16,8 @@ import pytest
 
 from bot.app import SERVICES, create_app
 from bot.config import Settings
-from local_workbook.ledger import LocalWorkbookLedger
 from graph.ledger import GraphLedger
+from local_workbook.ledger import LocalWorkbookLedger
 from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, on_loopback, seat_team
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn

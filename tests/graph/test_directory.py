@@ -63,7 +63,11 @@ def people(fake_graph: FakeGraph) -> FakeGraph:
     [
         ("employeeId", "employeeId", "XAnna"),
         ("onPremisesSamAccountName", "onPremisesSamAccountName", "xanna"),
-        ("onPremisesExtensionAttributes/extensionAttribute3", "onPremisesExtensionAttributes", "xanna3"),
+        (
+            "onPremisesExtensionAttributes/extensionAttribute3",
+            "onPremisesExtensionAttributes",
+            "xanna3",
+        ),
         (EXTENSION, EXTENSION, "xanna7"),
     ],
 )
@@ -78,7 +82,9 @@ async def test_the_attribute_is_read_by_selecting_its_top_level_property(
 @pytest.mark.parametrize(
     "attribute", ["employeeId", "onPremisesExtensionAttributes/extensionAttribute3", EXTENSION]
 )
-async def test_a_user_without_the_attribute_has_no_value(people: FakeGraph, make_directory, attribute: str) -> None:
+async def test_a_user_without_the_attribute_has_no_value(
+    people: FakeGraph, make_directory, attribute: str
+) -> None:
     assert await make_directory(attribute).value_of("aad-bo") is None
 
 
@@ -86,7 +92,9 @@ async def test_an_unknown_user_has_no_value(people: FakeGraph, make_directory) -
     assert await make_directory("employeeId").value_of("aad-nobody") is None
 
 
-async def test_a_missing_permission_is_an_error_and_not_remembered(people: FakeGraph, make_directory) -> None:
+async def test_a_missing_permission_is_an_error_and_not_remembered(
+    people: FakeGraph, make_directory
+) -> None:
     directory = make_directory("employeeId")
     people.denied.add("user.get")
     with pytest.raises(GraphError) as refused:
@@ -114,7 +122,9 @@ async def test_answers_are_kept_for_a_few_minutes(people: FakeGraph, make_direct
     assert people.http["user.get"] == 4
 
 
-async def test_no_time_left_in_the_click_means_no_request(people: FakeGraph, make_directory) -> None:
+async def test_no_time_left_in_the_click_means_no_request(
+    people: FakeGraph, make_directory
+) -> None:
     directory = make_directory("employeeId")
     with request_budget(0), pytest.raises(TimedOut):
         await directory.value_of("aad-anna")
@@ -131,7 +141,9 @@ async def get(fake: FakeGraph, path: str) -> tuple[int, dict[str, Any]]:
             return response.status, await response.json()
 
 
-async def test_fake_select_returns_only_what_was_selected_and_the_context(people: FakeGraph) -> None:
+async def test_fake_select_returns_only_what_was_selected_and_the_context(
+    people: FakeGraph,
+) -> None:
     status, body = await get(people, "/users/aad-anna?$select=employeeId,displayName")
     assert status == 200
     assert body == {

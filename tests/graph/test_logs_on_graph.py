@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import json
 
-from tests.bot.conftest import Office
-from tests.bot.conftest import restore_logging  # noqa: F401 - fixture
+from tests.bot.conftest import (
+    Office,
+    restore_logging,  # noqa: F401 - fixture
+)
 from tests.bot.test_logs import debug_output, leaks  # noqa: F401 - fixture
 from tests.fakes.graph import FakeGraph
 from tests.graph import test_bot_on_graph as on_graph

@@ -35,11 +35,17 @@ from tests.fakes import teams
 from tests.fakes.connector import FakeConnector, Post
 
 SECRET = "a-long-shared-secret-for-the-tests-0123456789"
-CUSTOMER = {"customer_number": "5012345", "cab_number": "9876543", "description": "22 fakturaadresser, Elin"}
+CUSTOMER = {
+    "customer_number": "5012345",
+    "cab_number": "9876543",
+    "description": "22 fakturaadresser, Elin",
+}
 CUSTOMER_VALUES = tuple(CUSTOMER.values())
 
 
-def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=STOCKHOLM)
 
 
@@ -61,7 +67,9 @@ class Instance:
 
 
 class Team:
-    def __init__(self, tmp_path: Path, connector: FakeConnector, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, tmp_path: Path, connector: FakeConnector, session: aiohttp.ClientSession
+    ) -> None:
         self.connector = connector
         self.session = session
         self.clock = Clock(at(2026, 11, 23, 9))  # a Monday
@@ -102,7 +110,9 @@ class Team:
 
     def office(self, instance: Instance) -> Office:
         """The agents' side of one instance: say, click, sign up (tests/bot/conftest.py)."""
-        return Office(instance.url, self.connector, self.ledger, self.clock, self.workbook, self.session)
+        return Office(
+            instance.url, self.connector, self.ledger, self.clock, self.workbook, self.session
+        )
 
     async def install(self, instance: Instance) -> None:
         """The bot is added to the Backoffice team: it learns the channel to post to."""
@@ -111,8 +121,12 @@ class Team:
         ) as response:
             assert response.status in (200, 201)
 
-    async def trigger(self, instance: Instance, *, authorization: str | None = None) -> tuple[int, Any]:
-        headers = {"Authorization": authorization if authorization is not None else f"Bearer {SECRET}"}
+    async def trigger(
+        self, instance: Instance, *, authorization: str | None = None
+    ) -> tuple[int, Any]:
+        headers = {
+            "Authorization": authorization if authorization is not None else f"Bearer {SECRET}"
+        }
         async with self.session.post(f"{instance.url}/api/notify", headers=headers) as response:
             text = await response.text()
             try:
@@ -128,7 +142,9 @@ class Team:
     # -- cases, as the agents' clicks would leave them ------------------------
 
     async def register(self) -> Case:
-        return await self.ledger.add(NewCase(registered_by="xanna", registered_at=self.clock(), **CUSTOMER))
+        return await self.ledger.add(
+            NewCase(registered_by="xanna", registered_at=self.clock(), **CUSTOMER)
+        )
 
     async def claim(self, case_id: str, who: str = "xbo") -> Case:
         case = await self.ledger.get(case_id)
@@ -136,7 +152,9 @@ class Team:
 
     async def hand_over(self, case_id: str) -> Case:
         case = await self.ledger.get(case_id)
-        changed = lifecycle.hand_over(case, actor=case.handler, note="Klar med 10 av 22", now=self.clock())
+        changed = lifecycle.hand_over(
+            case, actor=case.handler, note="Klar med 10 av 22", now=self.clock()
+        )
         return await self.ledger.update(case, changed)
 
     def edit_in_excel(self, case_id: str, header: str, value: object) -> None:
@@ -146,7 +164,9 @@ class Team:
         headers = [cell.value for cell in sheet[1]]
         column = headers.index(header) + 1
         id_column = headers.index("Ärende-ID") + 1
-        (row,) = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, id_column).value == case_id]
+        (row,) = [
+            r for r in range(2, sheet.max_row + 1) if sheet.cell(r, id_column).value == case_id
+        ]
         sheet.cell(row, column).value = value
         book.save(self.workbook)
 
@@ -160,7 +180,9 @@ class Team:
 
     async def book(self) -> dict[str, Any]:
         """The notices' bookkeeping as it is stored."""
-        return (await JsonFileStorage(self.state_dir).read(["stall-notices"])).get("stall-notices", {})
+        return (await JsonFileStorage(self.state_dir).read(["stall-notices"])).get(
+            "stall-notices", {}
+        )
 
     def state_text(self) -> str:
         return "\n".join(p.read_text("utf-8") for p in self.state_dir.glob("*.json"))

@@ -28,7 +28,9 @@ def actions(card: dict) -> list[dict]:
     return found
 
 
-async def test_the_digest_at_the_start_of_the_day_lists_the_stalls_with_buttons_that_act(team: Team) -> None:
+async def test_the_digest_at_the_start_of_the_day_lists_the_stalls_with_buttons_that_act(
+    team: Team,
+) -> None:
     bot = await team.start()
     office = team.office(bot)
     await team.install(bot)
@@ -112,8 +114,10 @@ async def test_no_digest_on_weekends_holidays_or_late_in_the_day(team: Team) -> 
     await team.register()
     await team.scan(bot)
     for moment in (
-        at(2026, 11, 28, 8), at(2026, 11, 29, 9),  # the weekend
-        at(2026, 12, 24, 8), at(2026, 12, 25, 8),  # Julafton, juldagen
+        at(2026, 11, 28, 8),
+        at(2026, 11, 29, 9),  # the weekend
+        at(2026, 12, 24, 8),
+        at(2026, 12, 25, 8),  # Julafton, juldagen
     ):
         team.clock.now = moment
         assert (await team.scan(bot))["digest"] is False, moment
@@ -136,12 +140,17 @@ async def test_notices_wait_until_the_bot_knows_the_team_channel(team: Team) -> 
     assert (await team.scan(bot))["notices"] == 1
 
 
-async def test_stalls_already_there_at_the_very_first_scan_are_left_to_the_digest(team: Team) -> None:
+async def test_stalls_already_there_at_the_very_first_scan_are_left_to_the_digest(
+    team: Team,
+) -> None:
     bot = await team.start()
     await team.install(bot)
     await team.register()  # Monday 09:00, and the bot has never scanned
     team.clock.now = at(2026, 11, 24, 9)
     report = await team.scan(bot)
-    assert (report["stalled"], report["notices"]) == (1, 0)  # no flood when the feature is switched on
+    assert (report["stalled"], report["notices"]) == (
+        1,
+        0,
+    )  # no flood when the feature is switched on
     team.clock.now = at(2026, 11, 25, 8)
     assert (await team.scan(bot))["digest"] is True

@@ -96,7 +96,9 @@ class Rendezvous(Storage):
 
 
 def notifier_on(team: Team, storage: Storage, settings: Settings) -> StallNotifier:
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration())
+    )
     calendar = business_calendar(settings)
     return StallNotifier(
         ledger=LocalWorkbookLedger(team.workbook),
@@ -111,13 +113,20 @@ def notifier_on(team: Team, storage: Storage, settings: Settings) -> StallNotifi
     )
 
 
-async def test_when_both_read_before_either_writes_one_claim_wins(team: Team, tmp_path: Path) -> None:
+async def test_when_both_read_before_either_writes_one_claim_wins(
+    team: Team, tmp_path: Path
+) -> None:
     bot = await team.start()
     await team.install(bot)
     await team.register()
     await team.scan(bot)  # the document exists and knows the case
     settings = Settings(_env_file=None, MicrosoftAppId="")
-    meeting: dict[str, Any] = {"armed": False, "held": 0, "conflicts": 0, "barrier": asyncio.Barrier(2)}
+    meeting: dict[str, Any] = {
+        "armed": False,
+        "held": 0,
+        "conflicts": 0,
+        "barrier": asyncio.Barrier(2),
+    }
     a = notifier_on(team, Rendezvous(JsonFileStorage(team.state_dir), meeting), settings)
     b = notifier_on(team, Rendezvous(JsonFileStorage(team.state_dir), meeting), settings)
 

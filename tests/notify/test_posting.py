@@ -37,7 +37,9 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 def poster(sleeps: Sleeps | None = None, **policy: float) -> Poster:
     settings = Settings(_env_file=None, MicrosoftAppId="")
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration())
+    )
     kwargs = {"sleep": sleeps} if sleeps is not None else {}
     return Poster(adapter, app_id="", per_second=1000, policy=RetryPolicy(**policy), **kwargs)
 
@@ -122,16 +124,22 @@ def test_no_connection_at_all_certainly_did_not_post() -> None:
     from requests.exceptions import ReadTimeout
     from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-    refused = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
+    refused = NewConnectionError(
+        None, "Failed to establish a new connection: [Errno 111] Connection refused"
+    )
     inner = RequestsConnectionError(MaxRetryError(None, "/v3/conversations", reason=refused))
     assert never_sent(ClientRequestError("Error occurred in request.", inner_exception=inner))
-    assert not never_sent(ClientRequestError("Error occurred in request.", inner_exception=ReadTimeout()))
+    assert not never_sent(
+        ClientRequestError("Error occurred in request.", inner_exception=ReadTimeout())
+    )
     assert not never_sent(TimeoutError())
 
 
 async def test_posts_to_one_channel_are_paced(connector: FakeConnector) -> None:
     settings = Settings(_env_file=None, MicrosoftAppId="")
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration())
+    )
     paced = Poster(adapter, app_id="", per_second=20)  # one post per 50 ms at most
     started = time.monotonic()
     for n in range(4):
@@ -143,20 +151,30 @@ async def test_posts_to_one_channel_are_paced(connector: FakeConnector) -> None:
 def test_retry_after_as_seconds_or_a_date() -> None:
     def error(value: str | None) -> Exception:
         failure = Exception()
-        failure.response = SimpleNamespace(status_code=429, headers={"Retry-After": value} if value else {})  # type: ignore[attr-defined]
+        failure.response = SimpleNamespace(
+            status_code=429, headers={"Retry-After": value} if value else {}
+        )  # type: ignore[attr-defined]
         return failure
 
     now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     assert retry_after(error("7")) == 7.0
-    assert retry_after(error(format_datetime(now + timedelta(seconds=30), usegmt=True)), now=now) == 30.0
-    assert retry_after(error(format_datetime(now - timedelta(seconds=30), usegmt=True)), now=now) == 0.0
+    assert (
+        retry_after(error(format_datetime(now + timedelta(seconds=30), usegmt=True)), now=now)
+        == 30.0
+    )
+    assert (
+        retry_after(error(format_datetime(now - timedelta(seconds=30), usegmt=True)), now=now)
+        == 0.0
+    )
     assert retry_after(error(None)) is None
     assert retry_after(error("soon")) is None
 
 
 async def test_a_stopping_app_ends_the_retries(connector: FakeConnector) -> None:
     settings = Settings(_env_file=None, MicrosoftAppId="")
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration()))
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration())
+    )
     sleeps = Sleeps()
     stopping = Poster(adapter, app_id="", per_second=1000, sleep=sleeps, stopping=lambda: True)
     connector.fail_next(429, retry_after=1, times=3)
@@ -166,7 +184,9 @@ async def test_a_stopping_app_ends_the_retries(connector: FakeConnector) -> None
     assert statuses(connector) == [429] and sleeps == []
 
 
-async def test_an_update_replaces_the_message_and_honours_retry_after(connector: FakeConnector) -> None:
+async def test_an_update_replaces_the_message_and_honours_retry_after(
+    connector: FakeConnector,
+) -> None:
     sleeps = Sleeps()
     paced = poster(sleeps)
     await paced.new_thread(CHANNEL, connector.url, MessageFactory.text("first"))
@@ -201,7 +221,9 @@ async def test_a_short_policy_gives_up_within_its_deadline(connector: FakeConnec
     connector.fail_next(503, retry_after=3, times=2)
     with pytest.raises(PostFailed) as failed:
         await poster(sleeps).reply(
-            thread(connector), MessageFactory.text("hej"), policy=RetryPolicy(attempts=3, deadline=2.0)
+            thread(connector),
+            MessageFactory.text("hej"),
+            policy=RetryPolicy(attempts=3, deadline=2.0),
         )
     assert (failed.value.status, failed.value.definite) == (503, True)
     assert statuses(connector) == [503] and sleeps == []

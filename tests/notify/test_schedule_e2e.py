@@ -21,7 +21,14 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 
 async def test_the_endpoint_wants_the_shared_secret_as_a_bearer(team: Team) -> None:
     bot = await team.start()
-    for authorization in ("", "Bearer", "Bearer wrong", f"Basic {SECRET}", SECRET, f"Bearer {SECRET}x"):
+    for authorization in (
+        "",
+        "Bearer",
+        "Bearer wrong",
+        f"Basic {SECRET}",
+        SECRET,
+        f"Bearer {SECRET}x",
+    ):
         status, body = await team.trigger(bot, authorization=authorization)
         assert status == 401, authorization
         assert body == {"error": "unauthorized"}
@@ -74,7 +81,9 @@ async def test_shutdown_lets_the_scan_under_way_finish(team: Team) -> None:
     assert (await team.book())["cases"]["SA-000001"]["notices"]["1"]["state"] == "posted"
 
 
-async def test_shutdown_does_not_wait_out_a_long_retry_after_and_the_next_start_posts(team: Team) -> None:
+async def test_shutdown_does_not_wait_out_a_long_retry_after_and_the_next_start_posts(
+    team: Team,
+) -> None:
     bot = await team.start(STORA_NOTIFY_INTERVAL_SECONDS=0.02)
     await team.install(bot)
     await until(lambda: bot.notifier.scans >= 1)

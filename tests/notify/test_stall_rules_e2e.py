@@ -38,7 +38,9 @@ async def test_a_new_case_gets_a_notice_at_four_business_hours_and_an_escalation
     assert "SA-000001 · Ny har inte påbörjats på 4 h arbetstid." in shown
     assert notice.activity["summary"] == "SA-000001 · Ny har inte påbörjats på 4 h arbetstid."
     assert buttons(notice.card)["claim"]["data"] == {
-        "caseId": case.case_id, "version": case.version, "view": "notice"
+        "caseId": case.case_id,
+        "version": case.version,
+        "view": "notice",
     }
     assert notice.conversation_id.startswith("19:")  # in the team's channel
 
@@ -48,7 +50,10 @@ async def test_a_new_case_gets_a_notice_at_four_business_hours_and_an_escalation
 
     assert (await scan_at(team, bot, at(2026, 11, 23, 17)))["notices"] == 1
     _, second = team.notices()
-    assert "Påminnelse: SA-000001 · Ny har fortfarande inte påbörjats, efter 8 h arbetstid." in texts(second.card)
+    assert (
+        "Påminnelse: SA-000001 · Ny har fortfarande inte påbörjats, efter 8 h arbetstid."
+        in texts(second.card)
+    )
     assert second.card["body"][0]["style"] == "attention"
 
     for moment in (at(2026, 11, 23, 18), at(2026, 11, 24, 12), at(2026, 11, 27, 16)):
@@ -59,7 +64,9 @@ async def test_a_new_case_gets_a_notice_at_four_business_hours_and_an_escalation
         assert value not in team.state_text()
 
 
-async def test_a_started_case_gets_a_notice_after_one_business_day_without_change(team: Team) -> None:
+async def test_a_started_case_gets_a_notice_after_one_business_day_without_change(
+    team: Team,
+) -> None:
     bot = await team.start()
     await team.install(bot)
     case = await team.register()
@@ -92,7 +99,9 @@ async def test_a_handed_over_case_gets_a_notice_after_two_business_hours(team: T
     assert (await scan_at(team, bot, at(2026, 11, 24, 8, 30)))["notices"] == 1
     (notice,) = team.notices()
     shown = texts(notice.card)
-    assert "SA-000001 · Påbörjad är överlämnat och ingen har tagit över det på 2 h arbetstid." in shown
+    assert (
+        "SA-000001 · Påbörjad är överlämnat och ingen har tagit över det på 2 h arbetstid." in shown
+    )
     assert "Klar med 10" not in team.connector.all_text()  # the hand-over note is customer data
 
 
@@ -101,19 +110,34 @@ async def test_a_handed_over_case_gets_a_notice_after_two_business_hours(team: T
     [
         pytest.param(
             at(2026, 11, 27, 16),  # Friday, an hour before closing
-            [at(2026, 11, 27, 17), at(2026, 11, 28, 12), at(2026, 11, 29, 20), at(2026, 11, 30, 10, 59)],
+            [
+                at(2026, 11, 27, 17),
+                at(2026, 11, 28, 12),
+                at(2026, 11, 29, 20),
+                at(2026, 11, 30, 10, 59),
+            ],
             at(2026, 11, 30, 11),
             id="weekend",
         ),
         pytest.param(
             at(2026, 11, 23, 16, 30),  # Monday afternoon
-            [at(2026, 11, 23, 20), at(2026, 11, 24, 3), at(2026, 11, 24, 7, 59), at(2026, 11, 24, 11, 29)],
+            [
+                at(2026, 11, 23, 20),
+                at(2026, 11, 24, 3),
+                at(2026, 11, 24, 7, 59),
+                at(2026, 11, 24, 11, 29),
+            ],
             at(2026, 11, 24, 11, 30),
             id="evening-and-night",
         ),
         pytest.param(
             at(2026, 12, 23, 15),  # Julafton, juldagen, annandag jul, then the weekend
-            [at(2026, 12, 24, 12), at(2026, 12, 25, 12), at(2026, 12, 27, 12), at(2026, 12, 28, 9, 59)],
+            [
+                at(2026, 12, 24, 12),
+                at(2026, 12, 25, 12),
+                at(2026, 12, 27, 12),
+                at(2026, 12, 28, 9, 59),
+            ],
             at(2026, 12, 28, 10),
             id="christmas",
         ),
@@ -161,7 +185,9 @@ async def test_a_change_made_in_excel_restarts_the_stall(team: Team) -> None:
     await team.scan(bot)
 
     team.clock.now = at(2026, 11, 23, 15)
-    team.edit_in_excel(case.case_id, "Hanteras av", "xcia")  # Cia takes it over by hand, as the routine says
+    team.edit_in_excel(
+        case.case_id, "Hanteras av", "xcia"
+    )  # Cia takes it over by hand, as the routine says
     await team.scan(bot)
 
     assert (await scan_at(team, bot, at(2026, 11, 24, 9)))["notices"] == 0

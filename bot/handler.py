@@ -128,7 +128,7 @@ class StoraArendenBot(ActivityHandler):
     # -- card actions ------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
         # botbuilder 4.17.1's own adaptive-card path answers every Action.Execute
-        # with HTTP 500 (DESIGN §9); route the invoke ourselves.
+        # with HTTP 500 (bot/responses.py says why); route the invoke ourselves.
         if turn_context.activity.name == ADAPTIVE_CARD_ACTION:
             try:
                 return await dispatch(turn_context, self._services)

@@ -2,7 +2,7 @@
 
 Teams limits how fast a bot may post to one conversation (a few messages per
 second, fewer over longer windows) and answers 429 with Retry-After past that.
-The Bot Framework's Python SDK neither paces nor retries (DESIGN §9), so:
+The Bot Framework's Python SDK (4.17.1) neither paces nor retries, so:
 
 - **pacing**: one ``aiolimiter.AsyncLimiter`` per channel (a leaky bucket
   holding one message), ``STORA_NOTIFY_POSTS_PER_SECOND`` per channel, one by

@@ -1,7 +1,8 @@
 """Answers to ``adaptiveCard/action`` invokes, in the documented Universal Actions shape.
 
 The body must be a msrest model, not a dict: CloudAdapter serialises it once
-more, and botbuilder 4.17.1 turns a dict into HTTP 500 (DESIGN §9).
+more, and botbuilder 4.17.1 turns a dict into HTTP 500 ("'dict' object has
+no attribute 'is_xml_model'").
 """
 
 from __future__ import annotations

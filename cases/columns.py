@@ -57,7 +57,7 @@ HEADERS: Final[tuple[str, ...]] = (
 )
 # The routine's columns exist in the team's workbook before the bot does; a
 # workbook without them is not "Stora ärenden". The bot's columns are appended
-# on the right by the adapter the first time it writes (DESIGN §3).
+# on the right by the adapter the first time it writes.
 REQUIRED_HEADERS: Final[tuple[str, ...]] = HEADERS[:7]
 BOT_HEADERS: Final[tuple[str, ...]] = HEADERS[7:]
 
@@ -80,7 +80,7 @@ _TEXT_HEADERS = (KUNDNUMMER, CAB, BESKRIVNING, KOMMENTAR)
 _SIGNATURE_HEADERS = (REGISTRERAT_AV, HANTERAS_AV)
 _TIME_HEADERS = (REGISTRERAD, SENAST_ANDRAD, OVERLAMNAD)
 
-# Excel starts a formula on these when the cell is edited by hand (DESIGN §3).
+# Excel starts a formula on these when the cell is edited by hand; the bot keeps them text.
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
 # XML 1.0 cannot carry these control characters at all; Excel would refuse the file.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -1,4 +1,4 @@
-"""The lifecycle of a large case (DESIGN §4): who may do what, and what it changes.
+"""The lifecycle of a large case (docs/routine.md): who may do what, and what it changes.
 
 Every operation is a pure function from the case as the agent saw it to the
 case as it should be stored. Storing it, and refusing a stale view, is the

@@ -1,4 +1,4 @@
-"""Who handles a request for many changes, and the routine's steps for it (DESIGN §2).
+"""Who handles a request for many changes, and the routine's steps for it (docs/routine.md).
 
 The routine has two points of view: customer service, who takes the call or
 mail and hands large requests over in CAB, and Backoffice, who handles them.

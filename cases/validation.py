@@ -25,7 +25,7 @@ _DIGITS = re.compile(r"[0-9]+")
 _SIGNATURE = re.compile(r"x[a-z0-9]{1,11}")
 _BLANK_RUN = re.compile(r"\n{3,}")
 
-# Characters Excel treats as the start of a formula or a DDE command (DESIGN §3).
+# Characters Excel treats as the start of a formula or a DDE command.
 _FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 # How the known free-text fields are named in messages; others get a generic name.

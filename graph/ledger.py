@@ -326,7 +326,7 @@ class GraphLedger:
         return write.shown(body["values"][0], write.first), write.formats_of(formats, write.first)
 
     async def _add_missing_columns(self, op: Op, layout: Layout, texts: dict[str, str]) -> bool:
-        """Append the bot's columns a workbook made before the bot lacks (DESIGN §3)."""
+        """Append the bot's columns (``BOT_HEADERS``, on the right) a workbook made before the bot lacks."""
         missing = [
             h for h in BOT_HEADERS if h not in layout.columns and (h in texts or h == ARENDE_ID)
         ]

@@ -8,7 +8,7 @@ it as raw JSON on the builder's own ``RequestInformation``:
 - ``rows/add`` with ``values``: ``AddPostRequestBody`` and ``WorkbookTableRow``
   have no ``values`` (msgraph-sdk-python #956, #926);
 - ``PATCH range(address=...)``: the ``range(address=...)`` builder offers
-  no PATCH at all, and ``WorkbookRange`` has no ``values`` (#844, DESIGN §9).
+  no PATCH at all, and ``WorkbookRange`` has no ``values`` (#844).
 
 Reads ask for ``$select=address,values`` (and ``numberFormat`` where a write
 follows), which the function builders' URL templates do not offer: the

@@ -2,7 +2,7 @@
 
 Every write takes an inter-process file lock, re-reads the file if anyone else
 changed it, edits only the cells of the bot's columns and saves atomically
-(DESIGN §6). Reads need no lock: a save replaces the file in one rename, so a
+(temp file + rename). Reads need no lock: a save replaces the file in one rename, so a
 reader holding the file open sees one whole version. The loaded workbook is
 kept between calls and reused while the file on disk is the one it came from.
 """

@@ -248,7 +248,7 @@ class TableBook:
                     cell_range.expand(down=1)
 
     def ensure_bot_columns(self) -> None:
-        """Append the bot's columns a workbook made before the bot does not have (DESIGN §3)."""
+        """Append the bot's columns (``BOT_HEADERS``) a workbook made before the bot lacks."""
         for header in BOT_HEADERS:
             if header not in self.columns:
                 self._append_column(header)
@@ -317,8 +317,8 @@ def _set_text(cell: Cell, text: str) -> None:
         cell.value = None
         return
     cell.value = text
-    # openpyxl saves any string starting with "=" as a formula; DESIGN §3 says
-    # the team's text is never a formula.
+    # openpyxl saves any string starting with "=" as a formula; the team's
+    # text is never a formula.
     cell.data_type = "s"
     if looks_like_formula(text):
         # Excel's leading apostrophe: the cell stays text when a person edits it.

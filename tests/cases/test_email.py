@@ -18,7 +18,7 @@ from cases.errors import InvalidInput
 from cases.installations import is_valid_gsrn
 from cases.language import Bilingual
 
-# The routine's example e-mail (seed/rutin-stora-arenden.txt), copied word for
+# The routine's example e-mail (docs/routine.md), copied word for
 # word; only the placeholder IDs "735999102xxxxxxxxx" are made real GSRNs.
 # A backslash at the end of a line continues the same line of the e-mail.
 TEMPLATE = """\

@@ -1,4 +1,4 @@
-"""The permissions and effects of DESIGN §4, one rule at a time."""
+"""The lifecycle's permissions and effects (docs/routine.md), one rule at a time."""
 
 from __future__ import annotations
 

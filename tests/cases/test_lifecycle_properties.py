@@ -1,7 +1,7 @@
 """Random days at the office: several agents doing random things to random cases.
 
 Whatever the order, the workbook must only ever hold valid rows, a closed case
-must hold no customer data, and only the transitions of DESIGN §4 may happen.
+must hold no customer data, and only the transitions of docs/routine.md may happen.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Teams-shaped activities, modelled on what the Agents Playground sent a real bot
-(``shared/samples/playground-activities.json``): channelData with tenant, team
+"""Teams-shaped activities, modelled on what the Agents Playground 0.2.28 sent a real bot
+(installationUpdate, conversationUpdate, an @mention in a channel, an adaptiveCard/action
+invoke; locale en-US, channel ids like ``team-id;messageid=…``): channelData with tenant, team
 and channel, ``aadObjectId`` on the user, ``serviceUrl`` pointing at the connector.
 """
 

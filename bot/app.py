@@ -102,7 +102,10 @@ def create_app(
         sleep=background.sleep if retry_sleep is None else retry_sleep,
         stopping=lambda: background.stopping,
     )
-    case_cards = CaseCards(adapter, storage, app_id=settings.app_id, clock=clock, poster=poster)
+    signatures = make_signatures(settings, storage, ledger, graph_credential)
+    case_cards = CaseCards(
+        adapter, storage, app_id=settings.app_id, clock=clock, poster=poster, names=signatures.names
+    )
     redraws = RedrawRetries(case_cards, ledger, background, interval=settings.redraw_retry_seconds)
     late_edits = None
     if settings.graph_late_edit_check > 0 and edits_arrive_late(ledger):
@@ -119,7 +122,7 @@ def create_app(
     services = Services(
         settings=settings,
         ledger=ledger,
-        signatures=make_signatures(settings, storage, ledger, graph_credential),
+        signatures=signatures,
         case_cards=case_cards,
         team_channels=TeamChannelBook(storage, configured_team=settings.team_id),
         roster=TeamRoster(

@@ -13,7 +13,7 @@ app's one ``Poster`` (paced per channel, retried on 429 and 503);
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,13 @@ log = logging.getLogger(__name__)
 _VIEWERS_KEY = "viewers"
 MAX_REFRESH_USERS = 60  # Teams refreshes a card automatically for at most 60 user MRIs
 
+# {signature: display name}, as the signature book knows them (bot/identity.py).
+Names = Callable[[], Awaitable[Mapping[str, str]]]
+
+
+async def _no_names() -> Mapping[str, str]:
+    return {}
+
 
 class CaseCards:
     def __init__(
@@ -41,9 +48,12 @@ class CaseCards:
         app_id: str,
         clock: Callable[[], datetime],
         poster: Poster | None = None,
+        names: Names = _no_names,
     ) -> None:
+        """``names``: how the cards name agents ("Anna Agent (xab1234)")."""
         self._storage = storage
         self._clock = clock
+        self._names = names
         self._poster = poster or Poster(adapter, app_id=app_id)
         self.outbox = RedrawOutbox(storage, clock)
 
@@ -126,10 +136,14 @@ class CaseCards:
         if thread is None:
             return False
         locale = await self.locale_of(case.case_id) or "sv-SE"
-        notice = cards.to_json(cards.handover_notice(case, locale))
+        notice = cards.to_json(cards.handover_notice(case, locale, await self._names()))
         activity = MessageFactory.attachment(CardFactory.adaptive_card(notice))
         await self._poster.reply(thread, activity, policy=policy)
         return True
+
+    async def names(self) -> Mapping[str, str]:
+        """``{signature: display name}``, for every card and notice that names an agent."""
+        return await self._names()
 
     async def locale_of(self, case_id: str) -> str | None:
         where = (await self._storage.read([_key(case_id)])).get(_key(case_id))
@@ -154,6 +168,7 @@ class CaseCards:
             locale=locale,
             now=self._clock(),
             refresh_user_ids=await self.viewers(),
+            names=await self._names(),
         )
         return MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
 

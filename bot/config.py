@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     host: str = Field("0.0.0.0", validation_alias="STORA_HOST")
     port: int = Field(3978, validation_alias=AliasChoices("STORA_PORT", "PORT"))
     workbook: Path = Field(Path("data/stora-arenden.xlsx"), validation_alias="STORA_WORKBOOK")
+    # The "Öppna arbetsboken" link on the queue. Empty: the Graph file's own
+    # webUrl, and no link for the local workbook (no address Teams can open).
+    workbook_url: str = Field(
+        "", pattern=r"^(https://\S+)?$", validation_alias="STORA_WORKBOOK_URL"
+    )
     state_dir: Path = Field(Path("data/state"), validation_alias="STORA_STATE_DIR")
     # The bot acts only for this tenant and team when they are set. The tenant
     # defaults to the app's own tenant; the team is the Backoffice team's id

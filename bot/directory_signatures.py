@@ -83,6 +83,9 @@ class DirectorySignatures:
         """Not a form: the refusal, with the pending click kept for "Try again"."""
         return cards.directory_signature_card(locale, pending, (errors or {}).get("signature"))
 
+    async def names(self) -> dict[str, str]:
+        return await self._book.names()
+
     async def bindings(self) -> list[Binding]:
         return await self._book.bindings()
 

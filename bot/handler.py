@@ -14,7 +14,6 @@ from botbuilder.core import (
 from botbuilder.schema import Activity, ActivityTypes
 
 import cards
-from cases.model import Status
 
 from . import responses
 from .actions import dispatch
@@ -22,8 +21,9 @@ from .admin import admin_card
 from .commands import Command, parse
 from .gate import Gate, Refusal
 from .logs import log_context
+from .queue_view import draw_queue
 from .services import Services
-from .teams import aad_object_id, command_text, locale, where
+from .teams import aad_object_id, command_text, display_name, locale, user_mri, where
 
 log = logging.getLogger(__name__)
 
@@ -99,26 +99,16 @@ class StoraArendenBot(ActivityHandler):
                 return cards.triage_form(lang)
             case Command.EMAIL:
                 return cards.email_form(lang)
-            case Command.QUEUE:
-                open_cases = await services.ledger.list([Status.NY, Status.PABORJAD])
-                return cards.queue_card(
-                    open_cases,
-                    now=services.clock(),
-                    locale=lang,
-                    title=cards.texts.t("queue_title", lang),
+            case Command.QUEUE | Command.MINE:
+                # Drawn for the asker: their buttons, and Teams refreshes it for them.
+                me = await services.signatures.signature_of(
+                    aad_object_id(activity), display_name(activity)
                 )
-            case Command.MINE:
-                me = await services.signatures.signature_of(aad_object_id(activity))
-                if not me:
+                view = cards.MINE_VIEW if command is Command.MINE else cards.QUEUE_VIEW
+                if view == cards.MINE_VIEW and not me:
                     return services.signatures.form(lang, {})
-                open_cases = await services.ledger.list([Status.NY, Status.PABORJAD])
-                mine = [c for c in open_cases if me in (c.handler, c.registered_by)]
-                return cards.queue_card(
-                    mine,
-                    now=services.clock(),
-                    locale=lang,
-                    title=cards.texts.t("mine_title", lang),
-                    empty=cards.texts.t("mine_empty", lang),
+                return await draw_queue(
+                    services, view=view, viewer=me, mri=user_mri(activity), locale=lang
                 )
             case Command.SIGNATURES | Command.RELEASE:
                 return await admin_card(command, activity, services, lang)

@@ -206,6 +206,12 @@ class SignatureBook:
 
         return await self._in_turn(attempt)
 
+    async def names(self) -> dict[str, str]:
+        """``{signature: the name Teams shows for its owner}``, for every signature
+        whose owner's name is known: old signatures too, for the rows still under them."""
+        book = await self._read()
+        return {sig: book.names[aad] for sig, aad in book.owners.items() if book.names.get(aad)}
+
     async def bindings(self) -> list[Binding]:
         book = await self._read()
         return [

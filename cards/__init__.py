@@ -24,9 +24,18 @@ from .handover import handover_form, handover_notice
 from .help import help_card
 from .identity import directory_signature_card, signature_list_card
 from .notice import notice_card
-from .queue import queue_card
+from .queue import (
+    MINE_VIEW,
+    QUERY_ID,
+    QUEUE_VERB,
+    QUEUE_VIEW,
+    QUEUE_VIEWS,
+    SEARCH_VERB,
+    queue_card,
+)
 from .register import register_form
 from .registered import registered_card
+from .search import queue_case_view, search_results_card
 from .signature import signature_form
 from .stall import stall_digest, stall_notice
 from .triage import triage_card, triage_form
@@ -34,7 +43,13 @@ from .triage import triage_card, triage_form
 __all__ = [
     "EMAIL_CHANGES",
     "MAX_REFRESH_USERS",
+    "MINE_VIEW",
     "NOTICE_VIEW",
+    "QUERY_ID",
+    "QUEUE_VERB",
+    "QUEUE_VIEW",
+    "QUEUE_VIEWS",
+    "SEARCH_VERB",
     "case_card",
     "case_glance",
     "close_form",
@@ -48,8 +63,10 @@ __all__ = [
     "notice_card",
     "notice_data",
     "queue_card",
+    "queue_case_view",
     "register_form",
     "registered_card",
+    "search_results_card",
     "signature_form",
     "signature_list_card",
     "stall_digest",

@@ -7,7 +7,7 @@ to refresh it per user (Universal Actions), and each agent gets the buttons
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from microsoft_teams.cards import (
@@ -25,6 +25,7 @@ from cases.lifecycle import Action, allowed_actions
 from cases.model import Case, Status
 
 from . import parts
+from .names import NO_NAMES, who, who_markdown
 from .parts import (
     button,
     case_data,
@@ -68,8 +69,11 @@ def case_card(
     refresh_user_ids: Sequence[str] = (),
     notice: str | None = None,
     details: bool = False,
+    names: Mapping[str, str] = NO_NAMES,
 ) -> AdaptiveCard:
-    """``details``: show the customer data. Only in a per-user view (an invoke's
+    """``names``: ``{signature: name}`` from Teams, to show "Anna Agent (xab1234)".
+
+    ``details``: show the customer data. Only in a per-user view (an invoke's
     answer), never in the message stored in the channel: a Teams message keeps
     its earlier versions under retention, so redrawing it later is no wipe.
     """
@@ -88,11 +92,11 @@ def case_card(
         by = t(
             "handed_over_by",
             locale,
-            handler=case.handler,
+            handler=who(case.handler, names),
             when=when_and_age(case.handed_over_at, now, locale),
         )
         body.append(_banner(t("handed_over", locale), by, style="warning"))
-    body.append(FactSet(facts=_facts(case, locale, now)))
+    body.append(FactSet(facts=_facts(case, locale, now, names)))
     # A closed case never shows customer data, even if a wipe did not take.
     if details and not handled and case.has_customer_data:
         body.extend(_customer_data(case, locale))
@@ -119,14 +123,14 @@ def _banner(text: str, detail: str | None = None, *, style: str) -> Container:
     return Container(style=style, items=items)
 
 
-def _facts(case: Case, locale: str | None, now: datetime) -> list[Fact]:
+def _facts(case: Case, locale: str | None, now: datetime, names: Mapping[str, str]) -> list[Fact]:
     return [
         Fact(title=t("status", locale), value=_status_fact(case.status, locale)),
         Fact(
             title=t("handler", locale),
-            value=escape_markdown(case.handler) if case.handler else t("nobody_yet", locale),
+            value=who_markdown(case.handler, names) if case.handler else t("nobody_yet", locale),
         ),
-        Fact(title=t("registered_by", locale), value=escape_markdown(case.registered_by)),
+        Fact(title=t("registered_by", locale), value=who_markdown(case.registered_by, names)),
         Fact(title=t("registered_at", locale), value=when_and_age(case.registered_at, now, locale)),
         Fact(title=t("changed_at", locale), value=when_and_age(case.changed_at, now, locale)),
     ]

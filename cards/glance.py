@@ -9,6 +9,7 @@ status, and sends the agent to the case card for the rest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from microsoft_teams.cards import AdaptiveCard, CardElement, Fact, FactSet
@@ -17,8 +18,9 @@ from cases.model import Case
 
 from . import parts
 from .case import status_text
-from .parts import escape_markdown, para, title, when_and_age
+from .names import NO_NAMES, who_markdown
 from .parts import notice as notice_block
+from .parts import para, title, when_and_age
 from .texts import t
 
 # The notice buttons' data says where the click came from; case verbs answer
@@ -31,7 +33,12 @@ def notice_data(case: Case) -> dict[str, str]:
 
 
 def case_glance(
-    case: Case, *, locale: str | None, now: datetime, notice: str | None = None
+    case: Case,
+    *,
+    locale: str | None,
+    now: datetime,
+    notice: str | None = None,
+    names: Mapping[str, str] = NO_NAMES,
 ) -> AdaptiveCard:
     body: list[CardElement] = []
     if notice:
@@ -43,7 +50,7 @@ def case_glance(
     )
     facts = [Fact(title=t("status", locale), value=status_text(case.status, locale))]
     if case.handler:
-        facts.append(Fact(title=t("handler", locale), value=escape_markdown(case.handler)))
+        facts.append(Fact(title=t("handler", locale), value=who_markdown(case.handler, names)))
     facts.append(
         Fact(title=t("changed_at", locale), value=when_and_age(case.changed_at, now, locale))
     )

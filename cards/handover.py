@@ -11,6 +11,7 @@ from cases.model import Case, CaseRef
 
 from . import parts
 from .glance import notice_data
+from .names import NO_NAMES, who
 from .parts import Form, button, cancel, case_data, literal, para, title
 from .texts import t
 
@@ -48,9 +49,11 @@ def handover_form(
     return parts.card(locale, body, actions)
 
 
-def handover_notice(case: Case, locale: str | None) -> AdaptiveCard:
+def handover_notice(
+    case: Case, locale: str | None, names: Mapping[str, str] = NO_NAMES
+) -> AdaptiveCard:
     """Posted in the case's thread: free to take, by whom. No customer data, no note."""
-    text = t("handover_notice", locale, case_id=case.case_id, handler=case.handler)
+    text = t("handover_notice", locale, case_id=case.case_id, handler=who(case.handler, names))
     return parts.card(
         locale,
         [literal(text)],

@@ -12,7 +12,7 @@ also says the click came from a notice, so the answer is a glance at the case
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from microsoft_teams.cards import (
@@ -31,9 +31,9 @@ from cases.stalls import Stall, StallRule
 from . import parts
 from .case import status_text
 from .glance import notice_data
+from .names import NO_NAMES, who, who_markdown
 from .parts import (
     button,
-    escape_markdown,
     heading,
     literal,
     para,
@@ -81,12 +81,14 @@ def headline(stall: Stall, locale: str | None) -> str:
     )
 
 
-def stall_notice(stall: Stall, locale: str | None, *, now: datetime) -> AdaptiveCard:
+def stall_notice(
+    stall: Stall, locale: str | None, *, now: datetime, names: Mapping[str, str] = NO_NAMES
+) -> AdaptiveCard:
     """One stall, posted once when it reaches its threshold and once more when escalated."""
     case = stall.case
     facts = [Fact(title=t("status", locale), value=stall_status(stall, locale))]
     if case.handler:
-        facts.append(Fact(title=t("handler", locale), value=escape_markdown(case.handler)))
+        facts.append(Fact(title=t("handler", locale), value=who_markdown(case.handler, names)))
     facts += [
         Fact(title=t("stall_last_activity", locale), value=when_and_age(stall.since, now, locale)),
         Fact(
@@ -105,7 +107,13 @@ def stall_notice(stall: Stall, locale: str | None, *, now: datetime) -> Adaptive
     return parts.card(locale, body, [_action(stall, locale)])
 
 
-def stall_digest(stalls: Sequence[Stall], locale: str | None, *, now: datetime) -> AdaptiveCard:
+def stall_digest(
+    stalls: Sequence[Stall],
+    locale: str | None,
+    *,
+    now: datetime,
+    names: Mapping[str, str] = NO_NAMES,
+) -> AdaptiveCard:
     """The start of the business day: every stalled case, grouped by rule, oldest first."""
     count = len(stalls)
     intro = t("digest_intro_one", locale) if count == 1 else t("digest_intro_many", locale, n=count)
@@ -123,19 +131,23 @@ def stall_digest(stalls: Sequence[Stall], locale: str | None, *, now: datetime) 
             continue
         body.append(heading(t(f"digest_group_{rule.value}", locale, n=len(group)), separator=True))
         for stall in group[:room]:
-            body.append(_row(stall, locale))
+            body.append(_row(stall, locale, names))
         shown += min(len(group), room)
     if count > shown:
         body.append(para(t("digest_more", locale, n=count - shown), subtle=True))
     return parts.card(locale, body)
 
 
-def _row(stall: Stall, locale: str | None) -> Container:
+def _row(stall: Stall, locale: str | None, names: Mapping[str, str]) -> Container:
     case = stall.case
     still = business_duration(stall.stalled_for, stall.business_day, locale)
     if case.handler:
         detail = t(
-            "digest_row_handler", locale, handler=case.handler, still=still, since=when(stall.since)
+            "digest_row_handler",
+            locale,
+            handler=who(case.handler, names),
+            still=still,
+            since=when(stall.since),
         )
     else:
         detail = t("digest_row", locale, still=still, since=when(stall.since))

@@ -146,6 +146,17 @@ class GraphLedger:
 
         return await self._run("update", in_turn)
 
+    async def web_url(self) -> str:
+        """Where the workbook opens in the browser (Excel for the web): for a link.
+
+        Read through the drive, outside the workbook's session and its lock.
+        """
+        deadline = self.policy.deadline(self.config.deadline)
+        try:
+            return await self.policy.run(deadline, lambda: self.locator.web_url(deadline))
+        except (GraphError, TimedOut) as failed:
+            raise agent_error("web url", "", failed) from None
+
     async def ready(self) -> None:
         """The readiness probe's check: file, session, table and headers, in one read."""
         await self._run("ready", self._read_header)

@@ -17,7 +17,7 @@ found, so they can be pinned.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from .client import GraphTransport
@@ -53,6 +53,25 @@ class Locator:
             if self._found is None:
                 self._found = await self._resolve(deadline)
         return self._found
+
+    async def web_url(self, deadline: Deadline) -> str:
+        """The file's address in the browser (the driveItem's ``webUrl``), read once and kept.
+
+        Found with the file when located by path; with pinned ids, one
+        ``GET /drives/{drive-id}/items/{item-id}`` the first time it is asked for.
+        """
+        found = await self.locate(deadline)
+        if found.web_url:
+            return found.web_url
+        async with self._lock:
+            assert self._found is not None
+            if not self._found.web_url:
+                items = self._transport.client.drives.by_drive_id(found.drive_id).items
+                request = items.by_drive_item_id(found.item_id).to_get_request_information()
+                item = await self._transport.send(request, "file", deadline)
+                web_url = str((item.body or {}).get("webUrl") or "")
+                self._found = replace(self._found, web_url=web_url)
+        return self._found.web_url
 
     async def _resolve(self, deadline: Deadline) -> FileLocation:
         client = self._transport.client

@@ -39,11 +39,27 @@ def _case_card(turn: Turn, case: Case, notice: str | None = None) -> Json:
     there, a glance without the customer data instead of the case card.
     """
     now = turn.services.clock()
-    if turn.field("view") == cards.NOTICE_VIEW:
-        return cards.to_json(cards.case_glance(case, locale=turn.locale, now=now, notice=notice))
+    view = turn.field("view")
+    if view == cards.NOTICE_VIEW:
+        return cards.to_json(
+            cards.case_glance(case, locale=turn.locale, now=now, notice=notice, names=turn.names)
+        )
+    if view in cards.QUEUE_VIEWS:  # with the way back to the queue (cards/search.py)
+        return cards.to_json(
+            cards.queue_case_view(
+                case, view=view, viewer=turn.signature, locale=turn.locale, now=now,
+                refresh_user_ids=[turn.mri], names=turn.names, notice=notice,
+            )
+        )  # fmt: skip
     return cards.to_json(
         cards.case_card(
-            case, viewer=turn.signature, locale=turn.locale, now=now, notice=notice, details=True
+            case,
+            viewer=turn.signature,
+            locale=turn.locale,
+            now=now,
+            notice=notice,
+            details=True,
+            names=turn.names,
         )
     )
 

@@ -37,6 +37,8 @@ class Turn:
     mri: str
     signature: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # {signature: the name Teams shows}, for the cards ("Anna Agent (xab1234)").
+    names: dict[str, str] = field(default_factory=dict)
 
     def field(self, name: str) -> str:
         return typed_text(self.data.get(name))
@@ -118,6 +120,7 @@ async def run(turn: Turn, handler: Handler | None = None) -> InvokeResponse:
         return responses.error(401, "Unauthorized", cards.texts.t("no_identity", turn.locale))
     name = display_name(turn.context.activity)
     turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id, name)
+    turn.names = await turn.services.signatures.names()
     await turn.services.case_cards.remember_viewer(turn.mri)
     if registered.needs_signature and not turn.signature:
         pending = {"verb": turn.verb, "data": carried(turn.data)}

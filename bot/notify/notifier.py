@@ -256,7 +256,8 @@ class StallNotifier:
 
         if not await self._book.change(claim):
             return
-        card = cards.to_json(cards.stall_digest(stalls, self._locale, now=now))
+        names = await self._case_cards.names()
+        card = cards.to_json(cards.stall_digest(stalls, self._locale, now=now, names=names))
         activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
         state = await self._post(
             lambda: self._poster.new_thread(channel.channel_id, channel.service_url, activity),
@@ -304,7 +305,8 @@ class StallNotifier:
         if not await self._book.change(claim):
             return
         locale = await self._case_cards.locale_of(case_id) or self._locale
-        card = cards.to_json(cards.stall_notice(stall, locale, now=now))
+        names = await self._case_cards.names()
+        card = cards.to_json(cards.stall_notice(stall, locale, now=now, names=names))
         activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
         activity.summary = headline(stall, locale)
         state = await self._post(lambda: self._send_notice(case_id, channel, activity), case_id)

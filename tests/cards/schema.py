@@ -122,7 +122,9 @@ def assert_teams_card(card_json: Any) -> None:
     """``assert_valid_card``, plus the bot's own rules for every card it sends.
 
     Every action (buttons and the refresh action) is an ``Action.Execute`` with
-    a verb, and ids are unique so each input's value comes back under its id.
+    a verb, but for the one link the bot has (the workbook's ``Action.OpenUrl``,
+    an https address); and ids are unique so each input's value comes back
+    under its id.
     """
     assert_valid_card(card_json)
     assert_teams_card_rules(card_json)
@@ -133,7 +135,9 @@ def assert_teams_card_rules(card_json: Any) -> None:
     ids: list[str] = []
     for node in _nodes(card_json):
         kind = node.get("type", "")
-        if kind.startswith("Action."):
+        if kind == "Action.OpenUrl":
+            assert str(node.get("url", "")).startswith("https://"), f"not an https link: {node}"
+        elif kind.startswith("Action."):
             assert kind == "Action.Execute", f"{kind} is not Action.Execute"
             assert isinstance(node.get("verb"), str) and node["verb"], f"no verb: {node}"
         if "id" in node and kind not in ("", "AdaptiveCard"):

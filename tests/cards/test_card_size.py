@@ -8,19 +8,28 @@ characters no input can show. A typed value within the limits comes back whole.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import cards
+from cards.queue import CARD_BUDGET
 from cases import validation
 from cases.installations import LIST_MAX
+from tests.fakes.cardwalk import texts
 
-from .conftest import make_case, render
+from .conftest import NOW, make_case, render
 from .forms import input_and_next
+from .queue_rows import queue_rows
 
 LIMIT = 28 * 1024
+URL = (  # a SharePoint file's webUrl, as long as they come
+    "https://contoso.sharepoint.com/sites/Backoffice/_layouts/15/Doc.aspx"
+    "?sourcedoc=%7B0A1B2C3D-0000-4000-8000-00000000B0FF%7D&file=Stora%20%C3%A4renden.xlsx"
+    "&action=default&mobileredirect=true"
+)
 PASTES = ["a", "å", "\U0001f600", '"', "\\", "\n", "\x00", "\ud800", "*"]
 
 
@@ -81,3 +90,45 @@ def test_card_size_is_what_json_takes(text: str) -> None:
     cut = validation.cut_to_card_size(text, 10)
     assert text.startswith(cut) and validation.card_size(cut) <= 10
     assert cut == text or validation.card_size(text[: len(cut) + 1]) > 10
+
+
+# -- the queue: 100 open cases, names as long and as odd as Teams may give -------------
+
+
+def hundred_open_cases() -> list:
+    """100 open cases, each with its own handler: new, started, handed over in turn."""
+    made = []
+    for n in range(100):
+        state = ("ny", "paborjad", "overlamnad")[n % 3]
+        made.append(
+            make_case(
+                state,
+                case_id=f"SA-{n + 1:06d}",
+                handler="" if state == "ny" else f"x{n:06d}",
+                registered_at=NOW - timedelta(days=200 - n),
+            )
+        )
+    return made
+
+
+@pytest.mark.parametrize(
+    "name", ["Anna-Karin Andersson", "Å" * 100, "\U0001f600" * 100, "\\" * 100, "_[]" * 40]
+)
+def test_a_queue_of_100_open_cases_fits_in_teams_with_buttons_on_the_oldest(name):
+    open_cases = hundred_open_cases()
+    names = {case.handler: name for case in open_cases if case.handler}
+    card = render(
+        cards.queue_card(
+            open_cases, now=NOW, locale="sv-SE", title="Kö – öppna ärenden", viewer="xbo",
+            names=names, workbook_url=URL, refresh_user_ids=["29:" + "1" * 120],
+            query="CAB-98765", notice="Inget öppet ärende har det Kundnumret eller CAB-numret.",
+        )
+    )  # fmt: skip
+    assert size(card) <= CARD_BUDGET < LIMIT
+    rows = queue_rows(card)
+    by_status = sorted(open_cases, key=lambda c: (c.status != "Ny", c.registered_at))
+    assert [row.case_id for row in rows] == [c.case_id for c in by_status]  # oldest first
+    with_buttons = [row for row in rows if row.buttons]
+    assert len(with_buttons) >= 20
+    assert rows[: len(with_buttons)] == with_buttons  # the oldest have them
+    assert f"Knappar finns på de {len(with_buttons)} första." in texts(card)

@@ -14,6 +14,7 @@ from cases.triage import Route, Stage, triage
 from tests.fakes.cardwalk import buttons, shown, texts, verbs
 
 from .conftest import CUSTOMER_VALUES, HANDLER, NOW, STATES, make_case, render
+from .queue_rows import queue_rows
 
 
 def leaks(card) -> list[str]:
@@ -136,11 +137,11 @@ def test_queue_groups_open_cases_new_first():
         n["text"] for n in card["body"] if n.get("weight") == "Bolder" and n.get("separator")
     ]
     assert headings == ["Ny (2)", "Påbörjad (2)"]
-    factsets = [n for n in card["body"] if n["type"] == "FactSet"]
-    assert [f["title"] for f in factsets[0]["facts"]] == ["SA-000003", "SA-000004"]
-    assert {f["title"] for f in factsets[1]["facts"]} == {"SA-000001", "SA-000002"}
+    order = [row.case_id for row in queue_rows(card)]
+    assert order[:2] == ["SA-000003", "SA-000004"]
+    assert set(order[2:]) == {"SA-000001", "SA-000002"}
     assert "SA-000005" not in texts(card)
-    rows = {f["title"]: f["value"] for fs in factsets for f in fs["facts"]}
+    rows = {row.case_id: row.text for row in queue_rows(card)}
     assert rows["SA-000003"] == "registrerat för 3 d sedan"
     assert rows["SA-000004"] == "registrerat för 5 min sedan"
     assert rows["SA-000001"] == f"{HANDLER} · ändrat för 3 h sedan"
@@ -161,8 +162,11 @@ def test_queue_holds_no_customer_data(state, locale):
     assert leaks(queue([make_case(state)], locale)) == []
 
 
-def test_queue_has_no_buttons():
-    assert not verbs(queue([make_case("ny"), make_case("paborjad")]))
+def test_queue_offers_anyone_what_anyone_may_do_on_each_case():
+    """Without a viewer: Påbörja on a new case, Ta över on a started one, details on both."""
+    card = queue([make_case("ny"), make_case("paborjad", case_id="SA-000043")])
+    rows = {row.case_id: set(row.buttons) for row in queue_rows(card)}
+    assert rows == {"SA-000042": {"claim", "details"}, "SA-000043": {"takeover", "details"}}
 
 
 def test_empty_queue(locale):

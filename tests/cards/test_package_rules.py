@@ -51,6 +51,8 @@ def test_public_builders():
         "help_card",
         "notice_card",
         "queue_card",
+        "queue_case_view",
+        "search_results_card",
         "register_form",
         "registered_card",
         "signature_form",

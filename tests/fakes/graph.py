@@ -55,12 +55,22 @@ ITEM_ID = "01FAKEITEMIDSTORAARENDEN"
 GROUP_ID = "0a1b2c3d-0000-4000-8000-00000000b0ff"
 FOLDER = "Backoffice"
 FILE_NAME = "Stora ärenden.xlsx"
+# The file's driveItem.webUrl: "URL that displays the resource in the browser"
+# (learn.microsoft.com/graph/api/resources/driveitem). For an Office file in a
+# SharePoint library it is the Doc.aspx address that opens Excel for the web;
+# its "&" and "%7B" make sure the bot passes it on untouched.
+WEB_URL = (
+    "https://contoso.sharepoint.com/sites/Backoffice/_layouts/15/Doc.aspx"
+    "?sourcedoc=%7B0A1B2C3D-0000-4000-8000-00000000B0FF%7D&file=Stora%20%C3%A4renden.xlsx"
+    "&action=default&mobileredirect=true"
+)
 
 _WORKBOOK = re.compile(r"^/drives/(?P<drive>[^/]+)/items/(?P<item>[^/]+)/workbook(?P<rest>/.*)$")
 _TABLE = re.compile(r"^/tables/(?P<table>[^/(]+)(?P<rest>/.*)?$")
 _SHEET = re.compile(r"^/worksheets/(?P<sheet>[^/(]+)(?P<rest>/.*)?$")
 _RANGE = re.compile(r"^/range\(address='(?P<address>[^']*)'\)$")
 _PATH_ITEM = re.compile(r"^/drives/(?P<drive>[^/]+)/(items/)?root:/(?P<path>.+):$")
+_ITEM = re.compile(r"^/drives/(?P<drive>[^/]+)/items/(?P<item>[^/:]+)$")
 _USER = re.compile(r"^/users/(?P<user>[^/]+)$")
 _ROW_AT = re.compile(r"^/rows/itemAt\(index=(?P<index>\d+)\)$")
 _ROW_BY_INDEX = re.compile(r"^/rows/\d+$")
@@ -460,6 +470,8 @@ class FakeGraph:
             return "group.drive"
         if _PATH_ITEM.match(path):
             return "item.byPath"
+        if method == "GET" and _ITEM.match(path):
+            return "item.get"
         if method == "GET" and _USER.match(path):
             return "user.get"
         match = _WORKBOOK.match(path)
@@ -534,13 +546,16 @@ class FakeGraph:
                 return Reply(404, error_body(404))
             return Reply(
                 200,
-                {
-                    "id": ITEM_ID,
-                    "name": FILE_NAME,
-                    "file": {"mimeType": XLSX},
-                    "parentReference": {"driveId": DRIVE_ID, "driveType": "documentLibrary"},
-                },
+                _drive_item(),
             )
+        if kind == "item.get":
+            # GET /drives/{drive-id}/items/{item-id}: the same driveItem by id, 404
+            # itemNotFound for any other (learn.microsoft.com/graph/api/driveitem-get).
+            item = _ITEM.match(path)
+            assert item is not None
+            if item["drive"] != DRIVE_ID or item["item"] != ITEM_ID:
+                return Reply(404, error_body(404))
+            return Reply(200, _drive_item())
         match = _WORKBOOK.match(path)
         if not match or match["drive"] != DRIVE_ID or match["item"] != ITEM_ID:
             return Reply(404, error_body(404))
@@ -825,3 +840,15 @@ def _repeats_a_header(headers: dict[str, Any]) -> bool:
     """
     names = [str(name).casefold() for name in headers]
     return len(names) != len(set(names))
+
+
+def _drive_item() -> dict[str, Any]:
+    """The workbook's driveItem, with the properties the driveItem resource page lists
+    that the bot reads: id, name, the file facet, parentReference and webUrl."""
+    return {
+        "id": ITEM_ID,
+        "name": FILE_NAME,
+        "file": {"mimeType": XLSX},
+        "parentReference": {"driveId": DRIVE_ID, "driveType": "documentLibrary"},
+        "webUrl": WEB_URL,
+    }

@@ -1,0 +1,76 @@
+"""The queue ("kö", "mina") as one agent sees it: the open cases, names, the workbook's link.
+
+Drawn for the command (the message posted in the conversation) and for the
+clicks on it (each an invoke's answer, for the clicker alone): the same card.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from microsoft_teams.cards import AdaptiveCard
+
+import cards
+from cases.model import Status
+
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+OPEN = (Status.NY, Status.PABORJAD)
+
+
+async def draw_queue(
+    services: Services,
+    *,
+    view: str,
+    viewer: str | None,
+    mri: str,
+    locale: str,
+    names: Mapping[str, str] | None = None,
+    notice: str | None = None,
+    query: str = "",
+    query_error: str | None = None,
+) -> AdaptiveCard:
+    """``view``: "queue" (every open case) or "mine" (``viewer``'s: handled or registered).
+
+    ``mri``: the agent Teams refreshes it for. ``names``: as read for this turn
+    already, else read here.
+    """
+    open_cases = await services.ledger.list(OPEN)
+    t = cards.texts.t
+    title, empty = t("queue_title", locale), None
+    if view == cards.MINE_VIEW:
+        open_cases = [c for c in open_cases if viewer in (c.handler, c.registered_by)]
+        title, empty = t("mine_title", locale), t("mine_empty", locale)
+    return cards.queue_card(
+        open_cases,
+        now=services.clock(),
+        locale=locale,
+        title=title,
+        empty=empty,
+        viewer=viewer,
+        names=names if names is not None else await services.signatures.names(),
+        view=view,
+        workbook_url=await workbook_url(services),
+        refresh_user_ids=[mri] if mri else [],
+        notice=notice,
+        query=query,
+        query_error=query_error,
+    )
+
+
+async def workbook_url(services: Services) -> str:
+    """Where "Öppna arbetsboken" leads: ``STORA_WORKBOOK_URL``, else the store's own
+    address for the file (Graph's ``webUrl``), else "" (no link)."""
+    if services.settings.workbook_url:
+        return services.settings.workbook_url
+    read = getattr(services.ledger, "web_url", None)
+    if read is None:  # the local workbook: no address Teams can open
+        return ""
+    try:
+        return str(await read())
+    except Exception as failed:  # noqa: BLE001 - the queue comes without its link
+        log.warning("workbook link not read: %s", type(failed).__name__)
+        return ""

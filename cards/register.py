@@ -32,6 +32,7 @@ def registration_inputs(form: Form, defaults: Mapping[str, str] = parts.EMPTY) -
         "cabNumber",
         t("cab_number", locale),
         required_message=t("need_cab_number", locale),
+        placeholder=t("cab_hint", locale),
         max_length=NUMBER_INPUT_MAX,
         default=defaults.get("cabNumber", ""),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from cases.language import is_english
 
 from .texts_access import ACCESS_TEXTS
+from .texts_forms import FORM_TEXTS
 from .texts_late import LATE_EDIT_TEXTS
 from .texts_posting import POSTING_TEXTS
 from .texts_queue import QUEUE_TEXTS
@@ -355,6 +356,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **POSTING_TEXTS,
     **LATE_EDIT_TEXTS,
     **QUEUE_TEXTS,
+    **FORM_TEXTS,
 }
 
 

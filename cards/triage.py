@@ -26,20 +26,29 @@ def triage_form(
     return parts.card(locale, body, [button(t("btn_triage", locale), "triage", positive=True)])
 
 
-def triage_card(result: Triage, locale: str | None, count: int) -> AdaptiveCard:
+def triage_card(
+    result: Triage, locale: str | None, count: int, back: Mapping[str, str] | None = None
+) -> AdaptiveCard:
+    """``back``: shown in place of a registration form, the form's values and nonce,
+    which Tillbaka ("register.back") brings back; so a mistyped count loses nothing."""
     changes = t("changes_one", locale) if count == 1 else t("changes_many", locale, n=count)
     body: list[CardElement] = [
-        title(t("triage_result_title", locale, changes=changes, route=result.route.label(locale))),
-        heading(t("steps_title", locale)),
-        *numbered(result.steps(locale)),
+        title(t("triage_result_title", locale, changes=changes, route=result.route.label(locale)))
     ]
+    if back is not None:
+        body.append(para(t("triage_not_registered", locale)))
+    body += [heading(t("steps_title", locale)), *numbered(result.steps(locale))]
     if result.cab is not None:
         body.append(heading(t("cab_title", locale), separator=True))
         body.append(FactSet(facts=_cab_facts(result.cab, locale)))
     hint = _HINTS.get(result.route)
     if hint:
         body.append(para(t(hint, locale), subtle=True))
-    return parts.card(locale, body)
+    if back is None:
+        return parts.card(locale, body)
+    # Nothing typed is sent with it: what comes back is what the form held.
+    again = button(t("btn_back", locale), "register.back", back, sends_inputs=False)
+    return parts.card(locale, body, [again])
 
 
 # What the bot can do next for the route, said as the command to type.

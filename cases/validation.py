@@ -44,8 +44,28 @@ def customer_number(raw: str) -> str:
 
 
 def cab_number(raw: str) -> str:
-    """Ärendenummer CAB: 4–12 digits; spaces anywhere are dropped."""
-    return _number(raw, "cab_number", "Ärendenumret i CAB", "The CAB case number")
+    """Ärendenummer CAB: 4–12 digits; spaces anywhere are dropped, and so is a
+    leading "CAB" with its separator, as agents paste it ("CAB-98765", "cab 98765",
+    "CAB: 98 765")."""
+    return _number(
+        _without_cab_prefix(raw), "cab_number", "Ärendenumret i CAB", "The CAB case number"
+    )
+
+
+# "CAB", maybe "nr", and the dashes, colons, hashes or dots agents and mail
+# clients put after them (an en dash where Outlook turned " - " into one). Only
+# at the start: a letter or sign anywhere else is still refused.
+_CAB_SEPARATORS = "[-:#.\u2010-\u2014]*"
+_CAB_PREFIX = re.compile(f"cab(?:{_CAB_SEPARATORS}nr)?{_CAB_SEPARATORS}", re.IGNORECASE | re.ASCII)
+# Zero-width characters a paste from a web page or a mail can carry: nobody sees them.
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+
+
+def _without_cab_prefix(raw: str) -> str:
+    compact = "".join(_INVISIBLE.sub("", raw or "").split())
+    rest = compact[len(found.group()) :] if (found := _CAB_PREFIX.match(compact)) else compact
+    # "CAB" and nothing after it: refused as not digits, rather than as left empty.
+    return rest or compact
 
 
 def _number(raw: str, field: str, name_sv: str, name_en: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import cards
-from cases import lifecycle
+from cases import lifecycle, validation
 from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
 from cases.ledger import Conflict, LedgerUnavailable
 from cases.lifecycle import Action
@@ -22,6 +22,7 @@ from graph.errors import WriteUnconfirmed
 
 from .. import redraws
 from . import redelivered
+from .checks import form_check
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input
 from .late_check import check_later
@@ -192,7 +193,16 @@ async def _submit(
         )
 
 
-@verb("handover")
+@verb(
+    "handover",
+    check=form_check(
+        cards.handover_form,
+        ("note",),
+        lambda turn: validation.free_text(
+            turn.field("note"), "note", max_length=validation.COMMENT_MAX
+        ),
+    ),
+)
 async def hand_over(turn: Turn) -> Json:
     stored, answer = await _submit(
         turn,
@@ -219,7 +229,10 @@ async def open_close(turn: Turn) -> Json:
     return answer or cards.to_json(cards.close_form(case, turn.locale))
 
 
-@verb("close")
+@verb(
+    "close",
+    check=form_check(cards.close_form, EMAIL_FIELDS, lambda turn: draft_from_form(turn.data)),
+)
 async def close(turn: Turn) -> Json:
     """Hanterad, customer cells wiped and read back, then the draft for the actor alone."""
     draft: list[str] = []
@@ -299,7 +312,16 @@ async def open_correct(turn: Turn) -> Json:
     return answer or cards.to_json(cards.correct_form(case, turn.locale))
 
 
-@verb("correct")
+@verb(
+    "correct",
+    check=form_check(
+        cards.correct_form,
+        REGISTRATION_FIELDS,
+        lambda turn: validation.validate_registration(
+            turn.field("customerNumber"), turn.field("cabNumber"), turn.field("description")
+        ),
+    ),
+)
 async def correct(turn: Turn) -> Json:
     stored, answer = await _submit(
         turn,

@@ -20,7 +20,7 @@ from . import redelivered
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import carried, collect, errors_by_input
 from .late_check import check_later
-from .register_form import register_form_again
+from .register_form import kept, register_form_again
 from .routing import Turn, registered, run, verb
 
 log = logging.getLogger(__name__)
@@ -43,16 +43,52 @@ def _triage_of(turn: Turn) -> tuple[int, triage.Triage]:
     return count, route  # type: ignore[return-value]
 
 
-@verb("register")
+def _check_register(turn: Turn) -> Json | None:
+    """The whole form before the signature question: count and kinds, then the
+    route (a case not registered needs no signature, nor the other fields), then
+    the registration's fields; every error at once."""
+    try:
+        count, route = _triage_of(turn)
+    except InvalidInputs as bad:
+        errors = {**_registration_errors(turn), **errors_by_input(bad, turn.locale)}
+        return register_form_again(turn, errors)
+    if route.route is not triage.Route.STORA_ARENDEN:
+        return _routine_instead(turn, route, count)
+    fields = _registration_errors(turn)
+    return register_form_again(turn, fields) if fields else None
+
+
+def _registration_errors(turn: Turn) -> dict[str, str]:
+    try:
+        validation.validate_registration(
+            turn.field("customerNumber"), turn.field("cabNumber"), turn.field("description")
+        )
+    except InvalidInputs as bad:
+        return errors_by_input(bad, turn.locale)
+    return {}
+
+
+def _routine_instead(turn: Turn, route: triage.Triage, count: int) -> Json:
+    """Only cases of more than 15 changes are registered (and not a property owner's
+    moves, which go to kundavtal): what the routine says instead, and Tillbaka to
+    the form as it was, for a count typed wrong."""
+    return cards.to_json(cards.triage_card(route, turn.locale, count, back=kept(turn)))
+
+
+@verb("register.back", needs_signature=False)
+async def back_to_register(turn: Turn) -> Json:
+    """Tillbaka: the registration form again, with what the card carried (``kept``)."""
+    return register_form_again(turn)
+
+
+@verb("register", check=_check_register)
 async def register(turn: Turn) -> Json:
     try:
         count, route = _triage_of(turn)
     except InvalidInputs as bad:
         return register_form_again(turn, errors_by_input(bad, turn.locale))
     if route.route is not triage.Route.STORA_ARENDEN:
-        # Only cases of more than 15 changes are registered (and not a property
-        # owner's moves, which go to kundavtal): show what the routine says instead.
-        return cards.to_json(cards.triage_card(route, turn.locale, count))
+        return _routine_instead(turn, route, count)
     try:
         new = lifecycle.register(
             turn.field("customerNumber"),

@@ -56,24 +56,35 @@ class Turn:
 
 
 Handler = Callable[[Turn], Awaitable[dict[str, Any] | InvokeResponse]]
+# A verb's look at what was typed, before the signature question and the handler:
+# the card to answer with instead (the form again, every error under its input
+# and every value kept), or None to go on. Pure: it reads only the click.
+Check = Callable[[Turn], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
 class _Verb:
     handler: Handler
     needs_signature: bool
+    check: Check | None = None
 
 
 _VERBS: dict[str, _Verb] = {}
 
 
-def verb(name: str, *, needs_signature: bool = True) -> Callable[[Handler], Handler]:
-    """Register ``handler`` for ``name``. A verb that changes a case needs a signature."""
+def verb(
+    name: str, *, needs_signature: bool = True, check: Check | None = None
+) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for ``name``. A verb that changes a case needs a signature.
+
+    ``check``: for a verb that carries typed input, so that bad input is said
+    before the agent is asked for a signature, not after typing it.
+    """
 
     def register(handler: Handler) -> Handler:
         if name in _VERBS:
             raise RuntimeError(f"verb {name!r} registered twice")
-        _VERBS[name] = _Verb(handler, needs_signature)
+        _VERBS[name] = _Verb(handler, needs_signature, check)
         return handler
 
     return register
@@ -122,6 +133,9 @@ async def run(turn: Turn, handler: Handler | None = None) -> InvokeResponse:
     turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id, name)
     turn.names = await turn.services.signatures.names()
     await turn.services.case_cards.remember_viewer(turn.mri)
+    if registered.check is not None and (instead := registered.check(turn)) is not None:
+        log.info("inputs answered before the action", extra={"verb": turn.verb})
+        return responses.card(instead)
     if registered.needs_signature and not turn.signature:
         pending = {"verb": turn.verb, "data": carried(turn.data)}
         return responses.card(cards.to_json(turn.services.signatures.form(turn.locale, pending)))

@@ -19,6 +19,7 @@ import cards
 from bot.actions import routing
 from cases.clock import STOCKHOLM
 from cases.model import Case, Status
+from cases.triage import triage
 from tests.fakes.cardwalk import inputs, walk
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
@@ -65,6 +66,7 @@ def _cards() -> list[dict[str, Any]]:
     drawn = [
         cards.register_form("sv-SE"), cards.triage_form("sv-SE"), cards.email_form("sv-SE"),
         cards.signature_form("sv-SE", {"verb": "claim", "data": {}}), cards.help_card("sv-SE"),
+        cards.triage_card(triage(3, "privat", "faktura"), "sv-SE", 3, back=_KEPT_FORM),
     ]  # fmt: skip
     for case in _sample_cases():
         for viewer in (None, "xanna", "xbo", "xcia"):
@@ -80,6 +82,13 @@ def _cards() -> list[dict[str, Any]]:
             cards.email_draft_card(case.case_id, "Hej", "sv-SE", checklist=True),
         ]  # fmt: skip
     return [cards.to_json(card) for card in drawn]
+
+
+# The register form's values as the Tillbaka button carries them (``register.back``).
+_KEPT_FORM = {
+    "form": "0f" * 16, "customerNumber": "5012345", "cabNumber": "9876543",
+    "description": "3 adresser", "changeCount": "3", "changeKind": "faktura", "customerKind": "privat",
+}  # fmt: skip
 
 
 def _input(node: dict[str, Any]) -> Input:

@@ -12,16 +12,14 @@ finds it, by design.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import validation
 from .errors import InvalidInput
 from .model import Case
 
 QUERY_MAX = 40  # far more than any valid query; what is longer is not shown back
-_PREFIX = re.compile(r"^cab\s*[-:#.]?\s*", re.IGNORECASE)
-_DIGITS = re.compile(r"[0-9]{4,12}")
 
 
 @dataclass(frozen=True)
@@ -41,13 +39,11 @@ class BadQuery(InvalidInput):
 
 def parse(raw: str) -> Query:
     """The number asked for. Raises ``BadQuery`` (never quoting what was typed)."""
-    text = (raw or "").strip()
-    cab_only = bool(_PREFIX.match(text))
-    if cab_only:
-        text = _PREFIX.sub("", text, count=1)
-    digits = "".join(text.split())
-    if not _DIGITS.fullmatch(digits):
-        raise BadQuery()
+    cab_only, rest = validation.split_cab_prefix(raw)
+    try:
+        digits = validation.customer_number(rest)  # the same 4–12 digits as both columns
+    except InvalidInput:
+        raise BadQuery() from None
     return Query(digits, cab_only)
 
 

@@ -61,9 +61,17 @@ _CAB_PREFIX = re.compile(f"cab(?:{_CAB_SEPARATORS}nr)?{_CAB_SEPARATORS}", re.IGN
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 
+def split_cab_prefix(raw: str) -> tuple[bool, str]:
+    """Whether ``raw`` starts with "CAB" as agents paste it, and the rest, blanks dropped."""
+    compact = "".join(_INVISIBLE.sub("", raw or "").split())
+    if found := _CAB_PREFIX.match(compact):
+        return True, compact[len(found.group()) :]
+    return False, compact
+
+
 def _without_cab_prefix(raw: str) -> str:
     compact = "".join(_INVISIBLE.sub("", raw or "").split())
-    rest = compact[len(found.group()) :] if (found := _CAB_PREFIX.match(compact)) else compact
+    _, rest = split_cab_prefix(compact)
     # "CAB" and nothing after it: refused as not digits, rather than as left empty.
     return rest or compact
 

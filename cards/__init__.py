@@ -29,6 +29,7 @@ from .register import register_form
 from .registered import registered_card
 from .signature import signature_form
 from .stall import stall_digest, stall_notice
+from .takeover import takeover_confirm
 from .triage import triage_card, triage_form
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "signature_list_card",
     "stall_digest",
     "stall_notice",
+    "takeover_confirm",
     "texts",
     "to_json",
     "triage_card",

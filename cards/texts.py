@@ -12,6 +12,7 @@ from cases.language import is_english
 from .texts_access import ACCESS_TEXTS
 from .texts_late import LATE_EDIT_TEXTS
 from .texts_posting import POSTING_TEXTS
+from .texts_takeover import TAKEOVER_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     # -- shared ------------------------------------------------------------
@@ -353,6 +354,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **ACCESS_TEXTS,
     **POSTING_TEXTS,
     **LATE_EDIT_TEXTS,
+    **TAKEOVER_TEXTS,
 }
 
 

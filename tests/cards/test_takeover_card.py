@@ -53,14 +53,15 @@ def test_from_a_notice_both_buttons_answer_as_a_notice_does() -> None:
     card = render(
         cards.takeover_confirm(case, handler_name="Bo", locale="sv-SE", now=NOW, from_notice=True)
     )
-    for button in buttons(card).values():
-        assert button["data"] == {**cards.notice_data(case)}
+    shown = buttons(card)
+    assert list(shown) == ["takeover.confirm", "refresh"]
+    assert all(button["data"] == cards.notice_data(case) for button in shown.values())
 
 
-def test_no_customer_data(locale: str) -> None:
-    card = render(
-        cards.takeover_confirm(make_case("overlamnad"), handler_name="Bo", locale=locale, now=NOW)
-    )
+def test_no_customer_data_not_even_the_note(locale: str) -> None:
+    case = make_case("overlamnad").replace(handed_over_at=None)  # taken back, note kept
+    card = render(cards.takeover_confirm(case, handler_name="Bo", locale=locale, now=NOW))
+    assert case.comment and "SA-000042" in texts(card) and f"Bo ({HANDLER})" in texts(card)
     everything = json.dumps(card, ensure_ascii=False)
     assert [value for value in CUSTOMER_VALUES if value in everything] == []
 

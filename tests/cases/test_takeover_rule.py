@@ -59,19 +59,22 @@ def test_a_change_after_hours_counts_from_the_next_opening() -> None:
 
 
 def test_a_case_handed_over_is_free_to_take() -> None:
-    case = lifecycle.hand_over(started(MONDAY_9), actor="xbo", note="Klar med 10", now=MONDAY_9)
-    assert case.is_handed_over
-    assert not asks(case, MONDAY_9 + timedelta(minutes=1))
+    case = started(MONDAY_9)
+    handed = lifecycle.hand_over(case, actor="xbo", note="Klar med 10", now=MONDAY_9)
+    assert asks(case, MONDAY_9 + timedelta(minutes=1))
+    assert handed.is_handed_over and not asks(handed, MONDAY_9 + timedelta(minutes=1))
 
 
 def test_a_new_case_has_nobody_to_ask_for() -> None:
     new = lifecycle.register("1234567", "7654321", "x", actor="xanna", now=MONDAY_9)
     assert not asks(new.with_id("SA-000001"), MONDAY_9)
+    assert asks(started(MONDAY_9), MONDAY_9)
 
 
 def test_a_handled_case_asks_nothing() -> None:
     closed = lifecycle.close(started(MONDAY_9), actor="xbo", now=MONDAY_9)
     assert not asks(closed, MONDAY_9)
+    assert asks(started(MONDAY_9), MONDAY_9)
 
 
 def test_a_taken_over_case_asks_again_for_its_new_handler() -> None:
@@ -96,4 +99,5 @@ def test_it_asks_exactly_while_less_than_within_business_time_has_passed(
 
 @pytest.mark.parametrize("within", [timedelta(0), -H])
 def test_no_limit_is_no_question(within: timedelta) -> None:
+    assert asks(started(MONDAY_9), MONDAY_9, timedelta(minutes=1))
     assert not asks(started(MONDAY_9), MONDAY_9, within)

@@ -104,8 +104,16 @@ class TakeOverNotice:
 def message(notice: TakeOverNotice, locale: str | None) -> Activity:
     """ "@Bo Berg (xbo): Anna Andersson (xanna) tog över SA-000001 från dig 2026-11-23 10:00." """
     previous = notice.previous
-    mention = f"<at>{previous.name}</at>" if previous.name and previous.aad_object_id else ""
-    who = f"{mention} ({previous.signature})" if mention else previous.shown()
+    # Without their Teams name (bound before names were kept) the signature stands in:
+    # the mention's text is only what the message shows, the id is who Teams notifies.
+    called = previous.name or previous.signature
+    mention = f"<at>{called}</at>" if previous.aad_object_id else ""
+    if not mention:
+        who = previous.shown()  # a signature the bot never bound: named, nobody to notify
+    elif previous.name:
+        who = f"{mention} ({previous.signature})"
+    else:
+        who = mention
     text = cards.texts.t(
         "takeover_told",
         locale,
@@ -116,7 +124,7 @@ def message(notice: TakeOverNotice, locale: str | None) -> Activity:
     )
     activity = MessageFactory.text(text)
     if mention:
-        mentioned = ChannelAccount(id=previous.aad_object_id, name=previous.name)
+        mentioned = ChannelAccount(id=previous.aad_object_id, name=called)
         activity.entities = [Mention(mentioned=mentioned, text=mention, type="mention")]
     return activity
 

@@ -34,8 +34,10 @@ from tests.bot.test_lifecycle_e2e import (
 from tests.fakes import teams
 from tests.fakes.cardwalk import texts, verbs
 from tests.fakes.connector import FakeConnector, Post
+from tests.fakes.teams import Agent
 
 NOTE = "Klar med 10 av 22, ring kunden"
+NAMELESS_BO = Agent("", BO.aad_object_id)
 QUESTION = {"takeover.confirm", "refresh"}
 HANDLING = {"handover.form", "close.form"}
 
@@ -269,6 +271,32 @@ async def test_without_a_card_to_reply_under_the_agent_is_asked_to_tell_them(
             "i kanalen. Säg till hen att du tog över."
         ) in texts(taken)
         assert office.connector.posts.keys() == posts_before.keys()
+
+
+async def test_whoever_the_bot_knows_no_name_of_is_still_mentioned_and_a_stranger_named(
+    tmp_path: Path,
+) -> None:
+    async with office_with(tmp_path, STORA_TAKEOVER_CONFIRM_HOURS=0) as office:
+        await register_case(office)
+        # Bo's binding has no Teams name, as those made before names were kept.
+        await office.sign_up(NAMELESS_BO, "xbo")
+        post = case_post(office)
+        card_of(await office.click(NAMELESS_BO, post, "claim"))
+        card_of(await office.click(ANNA, post, "takeover"))
+        (reply,) = told(office, post)
+        assert reply.text.startswith("<at>xbo</at>: Anna Andersson (xanna) tog över SA-000001")
+        (mention,) = reply.activity["entities"]
+        assert mention["mentioned"] == {"id": BO.aad_object_id, "name": "xbo"}
+
+        # Someone typed a signature into Excel that nobody ever bound in the bot.
+        case = await office.ledger.get("SA-000001")
+        await office.ledger.update(case, case.replace(handler="xolle"))
+        fresh = card_of(await office.refresh(ANNA, post))
+        await office.sign_up(CIA, "xcia")
+        card_of(await office.click(CIA, post, "takeover", card=fresh))
+        last = told(office, post)[-1]
+        assert last.text.startswith("xolle: Cia Carlsson (xcia) tog över SA-000001 från dig")
+        assert not last.activity.get("entities")
 
 
 async def test_the_fake_connector_refuses_a_mention_teams_could_not_show() -> None:

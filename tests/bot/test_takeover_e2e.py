@@ -26,6 +26,7 @@ from cases.clock import STOCKHOLM
 from tests.bot.conftest import ANNA, BO, CIA, Office, seat_team, serve
 from tests.bot.test_lifecycle_e2e import (
     CUSTOMER_VALUES,
+    REGISTRATION,
     card_of,
     case_post,
     register_case,
@@ -253,6 +254,35 @@ async def test_a_reply_teams_does_not_take_at_once_comes_with_a_retry_pass(
         (reply,) = told(office, post)
         assert_mentions(reply, BO)
         assert_no_customer_data_sent(office)
+
+
+async def test_a_reply_waits_for_a_card_still_to_come_and_goes_under_it(
+    tmp_path: Path,
+) -> None:
+    async with office_with(tmp_path, STORA_TAKEOVER_CONFIRM_HOURS=0) as office:
+        for agent, signature in ((ANNA, "xanna"), (BO, "xbo")):
+            await office.sign_up(agent, signature)
+        form = await office.say(ANNA, "registrera")
+        office.connector.fail_next(500)  # the case card's post: Teams refuses it this once
+        card_of(await office.click(ANNA, form, "register", REGISTRATION))
+        assert office.connector.top_level_posts() == []
+
+        async def click(agent: Any, verb: str) -> dict[str, Any]:
+            # No card to click yet: the same click from another of the bot's buttons.
+            case = await office.ledger.get("SA-000001")
+            data = {"caseId": case.case_id, "version": case.version}
+            return card_of(await office.invoke(agent, form, verb, data))
+
+        await click(BO, "claim")
+        taken = await click(ANNA, "takeover")
+        assert verbs(taken) == HANDLING and handler(office) == "xanna"
+        assert "kanalen visar den inte än" in texts(taken)
+
+        await office.app[REDRAWS].run()  # type: ignore[index]
+        post = case_post(office)
+        (reply,) = told(office, post)
+        assert_mentions(reply, BO)
+        assert "xanna" in texts(post.card)
 
 
 async def test_without_a_card_to_reply_under_the_agent_is_asked_to_tell_them(

@@ -30,7 +30,7 @@ from .health import LedgerProbe
 from .late_edit_book import LateEditBook
 from .late_edits import LateEditChecks, edits_arrive_late
 from .membership import TeamRoster
-from .notify import install_notifications
+from .notify import business_calendar, install_notifications
 from .posting import Poster
 from .reach import GuardedAuthentication
 from .redelivery import Redelivery
@@ -131,6 +131,7 @@ def create_app(
         clock=clock,
         redelivery=Redelivery(storage),
         late_edits=late_edits,
+        calendar=business_calendar(settings),
     )
     bot = StoraArendenBot(services)
     probe = LedgerProbe(services.ledger)

@@ -145,6 +145,16 @@ class CaseCards:
         """``{signature: display name}``, for every card and notice that names an agent."""
         return await self._names()
 
+    async def reply_in_thread(
+        self, case_id: str, activity: Activity, *, policy: RetryPolicy | None = None
+    ) -> bool:
+        """``activity`` as a reply under the case's card. False when the card was never posted."""
+        thread = await self.thread(case_id)
+        if thread is None:
+            return False
+        await self._poster.reply(thread, activity, policy=policy)
+        return True
+
     async def locale_of(self, case_id: str) -> str | None:
         where = (await self._storage.read([_key(case_id)])).get(_key(case_id))
         return where.get("locale") if where else None

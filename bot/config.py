@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     )
     business_holidays: str = Field("public,de_facto", validation_alias="STORA_BUSINESS_HOLIDAYS")
     digest_window_minutes: float = Field(120, gt=0, validation_alias="STORA_DIGEST_WINDOW_MINUTES")
+    # Taking over a case its handler changed less than this many business hours ago asks
+    # "Ta över ändå?" first; 9 = one 08-17 day, after which the stall rule calls it stalled. 0: never.
+    takeover_confirm_hours: float = Field(9, ge=0, validation_alias="STORA_TAKEOVER_CONFIRM_HOURS")
     notify_posts_per_second: float = Field(
         1, gt=0, validation_alias="STORA_NOTIFY_POSTS_PER_SECOND"
     )

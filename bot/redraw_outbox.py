@@ -22,9 +22,14 @@ every pending entry. Per case it holds:
   conversation reference) and in which language. Unlike a notice it is tried
   until Teams takes it or refuses it for good: without it the channel never
   shows the case, and the agent was told it will come.
+- ``taken``: the reply telling whoever had the case that it was taken over
+  (``bot.takeover_notice``), claimed and settled as a notice is, plus what it
+  says (``notice``: the Ärende-ID, the two agents' signatures, Teams names and
+  object ids, and the time). A newer take-over's reply replaces an older one
+  not yet posted: the case card shows who has the case now.
 
-Only Ärende-IDs, times, states, random tokens and where a card goes (ids and a
-URL): never customer data.
+Only Ärende-IDs, times, states, random tokens, where a card goes (ids and a
+URL) and who took over from whom (names and ids): never customer data.
 Every change is read-modify-write under the document's e_tag, as in
 ``bot.notify.book``: two instances on one storage cannot lose each other's writes.
 """
@@ -42,7 +47,7 @@ from botbuilder.core import Storage
 from .in_turn import SharedDocument, StillConflicting
 
 KEY = "card-redraws"
-NOTICE, POST = "notice", "post"
+NOTICE, POST, TAKEN = "notice", "post", "taken"
 MAX_NOTICE_TRIES = 5
 # A notice still "claimed" this long after its claim: its poster died mid-post,
 # or a gateway timed out. Whether Teams took it is unknown, and a duplicate
@@ -129,6 +134,30 @@ class RedrawOutbox:
 
     async def post_settled(self, case_id: str, token: str, *, retry: bool) -> None:
         await self._settle(case_id, POST, token, retry=retry)
+
+    # -- "X took over your case" ------------------------------------------------
+
+    async def claim_new_taken(self, case_id: str, notice: dict[str, Any]) -> str:
+        """Before the in-click post of the reply to whoever had the case."""
+        return await self._claim_new(case_id, TAKEN, {"notice": notice})
+
+    async def taken_later(self, case_id: str, notice: dict[str, Any]) -> None:
+        """A reply for a pass to post, once the case's card is in the channel to reply under."""
+
+        def leave(entries: Entries) -> tuple[bool, None]:
+            taken = {"state": "pending", "at": self._now(), "token": "", "tries": 0,
+                     "notice": notice}  # fmt: skip
+            entries.setdefault(case_id, {})[TAKEN] = taken
+            return True, None
+
+        await self._change(leave)
+
+    async def claim_taken(self, case_id: str) -> tuple[str, dict[str, Any]] | None:
+        """For a retry pass: the token and the entry (its ``notice``), or None when not ours."""
+        return await self._claim(case_id, TAKEN, MAX_NOTICE_TRIES)
+
+    async def taken_settled(self, case_id: str, token: str, *, retry: bool) -> None:
+        await self._settle(case_id, TAKEN, token, retry=retry)
 
     # -- posts claimed before they go out ----------------------------------------
 

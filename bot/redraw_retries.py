@@ -3,7 +3,8 @@
 A pass reads each pending case from the Ledger, the current truth (not what
 the click drew); posts a new case's card it could claim; redraws its card
 with the Poster's patient policy; then posts a pending "free to take" notice
-it could claim, if the case is still free to take. Several instances may pass
+it could claim, if the case is still free to take, and a pending "X took over
+your case" reply once the card is there to reply under. Several instances may pass
 at once: a redraw is a PUT of the whole card, and a post is claimed under the
 e_tag before it goes out.
 
@@ -25,11 +26,13 @@ from cases.errors import CaseNotFound
 from cases.ledger import Ledger
 from cases.model import Case
 
+from . import takeover_notice
 from .background import BackgroundWork, ShuttingDown
 from .case_cards import CaseCards
 from .posting import PostFailed, RetryPolicy
-from .redraw_outbox import POST
+from .redraw_outbox import POST, TAKEN
 from .redraws import CARD, NOTICE
+from .takeover_notice import TakeOverNotice
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +161,8 @@ class RedrawRetries:
             await self._redraw(case, card["token"], report)
         if entry.get(NOTICE):
             await self._notice(case, report)
+        if entry.get(TAKEN):
+            await self._taken(case.case_id, post_pending=bool(entry.get(POST)), report=report)
 
     async def _post(self, case: Case, report: RedrawReport) -> None:
         claimed = await self._outbox.claim_post(case.case_id)
@@ -235,6 +240,39 @@ class RedrawRetries:
         report.notices += 1
         log.info("hand-over notice posted", extra={"case_id": case.case_id})
 
+    async def _taken(self, case_id: str, *, post_pending: bool, report: RedrawReport) -> None:
+        """The take-over reply, under the case's card; it waits while the card's post does."""
+        if not await self._cards.posted(case_id):
+            if post_pending:  # tried above in this pass: the next one tries both again
+                report.pending += 1
+                return
+            # No card and none to come: nowhere to reply (bot.takeover_notice).
+            if claimed := await self._outbox.claim_taken(case_id):
+                await self._outbox.taken_settled(case_id, claimed[0], retry=False)
+            report.dropped += 1
+            return
+        claimed = await self._outbox.claim_taken(case_id)
+        if claimed is None:
+            return  # another pass or click posts it, or it was given up on
+        token, entry = claimed
+        try:
+            await takeover_notice.tell(
+                self._cards, TakeOverNotice.of(entry["notice"]), policy=self._policy
+            )
+        except PostFailed as failure:
+            again = failure.definite and not _for_good(failure)
+            log.info("take-over notice still not posted (HTTP %s)", failure.status,
+                     extra={"case_id": case_id})  # fmt: skip
+            await self._outbox.taken_settled(case_id, token, retry=again)
+            if again:
+                report.pending += 1
+            else:
+                report.dropped += 1
+            return
+        await self._outbox.taken_settled(case_id, token, retry=False)
+        report.notices += 1
+        log.info("take-over notice posted", extra={"case_id": case_id})
+
     async def _drop_all(self, case_id: str, entry: dict[str, Any]) -> None:
         if entry.get(POST) and (claimed := await self._outbox.claim_post(case_id)):
             await self._outbox.post_settled(case_id, claimed[0], retry=False)
@@ -242,6 +280,8 @@ class RedrawRetries:
             await self._outbox.card_drawn(case_id, card["token"])
         if entry.get(NOTICE) and (token := await self._outbox.claim_notice(case_id)):
             await self._outbox.notice_settled(case_id, token, retry=False)
+        if entry.get(TAKEN) and (claimed := await self._outbox.claim_taken(case_id)):
+            await self._outbox.taken_settled(case_id, claimed[0], retry=False)
 
 
 def _for_good(failure: PostFailed) -> bool:

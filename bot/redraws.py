@@ -33,8 +33,10 @@ from cards import parts
 from cases.model import Case
 from graph.deadline import Deadline
 
+from . import takeover_notice
 from .case_cards import CaseCards
 from .posting import PostFailed, RetryPolicy
+from .takeover_notice import TakeOverNotice
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ MIN_CLICK_SECONDS = 0.2
 # pass brings them; UNKEPT did not reach the channel and the outbox could not
 # keep it either, so nothing will bring it and the agent must not be told so.
 CARD, NOTICE, UNKEPT = "card", "notice", "unkept"
+# A take-over's reply with no card to go under: the agent who took over tells their colleague.
+NO_THREAD = "no thread"
 # A new case's first card: POSTED, or left as above, or UNCLEAR (it may be in
 # the channel; it is not posted again, so that there are never two).
 POSTED, UNCLEAR = "posted", "unclear"
@@ -100,32 +104,65 @@ async def free_to_take_now(case_cards: CaseCards, case: Case) -> str | None:
     if not await case_cards.posted(case.case_id):
         return None  # no thread to post in; the card, once posted, says "free to take"
     token = await _arm(case_cards.outbox.claim_new_notice, case.case_id)
+    return await _post_claimed(
+        case.case_id,
+        token,
+        lambda policy: case_cards.tell_free_to_take(case, policy=policy),
+        case_cards.outbox.notice_settled,
+        "hand-over notice",
+    )
+
+
+async def taken_over_now(case_cards: CaseCards, notice: TakeOverNotice) -> str | None:
+    """Tell whoever had the case, under its card: None once posted (or never to be),
+    NOTICE or UNKEPT as for a hand-over's notice, NO_THREAD when there is no card
+    to reply under and none to come (``bot.takeover_notice``)."""
+    case_id = notice.case_id
+    if not await case_cards.posted(case_id):
+        if not await _first_post_pending(case_cards, case_id):
+            return NO_THREAD
+        # The pass that posts the card posts this under it.
+        later = case_cards.outbox.taken_later(case_id, notice.as_json())
+        return NOTICE if await _quietly(later, case_id) else UNKEPT
+    token = await _arm(
+        lambda cid: case_cards.outbox.claim_new_taken(cid, notice.as_json()), case_id
+    )
+    return await _post_claimed(
+        case_id,
+        token,
+        lambda policy: takeover_notice.tell(case_cards, notice, policy=policy),
+        case_cards.outbox.taken_settled,
+        "take-over notice",
+    )
+
+
+async def _post_claimed(
+    case_id: str,
+    token: str | None,
+    post: Callable[[RetryPolicy], Awaitable[object]],
+    settle: Callable[..., Awaitable[None]],
+    what: str,
+) -> str | None:
+    """A reply claimed in the outbox (``token``; None: the outbox did not take it), posted
+    within the click, then settled: None once posted (or never to be), else what is left."""
     try:
-        await _within_click(lambda policy: case_cards.tell_free_to_take(case, policy=policy))
+        await _within_click(post)
     except Exception as failure:  # noqa: BLE001
         # Only what certainly did not go out may be posted again: a second
-        # "free to take" is worse than none, and the case card shows it anyway.
+        # notice is worse than none, and the case card shows the case anyway.
         retry = isinstance(failure, NoTimeLeft) or (
             isinstance(failure, PostFailed) and failure.definite
         )
-        log.warning(
-            "hand-over notice not posted: %s", _why(failure), extra={"case_id": case.case_id}
-        )
+        log.warning("%s not posted: %s", what, _why(failure), extra={"case_id": case_id})
         if not retry:
             if token is not None:
-                await _quietly(
-                    case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id
-                )
+                await _quietly(settle(case_id, token, retry=False), case_id)
             return None
-        if token is None or not await _quietly(
-            case_cards.outbox.notice_settled(case.case_id, token, retry=True), case.case_id
-        ):
+        if token is None or not await _quietly(settle(case_id, token, retry=True), case_id):
             return UNKEPT  # left claimed, it would expire unposted: promise nothing
         return NOTICE
     if token is not None:
-        await _quietly(
-            case_cards.outbox.notice_settled(case.case_id, token, retry=False), case.case_id
-        )
+        await _quietly(settle(case_id, token, retry=False), case_id)
     return None
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from cases.business_time import BusinessCalendar
 from cases.ledger import Ledger
 
 from .case_cards import CaseCards
@@ -30,3 +31,5 @@ class Services:
     # Reads a row back a few seconds after each write (bot/late_edits.py); None
     # for a store without co-authors in Excel for the web.
     late_edits: LateEditChecks | None = None
+    # Business hours (STORA_BUSINESS_*), for rules measured in them: the take-over question.
+    calendar: BusinessCalendar = field(default_factory=BusinessCalendar)

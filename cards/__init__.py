@@ -38,6 +38,7 @@ from .registered import registered_card
 from .search import queue_case_view, search_results_card
 from .signature import signature_form
 from .stall import stall_digest, stall_notice
+from .takeover import takeover_confirm
 from .triage import triage_card, triage_form
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "signature_list_card",
     "stall_digest",
     "stall_notice",
+    "takeover_confirm",
     "texts",
     "to_json",
     "triage_card",

@@ -14,6 +14,7 @@ from .texts_forms import FORM_TEXTS
 from .texts_late import LATE_EDIT_TEXTS
 from .texts_posting import POSTING_TEXTS
 from .texts_queue import QUEUE_TEXTS
+from .texts_takeover import TAKEOVER_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
     # -- shared ------------------------------------------------------------
@@ -357,6 +358,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **LATE_EDIT_TEXTS,
     **QUEUE_TEXTS,
     **FORM_TEXTS,
+    **TAKEOVER_TEXTS,
 }
 
 

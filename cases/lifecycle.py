@@ -7,10 +7,11 @@ Ledger's job (``Ledger.update`` with the old case as the expected state).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from . import validation
+from .business_time import BusinessCalendar
 from .clock import to_stockholm
 from .errors import NotAllowed
 from .model import CUSTOMER_FIELDS, Case, NewCase, Status
@@ -76,6 +77,23 @@ def take_over(case: Case, *, actor: str, now: datetime) -> Case:
     actor = validation.signature(actor)
     require(case, Action.TAKE_OVER, actor)
     return _touched(case, now, handler=actor, handed_over_at=None)
+
+
+def take_over_needs_confirmation(
+    case: Case, *, now: datetime, calendar: BusinessCalendar, within: timedelta
+) -> bool:
+    """Whether taking ``case`` over should be confirmed first: its handler changed it
+    less than ``within`` of business time ago, so they may be working on it now.
+
+    A case handed over is free to take. A change outside business hours counts
+    as recent until ``within`` of business time has passed since. ``within``
+    zero: never asked.
+    """
+    if within <= timedelta(0) or case.status is not Status.PABORJAD:
+        return False
+    if case.is_handed_over or not case.handler:
+        return False
+    return calendar.elapsed(case.changed_at, now) < within
 
 
 def close(case: Case, *, actor: str, now: datetime) -> Case:

@@ -1,4 +1,5 @@
-"""Verbs on a registered case: claim, hand over, take over, close, correct, refresh.
+"""Verbs on a registered case: claim, hand over, close, correct, refresh (take over:
+``takeover_verbs``).
 
 Each follows the same guard: read the case as it is now; if the card that was
 clicked showed an older state, apply nothing and show the current one; else
@@ -128,14 +129,6 @@ async def own_view(turn: Turn) -> Json:
 async def claim(turn: Turn) -> Json:
     now = turn.services.clock()
     return await _simple(turn, lambda case: lifecycle.claim(case, actor=turn.signature, now=now))
-
-
-@verb("takeover")
-async def take_over(turn: Turn) -> Json:
-    now = turn.services.clock()
-    return await _simple(
-        turn, lambda case: lifecycle.take_over(case, actor=turn.signature, now=now)
-    )
 
 
 async def _form_guard(turn: Turn, action: Action) -> tuple[Case, Json | None]:

@@ -43,7 +43,9 @@ log = logging.getLogger(__name__)
 Run = Callable[..., Awaitable[InvokeResponse]]
 Json = dict[str, Any]
 
-CHANGES = frozenset({"claim", "takeover", "handover", "correct", "close", "register"})
+CHANGES = frozenset(
+    {"claim", "takeover", "takeover.confirm", "handover", "correct", "close", "register"}
+)
 CREATES = "register"  # its twin adds a second row: no state of the workbook tells them apart
 _APPLIED, _IN_DOUBT, _EARLIER = "applied", "in_doubt", "earlier"
 

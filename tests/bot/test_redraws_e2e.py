@@ -146,10 +146,11 @@ async def close_form(office: Office, post: Post, claimed: dict[str, Any]) -> dic
 
 
 def handover_notices(office: Office, post: Post) -> list[Post]:
+    """The "free to take" cards under ``post`` (a take-over's reply there is text)."""
     return [
         p
         for p in office.connector.posts.values()
-        if p.conversation_id.endswith(f"messageid={post.activity_id}")
+        if p.conversation_id.endswith(f"messageid={post.activity_id}") and p.cards
     ]
 
 

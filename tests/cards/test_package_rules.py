@@ -65,6 +65,7 @@ def test_public_builders():
         "signature_list_card",
         "case_glance",
         "notice_data",
+        "takeover_confirm",
     }
     public = {name for name in cards.__all__ if inspect.isfunction(getattr(cards, name))}
     assert public == expected

@@ -156,6 +156,13 @@ def scenario(run: Run, alex: Client, megan: Client) -> None:
             **{STATUS: "Påbörjad", HANDLER: MEGAN_SIGNATURE, COMMENT: NOTE, HANDED_OVER: ""},
         )
         channel_card(alex, case_id, "status_Påbörjad", MEGAN_SIGNATURE)
+        # Alex is told in the case's thread, @mentioned: who took it and when, nothing more.
+        # (The Playground's log panel shows the same text with its raw "<at>" tags.)
+        told = alex.page.get_by_text(f"took over {case_id} from you").filter(has_not_text="<at>")
+        expect(told).to_have_count(1)
+        expect(told).to_contain_text(f"({MEGAN_SIGNATURE})")
+        for value in CUSTOMER_DATA:
+            expect(told).not_to_contain_text(value)
 
     with run.step("close", megan, alex):
         mine = megan.own_view(case_card(megan, case_id, "status_Påbörjad"), "btn_close")

@@ -194,6 +194,8 @@ class FakeConnector:
         if fault := await self._fault(request):
             return fault
         activity = await request.json()
+        if refused := self._refuse_mentions(request, activity):
+            return refused
         self.calls.append(Call("POST", request.path, activity, 201))
         activity_id = str(next(self._ids))
         self._store(request.match_info["cid"], activity_id, activity)
@@ -203,6 +205,8 @@ class FakeConnector:
         if fault := await self._fault(request):
             return fault
         activity = await request.json()
+        if refused := self._refuse_mentions(request, activity):
+            return refused
         self.calls.append(Call("POST", request.path, activity, 201))
         activity_id = str(next(self._ids))
         self._store(request.match_info["cid"], activity_id, activity, request.match_info["aid"])
@@ -260,6 +264,26 @@ class FakeConnector:
         self.calls.append(Call("DELETE", request.path, None, 200))
         self.posts.pop(aid, None)
         return web.Response(status=200)
+
+    def _refuse_mentions(self, request: web.Request, activity: dict) -> web.Response | None:
+        """A mention Teams could not show: 400, nothing posted.
+
+        A bot's mention is "<at>name</at>" in the text plus a ``mention`` entity with
+        that same text and the user's id: a Teams user id or a Microsoft Entra object
+        id ("Add mentions to your messages", learn.microsoft.com/microsoftteams/platform/
+        bots/how-to/conversations/channel-and-group-conversations#add-mentions-to-your-messages).
+        The docs do not say what Teams does with an entity whose text is not in the
+        message, or that names nobody; this fake takes the stricter choice and refuses it.
+        """
+        text = activity.get("text") or ""
+        for entity in activity.get("entities") or []:
+            if entity.get("type") != "mention":
+                continue
+            mentioned = entity.get("mentioned") or {}
+            if not mentioned.get("id") or not entity.get("text") or entity["text"] not in text:
+                self.calls.append(Call("POST", request.path, activity, 400))
+                return _error(400, "BadArgument", "Mention entity does not match the text")
+        return None
 
     def _store(self, cid: str, aid: str, activity: dict, reply_to: str | None = None) -> None:
         self.posts[aid] = Post(cid, aid, activity, reply_to)

@@ -251,7 +251,11 @@ async def prepare(bench: Bench) -> dict[str, Click]:
         "handover", BO, bench.posts[case_id], "handover", case_id, form, {"note": NOTE}
     )
     case_id, _ = await claimed_by_bo(bench)
-    clicks["takeover"] = Click("takeover", CIA, bench.posts[case_id], "takeover", case_id)
+    # Bo claimed it just now: Ta över asks first, and "Ja, ta över" is the click that writes.
+    asked = (await office.click(CIA, bench.posts[case_id], "takeover"))["value"]
+    clicks["takeover"] = Click(
+        "takeover", CIA, bench.posts[case_id], "takeover.confirm", case_id, asked
+    )
     case_id, claimed = await claimed_by_bo(bench)
     form = (await office.click(BO, bench.posts[case_id], "close.form", card=claimed))["value"]
     clicks["close"] = Click("close", BO, bench.posts[case_id], "close", case_id, form, CLOSE_INPUTS)

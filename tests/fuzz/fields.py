@@ -80,6 +80,7 @@ def _cards() -> list[dict[str, Any]]:
             cards.handover_form(case, "sv-SE"), cards.close_form(case, "sv-SE"),
             cards.correct_form(case, "sv-SE"), cards.registered_card(case, "sv-SE"),
             cards.email_draft_card(case.case_id, "Hej", "sv-SE", checklist=True),
+            cards.takeover_confirm(case, names={case.handler: "Bo Berg"}, locale="sv-SE", now=NOW),
         ]  # fmt: skip
     return [cards.to_json(card) for card in drawn]
 

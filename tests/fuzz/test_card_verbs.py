@@ -21,7 +21,7 @@ from .conftest import FUZZ, REPORT, examples
 from .fields import all_verbs, fields_by_verb
 
 # Verbs whose happy path stores a change: their examples must have written rows.
-WRITERS = {action.value for action in Action} | {"register"}
+WRITERS = {action.value for action in Action} | {"register", "takeover.confirm"}
 
 
 @pytest.fixture(scope="module", params=all_verbs())

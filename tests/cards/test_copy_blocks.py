@@ -76,7 +76,7 @@ def test_the_draft_is_a_code_block_of_exactly_the_text(case_id: str | None, loca
 def test_without_code_blocks_the_draft_shows_its_lines_with_a_gap_between_paragraphs() -> None:
     block = element(render(cards.email_draft_card("SA-000042", DRAFT, "sv-SE", True)), "emailDraft")
     gap, same_paragraph = "Medium", "None"
-    expected = [(PARAGRAPHS[0][0], None)]
+    expected: list[tuple[str, str | None]] = [(PARAGRAPHS[0][0], None)]
     for paragraph in PARAGRAPHS[1:]:
         expected += [(paragraph[0], gap), *((line, same_paragraph) for line in paragraph[1:])]
     assert fallback_lines(block) == expected

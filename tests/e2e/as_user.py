@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -88,7 +89,7 @@ def make_app(playground: str, user: str) -> web.Application:
                 status=upstream.status, body=body, headers=_headers(upstream.headers)
             )
 
-    async def session_context(app: web.Application) -> Any:
+    async def session_context(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession(auto_decompress=True) as session:
             app[SESSION] = session
             yield

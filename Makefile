@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench workbook pictures playground playground-e2e clean package lock image image-check teams-schema
+.PHONY: run test bench workbook pictures playground playground-as playground-e2e clean package lock image image-check teams-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,27 @@ workbook: $(STAMP)
 pictures: $(STAMP)
 	$(BIN)/python docs/render/render_cards.py docs/img
 
-# Chat with the running bot (`make run` in another terminal) as Teams would.
+# Chat with the running bot (`make run` in another terminal) as Teams would, on
+# http://localhost:$(PLAYGROUND_PORT) (`-p`; it takes a free port if that one is
+# busy, and says which). It opens no browser of its own (TEAMSAPPTESTER_BROWSER=none,
+# read by 0.2.28): without a desktop, opening one crashed it (spawn xdg-open ENOENT).
+# PLAYGROUND_BROWSER= (empty) lets it open one. Its log goes to devTools/, kept out of git.
 PLAYGROUND_VERSION ?= 0.2.28
+PLAYGROUND_PORT    ?= 56150
+PLAYGROUND_BROWSER ?= none
 playground:
+	TEAMSAPPTESTER_BROWSER=$(PLAYGROUND_BROWSER) \
 	npx --yes @microsoft/m365agentsplayground@$(PLAYGROUND_VERSION) \
-		-e http://127.0.0.1:$(or $(STORA_PORT),3978)/api/messages -c msteams --disable-telemetry
+		-e http://127.0.0.1:$(or $(STORA_PORT),3978)/api/messages -c msteams --disable-telemetry \
+		-p $(PLAYGROUND_PORT)
+
+# A second agent in that Playground: its page on PLAYGROUND_AS_PORT acts as another
+# of its mock users (megan, adele, isaiah, patti, lynne; tests/e2e/as_user.py).
+PLAYGROUND_AS      ?= megan
+PLAYGROUND_AS_PORT ?= 56151
+playground-as: $(STAMP)
+	$(BIN)/python -m tests.e2e.as_user --user $(PLAYGROUND_AS) --port $(PLAYGROUND_AS_PORT) \
+		--playground http://localhost:$(PLAYGROUND_PORT)
 
 # The same Playground, driven in Chromium against a bot of its own from register
 # to close (tests/e2e/playground.py, docs/playground.md). Needs npx and Chromium

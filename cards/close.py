@@ -10,8 +10,9 @@ from cases.email import CLOSE_CHECKLIST
 from cases.model import Case, CaseRef
 
 from . import parts
+from .copy import copy_block
 from .email import email_inputs
-from .parts import Form, button, cancel, case_data, heading, lines, numbered, para, title
+from .parts import Form, button, cancel, case_data, heading, numbered, para, title
 from .texts import t
 
 
@@ -42,7 +43,7 @@ def email_draft_card(
     checklist: bool,
     notice: str | None = None,
 ) -> AdaptiveCard:
-    """The e-mail to copy, line by line as written; then what is left to do by hand.
+    """The e-mail to copy, in a block to copy (``copy.copy_block``); then what is left to do by hand.
 
     Shown to the agent who closed the case only: it holds the customer's
     installation IDs. "Klart" goes back to the case card. ``notice``: what the
@@ -53,7 +54,7 @@ def email_draft_card(
     if case_id:
         body.append(para(t("draft_closed", locale, case_id=case_id), color="Good"))
     body.append(para(t("draft_intro", locale)))
-    body.append(lines(email_text, element_id="emailDraft", style="emphasis"))
+    body.append(copy_block(email_text, element_id="emailDraft"))
     if checklist:
         body.append(heading(t("checklist_title", locale)))
         body.extend(numbered(item.text(locale) for item in CLOSE_CHECKLIST))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from microsoft_teams.cards import AdaptiveCard, CardElement, Container, TextBlock
+from microsoft_teams.cards import AdaptiveCard, CardElement
 
 from cases.email import REGISTER_REMINDER, cab_comment
 from cases.model import Case
 
 from . import parts
+from .copy import copy_block
 from .parts import para, title
 from .texts import t
 
@@ -32,10 +33,6 @@ def cab_steps(case: Case, locale: str | None) -> list[CardElement]:
     """What the routine asks of the CAB case once it is in Stora ärenden."""
     return [
         para(t("cab_comment_intro", locale)),
-        Container(
-            id="cabComment",
-            style="emphasis",
-            items=[TextBlock(text=cab_comment(case.registered_at), wrap=True)],
-        ),
+        copy_block(cab_comment(case.registered_at), element_id="cabComment"),
         para(REGISTER_REMINDER.text(locale)),
     ]

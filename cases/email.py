@@ -15,6 +15,10 @@ from .clock import to_stockholm
 from .errors import InvalidInput
 from .language import Bilingual
 
+# Between the e-mail's paragraphs: a blank line, so that they stay apart when
+# pasted into a mail (and on the card, which shows a blank line as a gap).
+PARAGRAPH_BREAK = "\n\n"
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -61,10 +65,14 @@ def confirmation_email(
     changed_ids: Sequence[str],
     other_ids: Sequence[str] = (),
 ) -> str:
-    """The routine's e-mail confirming the changes, lines joined by "\\n".
+    """The routine's e-mail confirming the changes, as the agent pastes it.
 
-    IDs given twice are named once, and an ID among ``changed_ids`` is not
-    also offered as one of the customer's other installations.
+    Its lines are the routine's, word for word. A blank line ("\\n\\n") goes
+    between its paragraphs (the greeting; what was changed, with the IDs; the
+    offer for the other installations), as an e-mail reads; lines within a
+    paragraph are joined by "\\n". IDs given twice are named once, and an ID
+    among ``changed_ids`` is not also offered as one of the customer's other
+    installations.
     """
     changed = list(dict.fromkeys(changed_ids))
     if not changed:
@@ -75,10 +83,12 @@ def confirmation_email(
         )
     changed_set = set(changed)
     others = [i for i in dict.fromkeys(other_ids) if i not in changed_set]
-    lines = [
-        f"Hej {_greeting(greeting)}",
-        f"Vi har nu ändrat {change.changed} på följande {_installation_word(changed)}",
-        _join(changed, "samt"),
+    paragraphs = [
+        [f"Hej {_greeting(greeting)}"],
+        [
+            f"Vi har nu ändrat {change.changed} på följande {_installation_word(changed)}",
+            _join(changed, "samt"),
+        ],
     ]
     if others:
         where = (
@@ -86,12 +96,16 @@ def confirmation_email(
             if len(others) == 1
             else f"anläggningarna {_join(others, 'och')}"
         )
-        lines.append(f"Jag kan se att ni även har avtal för {where}.")
-        lines.append(
-            f"Om ni önskar göra ändring av {change.offer} även där "
-            "återkom gärna till oss så hjälper vi er med det."
+        paragraphs.append(
+            [
+                f"Jag kan se att ni även har avtal för {where}.",
+                (
+                    f"Om ni önskar göra ändring av {change.offer} även där "
+                    "återkom gärna till oss så hjälper vi er med det."
+                ),
+            ]
         )
-    return "\n".join(lines)
+    return PARAGRAPH_BREAK.join("\n".join(lines) for lines in paragraphs)
 
 
 def _greeting(raw: str) -> str:

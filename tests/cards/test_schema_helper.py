@@ -64,3 +64,60 @@ def test_repeated_ids_fail_the_bot_rules():
     twice = broken(lambda c: c["body"].append({"type": "Input.Text", "id": "note"}))
     with pytest.raises(AssertionError, match="note"):
         assert_teams_card(twice)
+
+
+# -- Teams' CodeBlock: checked as Microsoft documents it, then as its fallback ---------
+
+FALLBACK = {"type": "Container", "items": [{"type": "RichTextBlock", "inlines": ["Hej"]}]}
+CODE_BLOCK = {
+    "type": "CodeBlock",
+    "id": "draft",
+    "codeSnippet": "Hej\n\nRad två",
+    "language": "PlainText",
+    "fallback": FALLBACK,
+}
+
+
+def with_code_block(change=lambda block: None):
+    card = copy.deepcopy(GOOD)
+    block = copy.deepcopy(CODE_BLOCK)
+    change(block)
+    card["body"].insert(1, {"type": "Container", "items": [block]})
+    return card
+
+
+def test_a_documented_code_block_with_a_valid_fallback_passes():
+    assert_teams_card(with_code_block())
+    assert_teams_card(with_code_block(lambda b: b.update(startLineNumber=1)))
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda b: b.pop("codeSnippet"), "codeSnippet"),
+        (lambda b: b.pop("language"), "language"),
+        (lambda b: b.update(language="Swedish"), "Swedish"),
+        (lambda b: b.update(codeSnippet=["Hej"]), "Hej"),
+        (lambda b: b.update(wrap=True), "wrap"),  # not a property Teams documents
+        (lambda b: b.pop("fallback"), "fallback"),  # mobile would show nothing
+        (lambda b: b.update(fallback="drop"), "drop"),
+    ],
+)
+def test_a_code_block_unlike_the_documented_one_fails(change, says):
+    with pytest.raises(AssertionError, match=says):
+        assert_valid_card(with_code_block(change))
+
+
+def test_the_fallback_is_checked_as_a_1_5_element():
+    bad = with_code_block(lambda b: b["fallback"].update(msteams={}))
+    with pytest.raises(AssertionError, match="msteams"):
+        assert_valid_card(bad)
+    with pytest.raises(AssertionError, match="Badge"):
+        assert_valid_card(with_code_block(lambda b: b.update(fallback={"type": "Badge"})))
+
+
+def test_other_unknown_elements_still_fail():
+    card = copy.deepcopy(GOOD)
+    card["body"].append({"type": "Carousel", "fallback": FALLBACK})
+    with pytest.raises(AssertionError, match="Carousel"):
+        assert_valid_card(card)

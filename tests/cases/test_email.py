@@ -43,29 +43,47 @@ OTHERS = ("735999102000000076", "735999102000000083", "735999102000000090")
 ADDRESS = Change.invoice_address("Gatunamnet 123, 111 111 Staden")
 
 
+def lines(email: str) -> list[str]:
+    """The e-mail's lines, leaving out the blank ones between its paragraphs."""
+    return [line for line in email.split("\n") if line]
+
+
 def test_the_ids_in_the_template_are_real_gsrns() -> None:
     assert all(is_valid_gsrn(i) for i in CHANGED + OTHERS)
 
 
 class TestConfirmationEmail:
     def test_matches_the_routine_template_word_for_word(self) -> None:
-        assert confirmation_email("Företaget", ADDRESS, CHANGED, OTHERS) == TEMPLATE
+        assert lines(confirmation_email("Företaget", ADDRESS, CHANGED, OTHERS)) == (
+            TEMPLATE.split("\n")
+        )
+
+    def test_a_blank_line_between_paragraphs(self) -> None:
+        """Greeting; the change with its IDs; the offer. Pasted into a mail, they stay apart."""
+        routine = TEMPLATE.split("\n")
+        paragraphs = [routine[:1], routine[1:3], routine[3:]]
+        assert confirmation_email("Företaget", ADDRESS, CHANGED, OTHERS) == "\n\n".join(
+            "\n".join(paragraph) for paragraph in paragraphs
+        )
+        alone = confirmation_email("Företaget", ADDRESS, CHANGED[:1])  # no others: no offer
+        assert alone.split("\n\n") == ["Hej Företaget", "\n".join(lines(alone)[1:3])]
 
     def test_the_template_with_a_free_change_built_like_the_preset(self) -> None:
         change = Change.custom(
             "er fakturaadress till Gatunamnet 123, 111 111 Staden", "fakturaadressen"
         )
         assert change == ADDRESS
-        assert confirmation_email("Företaget", change, CHANGED, OTHERS) == TEMPLATE
+        assert confirmation_email("Företaget", change, CHANGED, OTHERS) == (
+            confirmation_email("Företaget", ADDRESS, CHANGED, OTHERS)
+        )
 
     def test_without_other_installations_the_last_two_lines_are_left_out(self) -> None:
-        assert confirmation_email("Företaget", ADDRESS, CHANGED) == "\n".join(
-            TEMPLATE.split("\n")[:3]
-        )
+        three = TEMPLATE.split("\n")[:3]
+        assert lines(confirmation_email("Företaget", ADDRESS, CHANGED)) == three
 
     def test_one_changed_installation_is_singular(self) -> None:
         text = confirmation_email("Företaget", ADDRESS, [CHANGED[0]])
-        assert text.split("\n") == [
+        assert lines(text) == [
             "Hej Företaget",
             (
                 "Vi har nu ändrat er fakturaadress till Gatunamnet 123, 111 111 Staden "
@@ -76,20 +94,20 @@ class TestConfirmationEmail:
 
     def test_two_changed_installations(self) -> None:
         text = confirmation_email("Företaget", ADDRESS, CHANGED[:2])
-        assert text.split("\n")[1].endswith("på följande anläggningar")
-        assert text.split("\n")[2] == f"{CHANGED[0]} samt {CHANGED[1]}"
+        assert lines(text)[1].endswith("på följande anläggningar")
+        assert lines(text)[2] == f"{CHANGED[0]} samt {CHANGED[1]}"
 
     def test_one_other_installation_is_singular(self) -> None:
-        lines = confirmation_email("Företaget", ADDRESS, CHANGED[:2], OTHERS[:1]).split("\n")
-        assert lines[3] == f"Jag kan se att ni även har avtal för anläggningen {OTHERS[0]}."
-        assert lines[4] == (
+        shown = lines(confirmation_email("Företaget", ADDRESS, CHANGED[:2], OTHERS[:1]))
+        assert shown[3] == f"Jag kan se att ni även har avtal för anläggningen {OTHERS[0]}."
+        assert shown[4] == (
             "Om ni önskar göra ändring av fakturaadressen även där återkom gärna till oss "
             "så hjälper vi er med det."
         )
 
     def test_two_other_installations(self) -> None:
-        lines = confirmation_email("Företaget", ADDRESS, CHANGED[:1], OTHERS[:2]).split("\n")
-        assert lines[3] == (
+        shown = lines(confirmation_email("Företaget", ADDRESS, CHANGED[:1], OTHERS[:2]))
+        assert shown[3] == (
             f"Jag kan se att ni även har avtal för anläggningarna {OTHERS[0]} och {OTHERS[1]}."
         )
 
@@ -103,9 +121,9 @@ class TestConfirmationEmail:
         text = confirmation_email(
             "Företaget", ADDRESS, [CHANGED[0], CHANGED[1], CHANGED[0]], [OTHERS[0], OTHERS[0]]
         )
-        lines = text.split("\n")
-        assert lines[2] == f"{CHANGED[0]} samt {CHANGED[1]}"
-        assert lines[3].endswith(f"för anläggningen {OTHERS[0]}.")
+        shown = lines(text)
+        assert shown[2] == f"{CHANGED[0]} samt {CHANGED[1]}"
+        assert shown[3].endswith(f"för anläggningen {OTHERS[0]}.")
 
     def test_a_changed_installation_is_not_offered_again(self) -> None:
         text = confirmation_email("Företaget", ADDRESS, CHANGED[:2], [CHANGED[1]])
@@ -113,7 +131,7 @@ class TestConfirmationEmail:
 
     def test_the_greeting_is_tidied_to_one_line(self) -> None:
         text = confirmation_email("  Brf  Solgläntan\r\n", ADDRESS, CHANGED[:1])
-        assert text.startswith("Hej Brf Solgläntan\nVi har nu ändrat")
+        assert text.startswith("Hej Brf Solgläntan\n\nVi har nu ändrat")
 
     @pytest.mark.parametrize(("greeting", "hint"), [(" \n", "tom"), ("a" * 101, "100")])
     def test_a_bad_greeting_is_refused(self, greeting: str, hint: str) -> None:
@@ -140,13 +158,15 @@ class TestChange:
         )
 
     def test_presets_fill_both_sentences_of_the_email(self) -> None:
-        lines = confirmation_email(
-            "Företaget", Change.billing_interval("kvartalsvis"), CHANGED[:1], OTHERS[:1]
-        ).split("\n")
-        assert lines[1] == (
+        shown = lines(
+            confirmation_email(
+                "Företaget", Change.billing_interval("kvartalsvis"), CHANGED[:1], OTHERS[:1]
+            )
+        )
+        assert shown[1] == (
             "Vi har nu ändrat ert faktureringsintervall till kvartalsvis på följande anläggning"
         )
-        assert lines[4].startswith("Om ni önskar göra ändring av faktureringsintervallet även där")
+        assert shown[4].startswith("Om ni önskar göra ändring av faktureringsintervallet även där")
 
     def test_an_address_typed_on_two_lines_stays_in_its_sentence(self) -> None:
         change = Change.invoice_address("  Gatunamnet 123 \r\n\r\n111 111 Staden\n")

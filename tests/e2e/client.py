@@ -2,12 +2,9 @@
 
 Two things the Playground 0.2.28 does that the scenario has to follow:
 
-- It has no way to switch user in its UI: the current user is ``currentUser``
-  of its configuration, which the web client fetches once from
-  ``/_internal/v1/config``. Each client names its user in every activity it
-  sends (``from.id``) and the Playground's server builds the bot's activity
-  for that user from its own user list. A tab whose copy of the configuration
-  names another team member acts as that member, in the same channel.
+- It has no way to switch user in its UI. A tab opened through
+  ``tests.e2e.as_user`` (``make playground-as``, as the README tells a reader to)
+  acts as another team member, in the same channel.
 - A click on a card gets two answers in the clicking tab: the invoke's answer
   (the clicker's own view) and, pushed to every tab over the Playground's
   websocket, the bot's redraw of the channel message (the card without
@@ -19,11 +16,11 @@ Two things the Playground 0.2.28 does that the scenario has to follow:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Locator, Page, Response, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 from cards.texts import t
 
@@ -68,36 +65,14 @@ def text(key: str, **params: object) -> str:
     return t(key, LOCALE, **params)
 
 
-def as_user(user_id: str) -> Callable[[Route], None]:
-    """A route handler for ``/_internal/v1/config`` making ``user_id`` the current user."""
-
-    def handle(route: Route) -> None:
-        answer = route.fetch()
-        body = answer.json()
-        config = body["config"]
-        me = config["currentUser"]
-        other = next(u for u in config["users"] if u["id"] == user_id)
-        config["currentUser"] = other
-        config["users"] = [me if u is other else u for u in config["users"]]
-        # The client looks every listed member up in the user list: swap them there too.
-        for group in config["groupChats"] + config["teams"]:
-            group["members"] = [me["id"] if m == user_id else m for m in group["members"]]
-        route.fulfill(response=answer, json=body)
-
-    return handle
-
-
 class Client:
     """One mock user's Playground tab, in the team's General channel."""
 
-    def __init__(
-        self, browser: Browser, url: str, user: str, shots: Path, *, own_user: bool
-    ) -> None:
+    def __init__(self, browser: Browser, url: str, user: str, shots: Path) -> None:
+        """``url``: the Playground's own for its current user, another's (``as_user``) for them."""
         context = browser.new_context(viewport={"width": 1400, "height": 1400})
         context.set_default_timeout(UI_TIMEOUT_MS)
         context.add_init_script(RECORDER)
-        if not own_user:
-            context.route("**/_internal/v1/config", as_user(user))
         self.page: Page = context.new_page()
         self.url, self.user, self.shots = url, user, shots
         self.last_was_redraw = False

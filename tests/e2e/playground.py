@@ -32,10 +32,11 @@ from playwright.sync_api import expect, sync_playwright
 
 from cases.installations import gsrn_check_digit
 from cases.triage import ChangeKind, CustomerKind
+from tests.fakes.cardwalk import walk
 
 from . import workbook
 from .client import LOCALE, UI_TIMEOUT_MS, Client, case_card, choose, give_signature, press, text
-from .processes import Child, free_port, start_bot, start_playground
+from .processes import Child, free_port, start_as_user, start_bot, start_playground
 
 PLAYGROUND_VERSION = os.environ.get("PLAYGROUND_VERSION", "0.2.28")
 # Debian's Chromium. The flags keep it off the network it would otherwise call
@@ -47,7 +48,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 
-ALEX, MEGAN = "user-id-0", "user-id-1"  # the Playground's own user, and a member of its team
+# The Playground's own user, and a member of its team whose tab goes through
+# tests.e2e.as_user, as the README's second agent does.
+ALEX, MEGAN = "user-id-0", "user-id-1"
 ALEX_SIGNATURE, MEGAN_SIGNATURE = "xanna", "xbo"
 CUSTOMER_NUMBER, CAB_NUMBER = "5012345", "9876543"
 DESCRIPTION = "22 anläggningar: ny fakturaadress."
@@ -181,6 +184,10 @@ def scenario(run: Run, alex: Client, megan: Client) -> None:
         # The e-mail to send, with the installations: in Megan's answer only.
         draft = str(megan.answers[-1])
         assert text("draft_closed", case_id=case_id) in draft and INSTALLATIONS[0] in draft, draft
+        # In a block to copy, paragraphs apart; the Playground shows the block's fallback.
+        (block,) = [n for n in walk(megan.answers[-1]) if n.get("id") == "emailDraft"]
+        assert block["type"] == "CodeBlock", block
+        assert block["codeSnippet"].startswith("Hej Bolaget AB\n\nVi har nu ändrat"), block
         if not megan.last_was_redraw:
             expect(megan.card(text("draft_closed", case_id=case_id))).to_contain_text(
                 INSTALLATIONS[1]
@@ -227,13 +234,15 @@ def main(argv: list[str] | None = None) -> int:
             children.append(bot)
             playground, url = start_playground(workdir, port, PLAYGROUND_VERSION)
             children.append(playground)
+            as_megan, megan_url = start_as_user(workdir, url, MEGAN)
+            children.append(as_megan)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
             )
             try:
-                alex = Client(browser, url, ALEX, workdir, own_user=True)
-                megan = Client(browser, url, MEGAN, workdir, own_user=False)
+                alex = Client(browser, url, ALEX, workdir)
+                megan = Client(browser, megan_url, MEGAN, workdir)
                 clients = [alex, megan]
                 with run.step("open", alex, megan):
                     alex.open_channel()  # first: his tab's installation binds the team

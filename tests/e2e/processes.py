@@ -138,3 +138,28 @@ def start_playground(workdir: Path, bot_port: int, version: str) -> tuple[Child,
     url = _until(child, listening, timeout=300)
     assert isinstance(url, str)
     return child, url
+
+
+def start_as_user(workdir: Path, playground_url: str, user: str) -> tuple[Child, str]:
+    """``tests.e2e.as_user`` for ``user`` in front of the Playground, as ``make playground-as``
+    runs it; returns the URL a tab opens to act as that user."""
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "tests.e2e.as_user",
+        "--user", user, "--port", str(port), "--playground", playground_url,
+    ]  # fmt: skip
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    child = _spawn(f"as {user}", argv, cwd=workdir, env=env, log=workdir / f"as-{user}.log")
+    url = f"http://localhost:{port}/"
+
+    def serving() -> bool:
+        # The Playground's own page, passed through: both are up.
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                return answer.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    _until(child, serving, timeout=60)
+    return child, url

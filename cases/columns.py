@@ -291,8 +291,8 @@ def _kind(kind: type[_E], case_id: str, header: str, value: object) -> _E | None
     text = _text(value)
     if not text.strip():
         return None
-    by_fold = {_fold(member.value): member for member in kind}
-    found = by_fold.get(_fold(text))
+    folded = _fold(text)
+    found = next((member for member in kind if _fold(member.value) == folded), None)
     if found is None:
         raise UnreadableRow(case_id, header)
     return found

@@ -8,7 +8,7 @@ what the handler returns into the documented invoke response.
 
 from __future__ import annotations
 
-from . import case_verbs, form_verbs  # noqa: F401  (they register their verbs)
+from . import case_verbs, close_review, form_verbs  # noqa: F401  (they register their verbs)
 from .routing import Turn, dispatch
 
 __all__ = ["Turn", "dispatch"]

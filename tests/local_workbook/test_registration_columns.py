@@ -24,10 +24,13 @@ from tests.local_workbook.test_ledger import (
 
 NEW_COLUMNS = [ANTAL_ANDRINGAR, TYP_AV_ANDRING, KUNDTYP]
 BEFORE = [h for h in HEADERS if h not in NEW_COLUMNS]  # the eleven columns of before
-SIXTEEN = NewCase(
-    "5012345", "9876543", "16 fakturaadresser", "xanna", T0,
-    change_count=16, change_kind=ChangeKind.INVOICE, customer_kind=CustomerKind.BOSTADSRATTSFORENING,
-)  # fmt: skip
+
+
+def sixteen() -> NewCase:
+    return NewCase(
+        "5012345", "9876543", "16 fakturaadresser", "xanna", T0, change_count=16,
+        change_kind=ChangeKind.INVOICE, customer_kind=CustomerKind.BOSTADSRATTSFORENING,
+    )  # fmt: skip
 
 
 def test_the_template_has_the_columns_after_overlamnad(tmp_path: Path) -> None:
@@ -50,7 +53,7 @@ async def test_an_old_workbook_gets_the_columns_and_a_close_keeps_them(tmp_path:
     path = tmp_path / "gammal.xlsx"
     make_workbook(path, BEFORE)
     ledger = LocalWorkbookLedger(path)
-    case = await ledger.add(SIXTEEN)
+    case = await ledger.add(sixteen())
     assert table_headers(path) == [*BEFORE, *NEW_COLUMNS]
     case = await ledger.update(case, claimed(case))
     case = await ledger.update(case, closed(case))

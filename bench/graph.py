@@ -24,7 +24,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-CLICKS = ("register", "claim", "hand over", "take over", "close")
+# "close review" is Fortsätt on the close form (the confirmation step), "close" its Ja.
+CLICKS = ("register", "claim", "hand over", "take over", "close review", "close")
 
 
 async def run_clicks(
@@ -98,21 +99,16 @@ async def run_clicks(
                 # itself, refreshed for Cia, carries her buttons.
                 taken = await office.refresh(CIA, post)
                 form = (await office.click(CIA, post, "close.form", card=taken["value"]))["value"]
-                await timed(
-                    "close",
-                    office.click(
-                        CIA,
-                        post,
-                        "close",
-                        {
-                            "changedIds": ids,
-                            "greeting": "AB",
-                            "emailChange": "fakturaadress",
-                            "emailValue": "Gatan 1",
-                        },
-                        card=form,
-                    ),
+                typed = {
+                    "changedIds": ids,
+                    "greeting": "AB",
+                    "emailChange": "fakturaadress",
+                    "emailValue": "Gatan 1",
+                }
+                sure = await timed(
+                    "close review", office.click(CIA, post, "close.review", typed, card=form)
                 )
+                await timed("close", office.click(CIA, post, "close", card=sure["value"]))
         await runner.cleanup()
         await connector.stop()
     return timings, requests

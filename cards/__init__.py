@@ -5,7 +5,9 @@ what Teams renders); ``to_json`` gives the dict the bot sends. Cards import
 ``cases`` only. Texts are Swedish, English for an ``en*`` locale (``texts.t``).
 
 The protocol with the bot: every button is ``Action.Execute`` with one verb;
-case buttons carry ``{"caseId", "version"}`` and nothing else.
+case buttons carry ``{"caseId", "version"}`` and nothing else, but for the
+close's confirmation (``close_confirm_card``), an answer to its closer alone,
+whose buttons also carry what the close form held.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from microsoft_teams.cards import AdaptiveCard
 from . import texts
 from .case import MAX_REFRESH_USERS, case_card
 from .close import close_form, email_draft_card
+from .close_confirm import CLOSE_CONFIRMED, close_confirm_card
 from .correct import correct_form
 from .email import EMAIL_CHANGES, email_form
 from .glance import NOTICE_VIEW, case_glance, notice_data
@@ -42,6 +45,7 @@ from .takeover import takeover_confirm
 from .triage import triage_card, triage_form
 
 __all__ = [
+    "CLOSE_CONFIRMED",
     "EMAIL_CHANGES",
     "MAX_REFRESH_USERS",
     "MINE_VIEW",
@@ -53,6 +57,7 @@ __all__ = [
     "SEARCH_VERB",
     "case_card",
     "case_glance",
+    "close_confirm_card",
     "close_form",
     "directory_signature_card",
     "correct_form",

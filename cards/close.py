@@ -30,7 +30,8 @@ def close_form(
         notice,
     )
     actions = [
-        button(t("btn_close_submit", locale), "close", case_data(case), positive=True),
+        # Nothing is closed yet: the answer is the confirmation step (``close_confirm_card``).
+        button(t("btn_close_submit", locale), "close.review", case_data(case), positive=True),
         cancel(case, locale),
     ]
     return parts.card(locale, body, actions)

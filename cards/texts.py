@@ -10,6 +10,7 @@ from __future__ import annotations
 from cases.language import is_english
 
 from .texts_access import ACCESS_TEXTS
+from .texts_close import CLOSE_TEXTS
 from .texts_forms import FORM_TEXTS
 from .texts_late import LATE_EDIT_TEXTS
 from .texts_posting import POSTING_TEXTS
@@ -137,12 +138,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     # -- close and the confirmation e-mail ---------------------------------
     "close_title": ("Stäng {case_id}", "Close {case_id}"),
     "close_intro": (
-        "Fyll i uppgifterna till mejlet till kunden. När du klickar på Klar blir ärendet "
-        "Hanterad och kunduppgifterna raderas ur Stora ärenden.",
-        "Fill in the details for the e-mail to the customer. When you click Done, the case "
-        "becomes Hanterad and the customer data is deleted from Stora ärenden.",
+        "Fyll i uppgifterna till mejlet till kunden. Innan något raderas visar jag vad som "
+        "händer, och du får bekräfta.",
+        "Fill in the details for the e-mail to the customer. Before anything is deleted, I show "
+        "what will happen, and you confirm.",
     ),
-    "btn_close_submit": ("Klar – stäng ärendet", "Done – close the case"),
+    "btn_close_submit": ("Fortsätt", "Continue"),
     "changed_ids": ("Ändrade anläggningar", "Changed installations"),
     "changed_ids_hint": (
         "Klistra in anläggnings-ID, ett per rad eller med komma emellan.",
@@ -359,6 +360,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **QUEUE_TEXTS,
     **FORM_TEXTS,
     **TAKEOVER_TEXTS,
+    **CLOSE_TEXTS,
 }
 
 

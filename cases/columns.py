@@ -12,11 +12,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import Final, TypeVar
 
 from .clock import STOCKHOLM, to_stockholm
 from .errors import DomainError
 from .model import Case, Status
+from .triage import ChangeKind, CustomerKind
 
 TABLE_NAME: Final = "StoraArenden"
 SHEET_NAME: Final = "Stora ärenden"
@@ -41,6 +42,9 @@ ARENDE_ID: Final = "Ärende-ID"
 REGISTRERAD: Final = "Registrerad"
 SENAST_ANDRAD: Final = "Senast ändrad"
 OVERLAMNAD: Final = "Överlämnad"
+ANTAL_ANDRINGAR: Final = "Antal ändringar"
+TYP_AV_ANDRING: Final = "Typ av ändring"
+KUNDTYP: Final = "Kundtyp"
 
 HEADERS: Final[tuple[str, ...]] = (
     KUNDNUMMER,
@@ -54,6 +58,10 @@ HEADERS: Final[tuple[str, ...]] = (
     REGISTRERAD,
     SENAST_ANDRAD,
     OVERLAMNAD,
+    # Added in issue 12: a row registered before has them empty, and reads as unknown.
+    ANTAL_ANDRINGAR,
+    TYP_AV_ANDRING,
+    KUNDTYP,
 )
 # The routine's columns exist in the team's workbook before the bot does; a
 # workbook without them is not "Stora ärenden". The bot's columns are appended
@@ -73,6 +81,9 @@ FIELD_BY_HEADER: Final[Mapping[str, str]] = {
     REGISTRERAD: "registered_at",
     SENAST_ANDRAD: "changed_at",
     OVERLAMNAD: "handed_over_at",
+    ANTAL_ANDRINGAR: "change_count",
+    TYP_AV_ANDRING: "change_kind",
+    KUNDTYP: "customer_kind",
 }
 HEADER_BY_FIELD: Final[Mapping[str, str]] = {f: h for h, f in FIELD_BY_HEADER.items()}
 
@@ -201,6 +212,9 @@ def case_to_cells(case: Case) -> dict[str, str]:
         REGISTRERAD: format_datetime(case.registered_at),
         SENAST_ANDRAD: format_datetime(case.changed_at),
         OVERLAMNAD: format_datetime(case.handed_over_at),
+        ANTAL_ANDRINGAR: "" if case.change_count is None else str(case.change_count),
+        TYP_AV_ANDRING: "" if case.change_kind is None else ChangeKind(case.change_kind).value,
+        KUNDTYP: "" if case.customer_kind is None else CustomerKind(case.customer_kind).value,
     }
     return cells
 
@@ -252,7 +266,36 @@ def case_from_cells(cells: Mapping[str, object]) -> Case:
         # changed when it was registered, as far as anyone can tell.
         changed_at=when(SENAST_ANDRAD) or registered_at,
         handed_over_at=when(OVERLAMNAD),
+        change_count=_count(case_id, by_header.get(ANTAL_ANDRINGAR)),
+        change_kind=_kind(ChangeKind, case_id, TYP_AV_ANDRING, by_header.get(TYP_AV_ANDRING)),
+        customer_kind=_kind(CustomerKind, case_id, KUNDTYP, by_header.get(KUNDTYP)),
     )
+
+
+def _count(case_id: str, value: object) -> int | None:
+    """Antal ändringar: empty (a row from before the column) is unknown; a whole
+    number a person typed, or Excel turned into a float, is read as it is."""
+    text = _text(value).strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise UnreadableRow(case_id, ANTAL_ANDRINGAR)
+    return int(text)
+
+
+_E = TypeVar("_E", ChangeKind, CustomerKind)
+
+
+def _kind(kind: type[_E], case_id: str, header: str, value: object) -> _E | None:
+    """A kind as the bot writes it, or as a person retyped it ("Företag ", "foretag")."""
+    text = _text(value)
+    if not text.strip():
+        return None
+    folded = _fold(text)
+    found = next((member for member in kind if _fold(member.value) == folded), None)
+    if found is None:
+        raise UnreadableRow(case_id, header)
+    return found
 
 
 def _fold(text: str) -> str:

@@ -28,6 +28,10 @@ _MAX_LISTED = 10
 # form shows two such lists again when something is wrong, and the e-mail
 # draft lists them all; either card must stay within Teams' 28 KB.
 LIST_MAX = 8_000
+# The most IDs, both lists together, a close can confirm: the confirmation
+# card's two buttons each carry both lists (an ID and a line break, 20 bytes),
+# and that card must stay within 28 KB too (tests/cards/test_close_confirm.py).
+CONFIRM_MAX = 500
 
 
 def gsrn_check_digit(first17: str) -> int:

@@ -15,6 +15,7 @@ from .business_time import BusinessCalendar
 from .clock import to_stockholm
 from .errors import NotAllowed
 from .model import CUSTOMER_FIELDS, Case, NewCase, Status
+from .triage import ChangeKind, CustomerKind
 
 
 class Action(StrEnum):
@@ -43,9 +44,21 @@ def allowed_actions(case: Case, actor: str) -> frozenset[Action]:
 
 
 def register(
-    customer_number: str, cab_number: str, description: str, *, actor: str, now: datetime
+    customer_number: str,
+    cab_number: str,
+    description: str,
+    *,
+    actor: str,
+    now: datetime,
+    change_count: int | None = None,
+    change_kind: ChangeKind | str | None = None,
+    customer_kind: CustomerKind | str | None = None,
 ) -> NewCase:
-    """A new row, Status Ny. All field errors are reported at once."""
+    """A new row, Status Ny. All field errors are reported at once.
+
+    The count and the two kinds are what the triage was asked: kept with the
+    case so that the close can compare the installations with the count.
+    """
     customer_number, cab_number, description = validation.validate_registration(
         customer_number, cab_number, description
     )
@@ -55,6 +68,9 @@ def register(
         description=description,
         registered_by=validation.signature(actor),
         registered_at=to_stockholm(now),
+        change_count=None if change_count is None else validation.change_count(change_count),
+        change_kind=None if change_kind is None else ChangeKind(change_kind),
+        customer_kind=None if customer_kind is None else CustomerKind(customer_kind),
     )
 
 

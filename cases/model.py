@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from .triage import ChangeKind, CustomerKind
+
 
 class Status(StrEnum):
     NY = "Ny"
@@ -36,6 +38,11 @@ class Case:
     changed_at: datetime  # Senast ändrad
     # Set by a hand-over, cleared when someone takes the case: "free to take".
     handed_over_at: datetime | None = None
+    # What the registration said; not customer data, so a close keeps them.
+    # None for a row registered before the bot stored them, or typed by hand.
+    change_count: int | None = None  # Antal ändringar
+    change_kind: ChangeKind | None = None  # Typ av ändring
+    customer_kind: CustomerKind | None = None  # Kundtyp
 
     @property
     def is_handed_over(self) -> bool:
@@ -91,6 +98,9 @@ class NewCase:
     description: str
     registered_by: str
     registered_at: datetime
+    change_count: int | None = None
+    change_kind: ChangeKind | None = None
+    customer_kind: CustomerKind | None = None
 
     def with_id(self, case_id: str) -> Case:
         return Case(
@@ -104,4 +114,7 @@ class NewCase:
             comment="",
             registered_at=self.registered_at,
             changed_at=self.registered_at,
+            change_count=self.change_count,
+            change_kind=self.change_kind,
+            customer_kind=self.customer_kind,
         )

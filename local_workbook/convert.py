@@ -15,9 +15,10 @@ What it does, in this order:
    table already there, and the formulas that name it), keeping every row,
    column, value, style, drop-down list and formula of the team's.
 5. Appends the bot's columns on the right (Ärende-ID, Registrerad, Senast
-   ändrad, Överlämnad) and gives each existing row an Ärende-ID. The real
-   registration date of an old row is unknown: Registrerad gets the time of
-   the conversion.
+   ändrad, Överlämnad, Antal ändringar, Typ av ändring, Kundtyp) and gives each
+   existing row an Ärende-ID. The real registration date of an old row is
+   unknown: Registrerad gets the time of the conversion; its count and kinds
+   stay empty (unknown).
 6. Saves atomically, reads the result back through the bot's own Ledger and
    prints what the bot will see. Nothing it prints is customer data: rows are
    named by number and Ärende-ID.

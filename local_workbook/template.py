@@ -35,6 +35,9 @@ _WIDTHS = {
     "Registrerad": 26,
     "Senast ändrad": 26,
     "Överlämnad": 26,
+    "Antal ändringar": 16,
+    "Typ av ändring": 16,
+    "Kundtyp": 21,
 }
 _WRAPPED = (BESKRIVNING, KOMMENTAR)
 

@@ -8,7 +8,13 @@ what the handler returns into the documented invoke response.
 
 from __future__ import annotations
 
-from . import case_verbs, form_verbs, queue_verbs, takeover_verbs  # noqa: F401  (they register their verbs)
+from . import (  # noqa: F401  (they register their verbs)
+    case_verbs,
+    close_review,
+    form_verbs,
+    queue_verbs,
+    takeover_verbs,
+)
 from .routing import Turn, dispatch
 
 __all__ = ["Turn", "dispatch"]

@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from botbuilder.core import InvokeResponse
+
 import cards
 from cases import lifecycle, validation
 from cases.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
@@ -27,7 +29,7 @@ from .checks import form_check
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input
 from .late_check import check_later
-from .routing import Turn, verb
+from .routing import Turn, run, verb
 
 log = logging.getLogger(__name__)
 
@@ -218,16 +220,22 @@ async def _tell_channel_free_to_take(turn: Turn, case: Case) -> None:
 
 @verb("close.form")
 async def open_close(turn: Turn) -> Json:
+    """The close form: empty from the case card, filled from the confirmation's Tillbaka."""
     case, answer = await _form_guard(turn, Action.CLOSE)
-    return answer or cards.to_json(cards.close_form(case, turn.locale))
+    typed = turn.values(*EMAIL_FIELDS)
+    return answer or cards.to_json(cards.close_form(case, turn.locale, typed))
 
 
-@verb(
-    "close",
-    check=form_check(cards.close_form, EMAIL_FIELDS, lambda turn: draft_from_form(turn.data)),
-)
-async def close(turn: Turn) -> Json:
-    """Hanterad, customer cells wiped and read back, then the draft for the actor alone."""
+@verb("close")
+async def close(turn: Turn) -> Json | InvokeResponse:
+    """Hanterad, customer cells wiped and read back, then the draft for the actor alone.
+
+    Only from the confirmation's "Ja" (``close_review``): a click without it,
+    such as a close form drawn before that step existed, gets the step first.
+    """
+    if turn.field(cards.CLOSE_CONFIRMED) != "1":
+        turn.verb = "close.review"
+        return await run(turn)
     draft: list[str] = []
 
     def close_with_draft(case: Case) -> Case:

@@ -96,6 +96,10 @@ async def register(turn: Turn) -> Json:
             turn.field("description"),
             actor=turn.signature,
             now=turn.services.clock(),
+            # Checked by the triage above; stored so the close can compare.
+            change_count=count,
+            change_kind=turn.field("changeKind"),
+            customer_kind=turn.field("customerKind"),
         )
     except InvalidInputs as bad:
         return register_form_again(turn, errors_by_input(bad, turn.locale))

@@ -63,6 +63,7 @@ async def test_an_outsider_in_a_chat_sees_nothing_and_changes_nothing(
         ("claim", card.card["actions"][0]["data"]),
         ("takeover", card.card["actions"][0]["data"]),
         ("close", {"caseId": case_id, "installations": "735999000000000000"}),
+        ("close.review", {"caseId": case_id, "changedIds": "735999000000000000"}),
     ]:
         body = await office.invoke(OUTSIDER, chat, verb, data)
         assert (body["type"], body["statusCode"]) == (ERROR, 403), verb

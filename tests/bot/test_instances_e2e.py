@@ -36,6 +36,7 @@ from bot.state import create_storage
 from cases.columns import ARENDE_ID, BESKRIVNING, CAB, KUNDNUMMER
 from graph.ledger import GraphLedger
 from tests.azurite import azurite_blob
+from tests.bot.closing import close_case
 from tests.bot.conftest import Clock, Office, on_loopback
 from tests.bot.races import agents
 from tests.bot.test_lifecycle_e2e import CARD, REGISTRATION, card_of
@@ -242,8 +243,8 @@ async def test_two_instances_register_claim_and_close_at_once_without_a_duplicat
         for n, case_id in enumerate(claimed[:CLOSES])
     ))  # fmt: skip
     closes = await asyncio.gather(*(
-        pair.offices[n % 2].click(
-            winners[case_id][0], cards[case_id][0], "close", DONE, card=card_of(form)
+        close_case(
+            pair.offices[n % 2], winners[case_id][0], cards[case_id][0], DONE, card=card_of(form)
         )
         for n, (case_id, form) in enumerate(zip(claimed, forms, strict=False))
     ))  # fmt: skip

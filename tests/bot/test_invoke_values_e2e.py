@@ -118,7 +118,7 @@ async def test_a_case_button_without_an_arende_id_says_so_and_repeats_nothing(
     office: Office, case_id: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     await office.sign_up(ANNA, "xanna")
-    for verb in ("details", "claim", "close"):
+    for verb in ("details", "claim", "close", "close.review"):
         data = {"caseId": case_id, "version": "0", "changedIds": "x"}
         status, body = await invoke_with_value(
             office, {"action": {"type": "Action.Execute", "verb": verb, "data": data}}

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from cases.model import Status
+from tests.bot.closing import close_case
 from tests.bot.conftest import ANNA, BO, CIA, Office
 from tests.cards.forms import error_under
 from tests.cards.schema import assert_valid_card
@@ -151,7 +152,7 @@ async def test_full_lifecycle_by_three_agents(office: Office) -> None:
         "emailChange": "fakturaadress",
         "emailValue": "Gatunamnet 123, 111 11 Staden",
     }
-    refused = card_of(await office.click(CIA, card_post, "close", close_inputs, card=form))
+    refused = card_of(await office.click(CIA, card_post, "close.review", close_inputs, card=form))
     assert inputs(refused)["changedIds"]["value"] == bad_ids
     assert inputs(refused)["greeting"]["value"] == "Fastighets AB"
     assert "entry 2" in texts(refused)
@@ -159,7 +160,7 @@ async def test_full_lifecycle_by_three_agents(office: Office) -> None:
     assert row["Status"] == "Påbörjad"  # nothing applied
 
     close_inputs["changedIds"] = ", ".join(changed)
-    draft = card_of(await office.click(CIA, card_post, "close", close_inputs, card=refused))
+    draft = card_of(await close_case(office, CIA, card_post, close_inputs, card=refused))
     shown = texts(draft)
     assert f"{changed[0]}, {changed[1]} samt {changed[2]}" in shown
     assert f"Jag kan se att ni även har avtal för anläggningen {other}." in shown

@@ -148,17 +148,19 @@ CLOSE_INPUTS = {
 
 
 async def close_form(office: Office) -> tuple[Post, dict]:
-    """Anna registers, Bo claims and opens the close form: its post and the form."""
+    """Anna registers, Bo claims, fills in the close form and presses Fortsätt: the post,
+    and the confirmation whose "Ja, stäng och radera" (verb close) these tests press."""
     await office.click(ANNA, await office.say(ANNA, "registrera"), "register", REGISTRATION)
     (post,) = office.connector.top_level_posts()
     claimed = card_of(await office.click(BO, post, "claim"))
-    return post, card_of(await office.click(BO, post, "close.form", card=claimed))
+    form = card_of(await office.click(BO, post, "close.form", card=claimed))
+    return post, card_of(await office.click(BO, post, "close.review", CLOSE_INPUTS, card=form))
 
 
 async def test_a_close_delivered_again_gives_the_e_mail_draft_again(bench: Bench) -> None:
     async with bench.serve() as office:
         post, form = await close_form(office)
-        click = click_activity(office, BO, post, "close", CLOSE_INPUTS, card=form)
+        click = click_activity(office, BO, post, "close", card=form)
         first = card_of(await deliver(office, click))
         second = card_of(await deliver(office, click))
     assert second == first and "Gatan 1" in texts(second)
@@ -174,9 +176,7 @@ async def test_klar_pressed_twice_on_one_form_gives_the_draft_both_times(
     # closed by the same agent and gets the draft again, not "just changed by".
     async with bench.serve() as office:
         post, form = await close_form(office)
-        clicks = [
-            click_activity(office, BO, post, "close", CLOSE_INPUTS, card=form) for _ in range(2)
-        ]
+        clicks = [click_activity(office, BO, post, "close", card=form) for _ in range(2)]
         if at_once:
             answers = await asyncio.gather(*(deliver(office, click) for click in clicks))
         else:
@@ -193,8 +193,8 @@ async def test_klar_pressed_twice_on_one_form_gives_the_draft_both_times(
 async def test_a_colleague_pressing_klar_after_the_close_gets_no_draft(bench: Bench) -> None:
     async with bench.serve() as office:
         post, form = await close_form(office)
-        stale = click_activity(office, CIA, post, "close", CLOSE_INPUTS, card=form)
-        await deliver(office, click_activity(office, BO, post, "close", CLOSE_INPUTS, card=form))
+        stale = click_activity(office, CIA, post, "close", card=form)
+        await deliver(office, click_activity(office, BO, post, "close", card=form))
         answer = await deliver(office, stale)
     assert "Gatan 1" not in texts(card_of(answer))
 

@@ -24,6 +24,7 @@ from bot.app import REDRAWS
 from bot.config import Settings
 from bot.redraw_outbox import KEY as OUTBOX
 from bot.storage import JsonFileStorage
+from tests.bot.closing import close_case
 from tests.bot.conftest import ANNA, BO, Office, seat_team, serve
 from tests.bot.test_lifecycle_e2e import (
     CUSTOMER_VALUES,
@@ -163,7 +164,7 @@ async def test_a_close_the_channel_does_not_show_yet_says_so_and_a_retry_pass_sh
 
     bench.connector.fail_next(503, times=4)
     before = len(bench.sleeps)
-    draft = card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
+    draft = card_of(await close_case(office, BO, post, CLOSE_INPUTS, card=form))
 
     shown = texts(draft)
     assert PENDING_CLOSED in shown
@@ -189,7 +190,7 @@ async def test_a_redraw_still_pending_at_a_restart_is_drawn_by_the_next_start(be
     post, claimed = await claimed_by_bo(office)
     form = await close_form(office, post, claimed)
     bench.connector.fail_next(503, times=4)
-    draft = card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
+    draft = card_of(await close_case(office, BO, post, CLOSE_INPUTS, card=form))
     assert PENDING_CLOSED in texts(draft)
     await bench.stop(office)
     assert "Hanterad" not in texts(post.card)
@@ -220,7 +221,7 @@ async def test_a_429_is_waited_out_as_retry_after_says_and_a_long_one_is_left_to
     # Thirty seconds is more than a click has: it answers at once, and says so.
     form = await close_form(office, post, claimed)
     bench.connector.fail_next(429, retry_after=30)
-    draft = card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
+    draft = card_of(await close_case(office, BO, post, CLOSE_INPUTS, card=form))
     assert PENDING_CLOSED in texts(draft)
     assert bench.sleeps == [1.0]
 
@@ -293,7 +294,7 @@ async def test_a_refusal_that_can_pass_keeps_the_redraw_until_it_lands(
     post, claimed = await claimed_by_bo(office)
     form = await close_form(office, post, claimed)
     bench.connector.fail_next(503, times=3)
-    card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
+    card_of(await close_case(office, BO, post, CLOSE_INPUTS, card=form))
     bench.connector.fail_next(status)
     await bench.retry_pass(office)
     assert set(await bench.outbox()) == {

@@ -45,7 +45,7 @@ def case_forms(case, locale, values=None, errors=None, notice=None):
     values, errors = values or {}, errors or {}
     return {
         "handover": render(cards.handover_form(case, locale, values, errors, notice)),
-        "close": render(cards.close_form(case, locale, values, errors, notice)),
+        "close.review": render(cards.close_form(case, locale, values, errors, notice)),
         "correct": render(cards.correct_form(case, locale, values, errors, notice)),
     }
 
@@ -76,7 +76,7 @@ FORMS = {
     "close": (
         lambda loc, v, e, n: cards.close_form(make_case("paborjad"), loc, v, e, n),
         EMAIL_IDS,
-        "close",
+        "close.review",  # nothing is closed before the confirmation step
     ),
     "correct": (
         lambda loc, v, e, n: cards.correct_form(make_case("ny"), loc, v, e, n),
@@ -271,13 +271,13 @@ def test_close_form_in_swedish():
     assert [c["title"] for c in fields["emailChange"]["choices"]][-1] == "Annat"
     assert "Annat" in fields["emailValue"]["label"]
     assert fields["emailOffer"]["label"].startswith("Bara vid Annat")
-    assert [a["title"] for a in card["actions"]] == ["Klar – stäng ärendet", "Avbryt"]
+    assert [a["title"] for a in card["actions"]] == ["Fortsätt", "Avbryt"]
 
 
 def test_close_form_in_english():
     card = render(cards.close_form(make_case("paborjad"), "en-US"))
     assert inputs(card)["emailOffer"]["label"].startswith("Only for Other")
-    assert [a["title"] for a in card["actions"]] == ["Done – close the case", "Cancel"]
+    assert [a["title"] for a in card["actions"]] == ["Continue", "Cancel"]
 
 
 def test_email_changes_are_the_values_the_bot_knows():

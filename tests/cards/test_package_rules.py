@@ -42,6 +42,7 @@ def test_no_file_is_long():
 def test_public_builders():
     expected = {
         "case_card",
+        "close_confirm_card",
         "close_form",
         "correct_form",
         "email_draft_card",

@@ -56,8 +56,8 @@ def a_case(**changes: object) -> Case:
 
 class TestHeaders:
     def test_the_headers_in_order(self) -> None:
-        assert HEADERS[0] == "Kundnummer" and HEADERS[-1] == "Överlämnad"
-        assert len(HEADERS) == 11 and HEADERS[:7] == REQUIRED_HEADERS
+        assert HEADERS[0] == "Kundnummer" and HEADERS[-1] == "Kundtyp"
+        assert len(HEADERS) == 14 and HEADERS[:7] == REQUIRED_HEADERS
 
     @pytest.mark.parametrize(
         "typed",
@@ -125,6 +125,10 @@ class TestWriting:
             "Registrerad": "2026-11-28T14:03:00+01:00",
             "Senast ändrad": "2026-11-28T15:03:00+01:00",
             "Överlämnad": "2026-11-28T15:03:00+01:00",
+            # A case from before these columns: unknown, so empty.
+            "Antal ändringar": "",
+            "Typ av ändring": "",
+            "Kundtyp": "",
         }
 
     def test_times_are_written_in_stockholm_to_the_second(self) -> None:

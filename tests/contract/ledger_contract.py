@@ -25,6 +25,7 @@ from cases.clock import STOCKHOLM
 from cases.errors import CaseNotFound
 from cases.ledger import Conflict, Ledger
 from cases.model import Case, NewCase, Status
+from cases.triage import ChangeKind, CustomerKind
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=STOCKHOLM)
 ID_FORMAT = re.compile(r"SA-\d{6,}")
@@ -294,6 +295,46 @@ class LedgerContract:
         for name, value in fields.items():
             assert getattr(case, name) == value
         assert await (await self.reopen(ledger)).get(case.case_id) == case
+
+    # -- what the registration said: count and kinds --------------------------
+
+    async def test_the_count_and_kinds_come_back_and_survive_the_close(
+        self, ledger: Ledger
+    ) -> None:
+        new = NewCase(
+            "5012345", "9876543", "16 flyttar", "xanna", T0,
+            change_count=16, change_kind=ChangeKind.MOVE, customer_kind=CustomerKind.FORETAG,
+        )  # fmt: skip
+        case = await ledger.add(new)
+        assert (case.change_count, case.change_kind, case.customer_kind) == (
+            16, ChangeKind.MOVE, CustomerKind.FORETAG
+        )  # fmt: skip
+        assert await (await self.reopen(ledger)).get(case.case_id) == case
+        case = await ledger.update(case, claimed(case))
+        case = await ledger.update(case, handed_over(case, "Klar med 8"))
+        done = await ledger.update(case, closed(case))
+        for stored in (done, await (await self.reopen(ledger)).get(case.case_id)):
+            assert not stored.has_customer_data and stored.status is Status.HANTERAD
+            assert (stored.change_count, stored.change_kind, stored.customer_kind) == (
+                16, ChangeKind.MOVE, CustomerKind.FORETAG
+            )  # fmt: skip
+
+    async def test_a_case_registered_without_a_count_reads_as_unknown(self, ledger: Ledger) -> None:
+        case = await ledger.add(registration())
+        stored = await (await self.reopen(ledger)).get(case.case_id)
+        assert (stored.change_count, stored.change_kind, stored.customer_kind) == (None,) * 3
+
+    @pytest.mark.parametrize("customer", list(CustomerKind))
+    async def test_every_customer_kind_comes_back(
+        self, ledger: Ledger, customer: CustomerKind
+    ) -> None:
+        new = NewCase(
+            "1", "2", "x", "xanna", T0,
+            change_count=10_000, change_kind=ChangeKind.OTHER, customer_kind=customer,
+        )  # fmt: skip
+        case = await ledger.add(new)
+        stored = await (await self.reopen(ledger)).get(case.case_id)
+        assert (stored.change_count, stored.customer_kind) == (10_000, customer)
 
     async def test_a_tricky_comment_comes_back_exactly(self, ledger: Ledger) -> None:
         case = await ledger.add(registration())

@@ -6,7 +6,7 @@ Starts the bot (loopback, no App ID, a fresh workbook and state) and the
 Playground headless, then drives the Playground's web UI with Playwright in
 Debian's Chromium: Alex registers a case in the team channel and gives his
 signature, starts it and hands it over; Megan takes it over with hers and
-closes it. After each step the workbook is read with openpyxl. A screenshot per
+closes it, confirming the close on the step that says what is deleted. After each step the workbook is read with openpyxl. A screenshot per
 step, the bot's and the Playground's logs stay in the artefact folder.
 
 Needs Node.js (npx fetches the Playground from npm), Chromium
@@ -62,6 +62,8 @@ CUSTOMER_DATA = (CUSTOMER_NUMBER, CAB_NUMBER, DESCRIPTION, NOTE, *INSTALLATIONS)
 KUND, CAB, BESKRIVNING = "Kundnummer", "Ärendenummer CAB", "Vad gäller ärendet"
 STATUS, HANDLER, REGISTERED_BY = "Status", "Hanteras av", "Registrerat av"
 COMMENT, HANDED_OVER = "Eventuell kommentar", "Överlämnad"
+# What the registration said: kept through the close (not customer data).
+REGISTERED = {"Antal ändringar": "22", "Typ av ändring": "faktura", "Kundtyp": "företag"}
 
 
 class Run:
@@ -124,7 +126,7 @@ def scenario(run: Run, alex: Client, megan: Client) -> None:
             COMMENT: "",
             HANDED_OVER: "",
         }
-        run.row(case_id, **typed, **new)
+        run.row(case_id, **typed, **new, **REGISTERED)
 
     with run.step("claim", alex, megan):
         with alex.changing_click():
@@ -175,11 +177,19 @@ def scenario(run: Run, alex: Client, megan: Client) -> None:
         form.get_by_label(text("greeting")).fill("Bolaget AB")
         choose(form, "email_change", text("email_change_fakturaadress"))
         form.get_by_label(text("email_value")).fill("Gatunamnet 123, 111 11 Staden")
+        press(form, "btn_close_submit")  # Fortsätt: the confirmation step, nothing stored
+        sure = megan.card(text("close_confirm_title", case_id=case_id)).last
+        two, changes = text("close_ids_many", n=2), text("close_changes_many", n=22)
+        expect(sure).to_contain_text(text("close_mismatch", ids=two, changes=changes))
+        expect(sure).to_contain_text(text("btn_close_confirm"))
+        run.row(case_id, **{STATUS: "Påbörjad", KUND: CUSTOMER_NUMBER})
+
+    with run.step("confirm", megan, alex):
         with megan.changing_click():
-            press(form, "btn_close_submit")
+            press(sure, "btn_close_confirm")
         run.row(
             case_id, **{STATUS: "Hanterad", HANDLER: MEGAN_SIGNATURE, KUND: "", CAB: "",
-                        BESKRIVNING: "", COMMENT: "", HANDED_OVER: ""}
+                        BESKRIVNING: "", COMMENT: "", HANDED_OVER: ""}, **REGISTERED
         )  # fmt: skip
         # The e-mail to send, with the installations: in Megan's answer only.
         draft = str(megan.answers[-1])

@@ -41,7 +41,7 @@ from cases.columns import HANTERAS_AV, KOMMENTAR, REGISTRERAT_AV, STATUS
 from graph.writes import CUSTOMER_HEADERS
 from tests.bot.conftest import ANNA, BO, CIA, Office
 from tests.cases.gsrn_helpers import make_gsrn
-from tests.fakes.cardwalk import inputs, verbs
+from tests.fakes.cardwalk import buttons, inputs, verbs
 from tests.fakes.connector import Post
 from tests.fakes.graph import FakeGraph
 from tests.graph.conftest import VirtualTime
@@ -258,7 +258,13 @@ async def prepare(bench: Bench) -> dict[str, Click]:
     )
     case_id, claimed = await claimed_by_bo(bench)
     form = (await office.click(BO, bench.posts[case_id], "close.form", card=claimed))["value"]
-    clicks["close"] = Click("close", BO, bench.posts[case_id], "close", case_id, form, CLOSE_INPUTS)
+    # The click under the fault is "Ja, stäng och radera"; "Fortsätt" before it stores nothing.
+    sure = await office.click(BO, bench.posts[case_id], "close.review", CLOSE_INPUTS, card=form)
+    carried = buttons(sure["value"])["close"]["data"]
+    typed = {name: carried[name] for name in CLOSE_INPUTS}  # as the confirmation carries them
+    clicks["close"] = Click(
+        "close", BO, bench.posts[case_id], "close", case_id, sure["value"], typed
+    )
     return clicks
 
 

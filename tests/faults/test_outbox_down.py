@@ -59,10 +59,11 @@ async def test_a_close_whose_redraw_cannot_be_kept_says_to_tell_the_admin(bench:
     office = await bench.start()
     post, claimed = await claimed_by_bo(office)
     form = card_of(await office.click(BO, post, "close.form", card=claimed))
+    sure = card_of(await office.click(BO, post, "close.review", CLOSE_INPUTS, card=form))
     outbox_down(bench)
     bench.connector.fail_next(503, times=3)
 
-    draft = card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
+    draft = card_of(await office.click(BO, post, "close", card=sure))
 
     shown = texts(draft)
     assert "SA-000001 är stängt" in shown and UNKEPT in shown and not promised(shown)

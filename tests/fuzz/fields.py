@@ -17,6 +17,7 @@ from typing import Any
 
 import cards
 from bot.actions import routing
+from bot.actions.register_form import FORM
 from cases.clock import STOCKHOLM
 from cases.model import Case, Status
 from cases.triage import triage
@@ -38,6 +39,14 @@ class Input:
 class VerbFields:
     keys: set[str] = field(default_factory=set)  # button data keys: caseId, version, view, pending
     inputs: dict[str, Input] = field(default_factory=dict)
+    # Button data the bot reads as it wrote it, e.g. the close confirmation's flag.
+    fixed: dict[str, Any] = field(default_factory=dict)
+
+
+# Button data keys that are not the same on every button of a verb: drawn by
+# the clicks themselves (clicks.py), or the register form's nonce (one per form:
+# carried by every click, it would make them all one registration).
+DRAWN_KEYS = frozenset({"caseId", "version", "view", "pending", FORM})
 
 
 def all_verbs() -> list[str]:
@@ -62,6 +71,13 @@ def _sample_cases() -> list[Case]:
     return [new, started, handed, closed]
 
 
+# What the close's confirmation carries in its buttons (the close form's fields).
+_CONFIRMED = {
+    "changedIds": "735999102000000007", "otherIds": "735999102000000014", "greeting": "AB",
+    "emailChange": "annat", "emailValue": "er kontaktperson", "emailOffer": "kontaktpersonen",
+}  # fmt: skip
+
+
 def _cards() -> list[dict[str, Any]]:
     drawn = [
         cards.register_form("sv-SE"), cards.triage_form("sv-SE"), cards.email_form("sv-SE"),
@@ -81,6 +97,7 @@ def _cards() -> list[dict[str, Any]]:
             cards.correct_form(case, "sv-SE"), cards.registered_card(case, "sv-SE"),
             cards.email_draft_card(case.case_id, "Hej", "sv-SE", checklist=True),
             cards.takeover_confirm(case, names={case.handler: "Bo Berg"}, locale="sv-SE", now=NOW),
+            cards.close_confirm_card(case, "sv-SE", _CONFIRMED, 1),
         ]  # fmt: skip
     return [cards.to_json(card) for card in drawn]
 
@@ -114,6 +131,17 @@ def fields_by_verb() -> dict[str, VerbFields]:
             verb.keys |= set(node.get("data") or {})
             if node.get("associatedInputs") != "none":
                 verb.inputs.update(card_inputs)
+    inputs_anywhere = {key: spec for verb in found.values() for key, spec in verb.inputs.items()}
+    for card in _cards():
+        for node in walk(card):
+            if node.get("type") != "Action.Execute" or not isinstance(node.get("verb"), str):
+                continue
+            verb = found[node["verb"]]
+            for key, value in (node.get("data") or {}).items():
+                if key in inputs_anywhere:  # a button that carries what a form held
+                    verb.inputs.setdefault(key, inputs_anywhere[key])
+                elif key not in DRAWN_KEYS:
+                    verb.fixed[key] = value
     return found
 
 

@@ -18,6 +18,7 @@ from bot.app import SERVICES, create_app
 from bot.config import Settings
 from graph.ledger import GraphLedger
 from local_workbook.ledger import LocalWorkbookLedger
+from tests.bot.closing import close_case
 from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, on_loopback, seat_team
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
@@ -81,7 +82,7 @@ async def test_a_case_goes_through_its_life_in_sharepoint(
         "emailChange": "fakturaadress",
         "emailValue": "Gatan 1",
     }
-    card_of(await office.click(CIA, post, "close", done, card=form))
+    card_of(await close_case(office, CIA, post, done, card=form))
     (row,) = fake_graph.workbook.rows()
     assert (row["Status"], row["Hanteras av"], row["Registrerat av"]) == (
         "Hanterad",

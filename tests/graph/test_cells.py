@@ -130,8 +130,10 @@ async def test_a_workbook_made_before_the_bot_gets_the_bots_columns(
     wb = Workbook(REQUIRED_HEADERS)  # the routine's seven columns only
     ledger = make_ledger(fake=await other_fake(wb))
     case = await ledger.add(registration(1))
+    # Each column comes with the first value for it: this registration has no count.
+    later = ("Överlämnad", "Antal ändringar", "Typ av ändring", "Kundtyp")
     assert [h for h in wb.headers() if h in BOT_HEADERS] == [
-        h for h in BOT_HEADERS if h != "Överlämnad"
+        h for h in BOT_HEADERS if h not in later
     ]
     case = await ledger.update(case, claimed(case))
     handed = await ledger.update(case, handed_over(case, "Klar med hälften"))

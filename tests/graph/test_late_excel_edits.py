@@ -184,12 +184,14 @@ async def test_customer_data_put_back_by_a_late_edit_after_a_close_is_wiped_agai
         claimed = card_of(await office.click(BO, post, "claim"))
         await bench.read_back(office)  # the claim's own check: nothing changed
         form = card_of(await office.click(BO, post, "close.form", card=claimed))
+        # Fortsätt first: the person's edit lands while Bo reads the confirmation.
+        sure = card_of(await office.click(BO, post, "close.review", CLOSE_INPUTS, card=form))
         bench.fake.person_edit(
             lambda wb: wb.person_types("SA-000001", "Vad gäller ärendet", EXCEL_TEXT),
             visible_after=5,
         )
         bench.clock.advance(seconds=1)
-        card_of(await office.click(BO, post, "close", CLOSE_INPUTS, card=form))
+        card_of(await office.click(BO, post, "close", card=sure))
         assert bench.fake.workbook.rows()[0]["Vad gäller ärendet"] == ""
 
         await bench.read_back(office)

@@ -120,16 +120,19 @@ def test_the_team_file_becomes_the_table_with_every_row_and_column_kept(workbook
     wb = openpyxl.load_workbook(workbook)
     ws = wb[SHEET_NAME]
     table = ws.tables[TABLE_NAME]
-    assert table.ref == "A2:M7"  # the nine columns and five rows, then the bot's four
+    assert table.ref == "A2:P7"  # the nine columns and five rows, then the bot's seven
     # Every value the team had is where it was.
     for row in before.iter_rows(min_row=1, max_row=7, max_col=9):
         for cell in row:
             assert ws[cell.coordinate].value == cell.value, cell.coordinate
-    assert [ws.cell(2, c).value for c in range(10, 14)] == [
+    assert [ws.cell(2, c).value for c in range(10, 17)] == [
         "Ärende-ID",
         "Registrerad",
         "Senast ändrad",
         "Överlämnad",
+        "Antal ändringar",
+        "Typ av ändring",
+        "Kundtyp",
     ]
     assert [ws.cell(r, 10).value for r in range(3, 8)] == [f"SA-00000{i}" for i in range(1, 6)]
     assert {ws.cell(r, 11).value for r in range(3, 8)} == {"2026-11-23T08:30:00+01:00"}
@@ -165,7 +168,7 @@ def test_the_bot_reads_the_converted_file_and_registers_after_the_last_row(workb
     added = asyncio.run(ledger.add(new))
     assert added.case_id == "SA-000006"  # above every ID the conversion gave
     ws = openpyxl.load_workbook(workbook)[SHEET_NAME]
-    assert ws.tables[TABLE_NAME].ref == "A2:M8"
+    assert ws.tables[TABLE_NAME].ref == "A2:P8"
     assert ws["B8"].value == "5099999" and ws["A8"].value is None and ws["E8"].value is None
 
 
@@ -181,7 +184,7 @@ def test_converting_again_changes_nothing_and_makes_no_backup(workbook: Path) ->
 def test_a_dry_run_writes_nothing(workbook: Path) -> None:
     original = digest(workbook)
     report = convert(workbook, dry_run=True, clock=lambda: NOW)
-    assert report.created_table and len(report.issued_ids) == 5 and report.table_ref == "A2:M7"
+    assert report.created_table and len(report.issued_ids) == 5 and report.table_ref == "A2:P7"
     assert digest(workbook) == original and backups(workbook) == []
 
 
@@ -190,7 +193,7 @@ def test_a_new_row_added_by_hand_later_gets_the_next_id(workbook: Path) -> None:
     wb = openpyxl.load_workbook(workbook)
     ws = wb[SHEET_NAME]
     table = ws.tables[TABLE_NAME]
-    table.ref = table.autoFilter.ref = "A2:M8"
+    table.ref = table.autoFilter.ref = "A2:P8"
     for col, value in zip(
         (2, 3, 4, 6, 7), ("7000003", "CAB-105", "Hand", "xanna", "Ny"), strict=True
     ):
@@ -214,7 +217,7 @@ def test_a_table_the_team_made_is_renamed_and_formulas_follow(tmp_path: Path) ->
     wb = openpyxl.load_workbook(path)
     assert list(wb[SHEET_NAME].tables) == [TABLE_NAME]
     assert wb["Instruktioner"]["B2"].value == '=COUNTIF(StoraArenden[Status],"Ny")'
-    assert wb[SHEET_NAME].tables[TABLE_NAME].ref == "A2:M7"
+    assert wb[SHEET_NAME].tables[TABLE_NAME].ref == "A2:P7"
 
 
 @pytest.mark.parametrize(

@@ -198,7 +198,8 @@ async def test_columns_reordered_and_respelled_by_hand_still_map_by_header(
     assert (cells["STATUS"], cells["Hanteras  av"]) == ("Påbörjad", "xbo")
     assert cells["Kundnummer"] == case.customer_number
     assert cells["Registrerad "] == case_to_cells(case)["Registrerad"]
-    assert table_headers(path) == headers
+    # The bot's columns the workbook lacked are appended on the right.
+    assert table_headers(path) == [*headers, "Antal ändringar", "Typ av ändring", "Kundtyp"]
     assert await LocalWorkbookLedger(path).get(case.case_id) == case
 
 
@@ -215,9 +216,9 @@ async def test_the_table_grows_by_one_row_per_add_and_new_rows_look_like_the_las
         await ledger.add(registration(n))
         refs.append(find_table(load_workbook(path))[1].ref)
     # The template's empty row takes the first case; then one row per add.
-    assert refs == ["A1:K2", "A1:K3", "A1:K4"]
+    assert refs == ["A1:N2", "A1:N3", "A1:N4"]
     ws, table = find_table(load_workbook(path))
-    assert table.autoFilter.ref == "A1:K4"
+    assert table.autoFilter.ref == "A1:N4"
     assert ws["A4"].number_format == "@" and ws["A4"].value == "1000002"
     assert ws["C3"].fill.fgColor.rgb.endswith("FFFF00")
 
@@ -231,15 +232,15 @@ async def test_a_drop_down_and_a_calculated_column_reach_new_rows(tmp_path: Path
         drop_down = DataValidation(type="list", formula1='"Ny,Påbörjad,Hanterad"')
         drop_down.add("E2:E2")
         ws.add_data_validation(drop_down)
-        ws["L1"] = "Tecken"
-        ws["L2"] = "=LEN(C2)"
-        table.tableColumns.append(TableColumn(id=12, name="Tecken"))
+        ws["O1"] = "Tecken"
+        ws["O2"] = "=LEN(C2)"
+        table.tableColumns.append(TableColumn(id=15, name="Tecken"))
         table.tableColumns[-1].calculatedColumnFormula = TableFormula(attr_text="LEN(C2)")
-        set_ref(table, 1, 1, 12, 2)
+        set_ref(table, 1, 1, 15, 2)
     await ledger.add(registration(2))
     ws, _ = find_table(load_workbook(path))
     assert "E3" in ws.data_validations.dataValidation[0].sqref
-    assert ws["L3"].value == "=LEN(C3)"
+    assert ws["O3"].value == "=LEN(C3)"
 
 
 async def test_formula_like_text_is_saved_as_a_string_never_a_formula(tmp_path: Path) -> None:
@@ -646,7 +647,7 @@ def test_the_template_cli_creates_a_workbook_and_refuses_to_overwrite(tmp_path: 
     wb = load_workbook(path)
     ws = wb[SHEET_NAME]
     table = ws.tables[TABLE_NAME]
-    assert (table.ref, table.autoFilter.ref) == ("A1:K2", "A1:K2")
+    assert (table.ref, table.autoFilter.ref) == ("A1:N2", "A1:N2")
     assert all(cell.font.b for cell in ws[1])
     assert all(cell.number_format == "@" for cell in ws[2])
     assert ws.column_dimensions["C"].width >= 30

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.bot.closing import close_case
 from tests.bot.conftest import ANNA, BO, Office
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of, case_post, register_case
 from tests.cases.gsrn_helpers import swedish
@@ -64,7 +65,7 @@ async def test_the_email_to_copy_after_closing(office: Office) -> None:
     post = case_post(office)
     claimed = card_of(await office.click(BO, post, "claim"))
     form = card_of(await office.click(BO, post, "close.form", card=claimed))
-    answer = card_of(await office.click(BO, post, "close", EMAIL_INPUTS, card=form))
+    answer = card_of(await close_case(office, BO, post, EMAIL_INPUTS, card=form))
     block = copy_block(answer, "emailDraft")
     assert block["codeSnippet"] == DRAFT
     assert fallback_lines(block) == [line for line in DRAFT.split("\n") if line]

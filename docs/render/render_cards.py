@@ -18,9 +18,12 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from microsoft_teams.cards import AdaptiveCard
+
 import cards
 from cases import lifecycle
 from cases.clock import STOCKHOLM
+from cases.model import Case
 
 HERE = Path(__file__).resolve().parent
 RENDERER = HERE / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"
@@ -71,13 +74,54 @@ def examples() -> dict[str, dict]:
         "22 anläggningar: ny fakturaadress och kvartalsfakturering. Elin och CAB.",
         actor="xanna",
         now=now - timedelta(hours=5),
+        change_count=16,
+        change_kind="faktura",
+        customer_kind="företag",
     )
     case = lifecycle.claim(new.with_id("SA-000042"), actor="xbo", now=now - timedelta(hours=2))
+    names = {"xanna": "Anna Andersson", "xbo": "Bo Berg", "xcia": "Cia Carlsson"}
     return {
         "register-form": cards.to_json(cards.register_form("sv-SE")),
-        "case-card": cards.to_json(cards.case_card(case, viewer="xbo", locale="sv-SE", now=now)),
+        "case-card": cards.to_json(
+            cards.case_card(case, viewer="xbo", locale="sv-SE", now=now, names=names)
+        ),
+        "queue": cards.to_json(queue_example(now, names)),
+        "close-confirm": cards.to_json(
+            cards.close_confirm_card(
+                case, "sv-SE", {"changedIds": "…", "greeting": "Fastighets AB"}, ids=5
+            )
+        ),
         **stall_examples(),
     }
+
+
+def queue_example(now: datetime, names: dict[str, str]) -> AdaptiveCard:
+    """`kö` as Cia sees it: one new case, one Bo is on, one handed over to take."""
+
+    def registered(number: int, hours: float) -> Case:
+        new = lifecycle.register(
+            "5012345", "9876543", "Fakturaadresser", actor="xanna", now=now - timedelta(hours=hours),
+            change_count=20, change_kind="faktura", customer_kind="företag",
+        )  # fmt: skip
+        return new.with_id(f"SA-{number:06d}")
+
+    fresh = registered(44, 1)
+    started = lifecycle.claim(registered(43, 6), actor="xbo", now=now - timedelta(hours=3))
+    handed = lifecycle.hand_over(
+        lifecycle.claim(registered(41, 30), actor="xanna", now=now - timedelta(hours=26)),
+        actor="xanna",
+        note="Hälften klara",
+        now=now - timedelta(hours=20),
+    )
+    return cards.queue_card(
+        [handed, started, fresh],
+        now=now,
+        locale="sv-SE",
+        title=cards.texts.t("queue_title", "sv-SE"),
+        viewer="xcia",
+        names=names,
+        workbook_url="https://contoso.sharepoint.com/sites/Backoffice/Shared%20Documents/Stora%20%C3%A4renden.xlsx",
+    )
 
 
 def stall_examples() -> dict[str, dict]:

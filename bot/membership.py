@@ -92,7 +92,7 @@ class TeamRoster:
             # remember nothing, and say it in the log, since it points at the set-up.
             log.warning("team roster refused the look-up: HTTP %s %s", _status(error), code)
             raise MembershipUnknown(f"HTTP {_status(error)}") from error
-        except Exception as error:  # noqa: BLE001 - no answer at all: unknown, not "no"
+        except Exception as error:  # no answer at all: unknown, not "no"
             raise MembershipUnknown(type(error).__name__) from error
         extra = getattr(member, "additional_properties", None) or {}
         return getattr(member, "aad_object_id", None) or extra.get("objectId") or ""

@@ -38,7 +38,13 @@ from email.utils import parsedate_to_datetime
 from aiolimiter import AsyncLimiter
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ConversationParameters, ConversationReference
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+)
 
 from .reach import ReachRefused
 
@@ -177,7 +183,7 @@ class Poster:
         return created[-1]
 
     async def _pace(self, conversation_id: str, policy: RetryPolicy) -> None:
-        channel = conversation_id.split(";")[0]
+        channel = conversation_id.split(";", maxsplit=1)[0]
         limiter = self._limiters.get(channel)
         if limiter is None:
             limiter = self._limiters[channel] = AsyncLimiter(1, 1 / self._per_second)
@@ -216,8 +222,8 @@ class Poster:
                 raise PostFailed(status, definite=status not in UNKNOWN_OUTCOME_STATUSES) from error
             raise PostFailed(None, definite=never_sent(error)) from error
 
-    def _wait(self, policy: RetryPolicy):  # noqa: ANN202
-        def wait(retry_state) -> float:  # noqa: ANN001 - tenacity's RetryCallState
+    def _wait(self, policy: RetryPolicy) -> Callable[[RetryCallState], float]:
+        def wait(retry_state: RetryCallState) -> float:
             error = retry_state.outcome.exception() if retry_state.outcome else None
             told = retry_after(error)
             if told is not None:
@@ -246,7 +252,7 @@ def _without_transport_retries(turn_context: TurnContext) -> None:
         retry.status_forcelist = None
 
 
-def _log_retry(retry_state) -> None:  # noqa: ANN001
+def _log_retry(retry_state: RetryCallState) -> None:
     error = retry_state.outcome.exception() if retry_state.outcome else None
     wait = retry_state.next_action.sleep if retry_state.next_action else 0
     log.info("post answered HTTP %s; retrying in %.1f s", status_of(error), wait)

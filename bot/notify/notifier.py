@@ -349,4 +349,4 @@ class StallNotifier:
 
 
 def _root(conversation_id: str) -> str:
-    return conversation_id.split(";")[0]
+    return conversation_id.split(";", maxsplit=1)[0]

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Status(StrEnum):
@@ -56,7 +57,7 @@ class Case:
     def has_customer_data(self) -> bool:
         return any(getattr(self, name) for name in CUSTOMER_FIELDS)
 
-    def replace(self, **changes: object) -> Case:
+    def replace(self, **changes: Any) -> Case:
         return dataclasses.replace(self, **changes)
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import BotAdapter, CardFactory, MessageFactory, Storage, TurnContext
+from botbuilder.core import CardFactory, CloudAdapterBase, MessageFactory, Storage, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 import cards
@@ -35,7 +35,7 @@ MAX_REFRESH_USERS = 60  # Teams refreshes a card automatically for at most 60 us
 class CaseCards:
     def __init__(
         self,
-        adapter: BotAdapter,
+        adapter: CloudAdapterBase,
         storage: Storage,
         *,
         app_id: str,

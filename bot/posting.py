@@ -36,7 +36,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from aiolimiter import AsyncLimiter
-from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
 from botbuilder.schema import Activity, ConversationParameters, ConversationReference
 from tenacity import (
     AsyncRetrying,
@@ -75,7 +75,7 @@ class RetryPolicy:
 class Poster:
     def __init__(
         self,
-        adapter: BotAdapter,
+        adapter: CloudAdapterBase,
         *,
         app_id: str,
         per_second: float = 1.0,
@@ -106,7 +106,7 @@ class Poster:
 
         async def send(turn_context: TurnContext) -> None:
             response = await turn_context.send_activity(activity)
-            posted.append(response.id if response else "")
+            posted.append((response.id if response else None) or "")
 
         await self._in_conversation(reference, send, policy or self._policy)
         return posted[-1] if posted else ""
@@ -195,6 +195,10 @@ class Poster:
         except TimeoutError:
             raise PostFailed(None, definite=True) from None
 
+    async def _pause(self, seconds: float) -> None:
+        # tenacity types its sleep as returning None; the background's says whether it stopped.
+        await self._sleep(seconds)
+
     async def _with_retries(
         self, attempt: Callable[[], Awaitable[None]], policy: RetryPolicy
     ) -> None:
@@ -203,7 +207,7 @@ class Poster:
             retry=retry_if_exception(lambda error: status_of(error) in RETRY_STATUSES),
             wait=self._wait(policy),
             stop=lambda retry_state: self._stopping() or give_up(retry_state),
-            sleep=self._sleep,
+            sleep=self._pause,
             before_sleep=_log_retry,
             reraise=True,
         )

@@ -335,7 +335,7 @@ class StallNotifier:
         else:
             await self._poster.new_thread(channel.channel_id, channel.service_url, activity)
 
-    async def _post(self, send: Callable[[], Awaitable[None]], what: str) -> str:
+    async def _post(self, send: Callable[[], Awaitable[object]], what: str) -> str:
         try:
             await send()
         except PostFailed as failure:

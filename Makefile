@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench workbook pictures playground playground-e2e clean package lock image image-check teams-schema
+.PHONY: run test bench workbook pictures playground playground-e2e clean package lock image image-check teams-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint, then format check) and mypy; both configured and pinned in pyproject.toml.
+# (.PHONY here rather than in the list above, which every new target edits.)
+.PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -91,4 +93,4 @@ teams-schema:
 	&& rm -rf $$tmp && sha256sum deployment/teams/schema/*.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .hypothesis

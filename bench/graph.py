@@ -122,7 +122,8 @@ async def run_ledger_calls(
     timings: dict[str, list[float]] = defaultdict(list)
     requests: dict[str, Counter] = defaultdict(Counter)
 
-    async def timed(name: str, call: Callable[[], Awaitable[Any]]) -> Any:
+    # `...`: mypy cannot type a lambda that binds a loop value as a default (mypy#15459).
+    async def timed(name: str, call: Callable[..., Awaitable[Any]]) -> Any:
         before = (fake.http.copy(), fake.counts.copy()) if fake else None
         start = time.perf_counter()
         result = await call()

@@ -65,7 +65,11 @@ def prefill(path: Path, rows: int, open_cases: int) -> None:
     wb = load_workbook(path)
     ws = next(ws for ws in wb.worksheets if TABLE_NAME in ws.tables)
     table = ws.tables[TABLE_NAME]
-    template_styles = [ws.cell(2, col)._style for col in range(1, len(HEADERS) + 1)]
+    # _style: a cell's whole format, as openpyxl keeps it; types-openpyxl leaves it out.
+    template_styles = [
+        ws.cell(2, col)._style  # type: ignore[union-attr]
+        for col in range(1, len(HEADERS) + 1)
+    ]
     for n in range(rows):
         # The newest cases are still open; older ones mostly handled.
         if n >= rows - open_cases:
@@ -76,7 +80,7 @@ def prefill(path: Path, rows: int, open_cases: int) -> None:
         for col, header in enumerate(HEADERS, start=1):
             cell = ws.cell(2 + n, col)
             cell.value = cells[header] or None
-            cell._style = template_styles[col - 1]
+            cell._style = template_styles[col - 1]  # type: ignore[union-attr]
     ref = f"A1:{get_column_letter(len(HEADERS))}{1 + rows}"
     table.ref = table.autoFilter.ref = ref
     wb.save(path)

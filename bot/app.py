@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 
 from aiohttp import web
 from aiohttp.web import Request, Response, StreamResponse
 from azure.core.credentials_async import AsyncTokenCredential
-from botbuilder.core import Storage
+from botbuilder.core import Storage, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botframework.connector.auth import ServiceClientCredentialsFactory
 
@@ -231,10 +231,10 @@ def share_reservations(ledger: Ledger, storage: Storage) -> None:
         use(StorageReservations(storage))
 
 
-def _ledger_context(ledger: Ledger):  # noqa: ANN202
+def _ledger_context(ledger: Ledger) -> Callable[[web.Application], AsyncIterator[None]]:
     """Open a Graph Ledger's session before the first click, close it at shutdown."""
 
-    async def context(_app: web.Application):  # noqa: ANN202
+    async def context(_app: web.Application) -> AsyncIterator[None]:
         warm_up = getattr(ledger, "warm_up", None)
         if warm_up is not None:
             try:
@@ -249,7 +249,7 @@ def _ledger_context(ledger: Ledger):  # noqa: ANN202
     return context
 
 
-async def _on_turn_error(turn_context, error: Exception) -> None:  # noqa: ANN001
+async def _on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     # The message of an unexpected error may quote customer input: log the type only.
     log.error("unhandled error in turn: %s", type(error).__name__, exc_info=False)
     if turn_context.activity.type == "message":

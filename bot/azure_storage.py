@@ -24,6 +24,7 @@ write, which the stall notices need to claim a notice exactly once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Mapping
@@ -119,10 +120,8 @@ class AzureBlobStorage(Storage):
     async def delete(self, keys: list[str]) -> None:
         await self._ensure_container()
         for key in keys or []:
-            try:
+            with contextlib.suppress(ResourceNotFoundError):
                 await self._container.get_blob_client(key).delete_blob()
-            except ResourceNotFoundError:
-                pass
 
     async def close(self) -> None:
         await self._container.close()

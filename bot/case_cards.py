@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import BotAdapter, CardFactory, MessageFactory, Storage, TurnContext
+from botbuilder.core import CardFactory, CloudAdapterBase, MessageFactory, Storage, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 import cards
@@ -42,7 +42,7 @@ async def _no_names() -> Mapping[str, str]:
 class CaseCards:
     def __init__(
         self,
-        adapter: BotAdapter,
+        adapter: CloudAdapterBase,
         storage: Storage,
         *,
         app_id: str,

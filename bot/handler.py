@@ -12,6 +12,7 @@ from botbuilder.core import (
     TurnContext,
 )
 from botbuilder.schema import Activity, ActivityTypes
+from microsoft_teams.cards import AdaptiveCard
 
 import cards
 
@@ -90,7 +91,7 @@ class StoraArendenBot(ActivityHandler):
             MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
         )
 
-    async def _card_for(self, command: Command, activity: Activity, lang: str):  # noqa: ANN202
+    async def _card_for(self, command: Command, activity: Activity, lang: str) -> AdaptiveCard:
         services = self._services
         match command:
             case Command.REGISTER:

@@ -35,6 +35,7 @@ co-authors. Checks run when due from a timer per write, a pass at start-up
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -132,10 +133,8 @@ class LateEditChecks:
         self._wake_in(self.delay)
 
     def _wake_in(self, seconds: float) -> None:
-        try:
+        with contextlib.suppress(ShuttingDown):  # kept in bot state: the next start runs it
             self._work.spawn(self._wake(seconds), name="late-edit check")
-        except ShuttingDown:
-            pass  # kept in bot state: the next start runs it
 
     async def _wake(self, seconds: float) -> None:
         if await self._work.sleep(seconds + SLACK):

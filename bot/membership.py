@@ -23,6 +23,7 @@ import asyncio
 import logging
 
 from botbuilder.core import BotAdapter, TurnContext
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.models import ErrorResponseException
 from cachetools import TTLCache
 
@@ -77,7 +78,7 @@ class TeamRoster:
     async def _ask(self, turn_context: TurnContext, team_id: str, user_id: str) -> str | None:
         """The member's AAD object id ("" if the roster gives none); None: not a member."""
         client = turn_context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
-        if client is None:
+        if not isinstance(client, ConnectorClient):
             raise MembershipUnknown("no connector client in this turn")
         try:
             async with asyncio.timeout(self._timeout):
@@ -92,7 +93,7 @@ class TeamRoster:
             # remember nothing, and say it in the log, since it points at the set-up.
             log.warning("team roster refused the look-up: HTTP %s %s", _status(error), code)
             raise MembershipUnknown(f"HTTP {_status(error)}") from error
-        except Exception as error:  # noqa: BLE001 - no answer at all: unknown, not "no"
+        except Exception as error:  # no answer at all: unknown, not "no"
             raise MembershipUnknown(type(error).__name__) from error
         extra = getattr(member, "additional_properties", None) or {}
         return getattr(member, "aad_object_id", None) or extra.get("objectId") or ""

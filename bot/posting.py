@@ -36,9 +36,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from aiolimiter import AsyncLimiter
-from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
 from botbuilder.schema import Activity, ConversationParameters, ConversationReference
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_before_delay,
+)
 
 from .reach import ReachRefused
 
@@ -69,7 +75,7 @@ class RetryPolicy:
 class Poster:
     def __init__(
         self,
-        adapter: BotAdapter,
+        adapter: CloudAdapterBase,
         *,
         app_id: str,
         per_second: float = 1.0,
@@ -100,7 +106,7 @@ class Poster:
 
         async def send(turn_context: TurnContext) -> None:
             response = await turn_context.send_activity(activity)
-            posted.append(response.id if response else "")
+            posted.append((response.id if response else None) or "")
 
         await self._in_conversation(reference, send, policy or self._policy)
         return posted[-1] if posted else ""
@@ -177,7 +183,7 @@ class Poster:
         return created[-1]
 
     async def _pace(self, conversation_id: str, policy: RetryPolicy) -> None:
-        channel = conversation_id.split(";")[0]
+        channel = conversation_id.split(";", maxsplit=1)[0]
         limiter = self._limiters.get(channel)
         if limiter is None:
             limiter = self._limiters[channel] = AsyncLimiter(1, 1 / self._per_second)
@@ -189,6 +195,10 @@ class Poster:
         except TimeoutError:
             raise PostFailed(None, definite=True) from None
 
+    async def _pause(self, seconds: float) -> None:
+        # tenacity types its sleep as returning None; the background's says whether it stopped.
+        await self._sleep(seconds)
+
     async def _with_retries(
         self, attempt: Callable[[], Awaitable[None]], policy: RetryPolicy
     ) -> None:
@@ -197,7 +207,7 @@ class Poster:
             retry=retry_if_exception(lambda error: status_of(error) in RETRY_STATUSES),
             wait=self._wait(policy),
             stop=lambda retry_state: self._stopping() or give_up(retry_state),
-            sleep=self._sleep,
+            sleep=self._pause,
             before_sleep=_log_retry,
             reraise=True,
         )
@@ -216,8 +226,8 @@ class Poster:
                 raise PostFailed(status, definite=status not in UNKNOWN_OUTCOME_STATUSES) from error
             raise PostFailed(None, definite=never_sent(error)) from error
 
-    def _wait(self, policy: RetryPolicy):  # noqa: ANN202
-        def wait(retry_state) -> float:  # noqa: ANN001 - tenacity's RetryCallState
+    def _wait(self, policy: RetryPolicy) -> Callable[[RetryCallState], float]:
+        def wait(retry_state: RetryCallState) -> float:
             error = retry_state.outcome.exception() if retry_state.outcome else None
             told = retry_after(error)
             if told is not None:
@@ -246,7 +256,7 @@ def _without_transport_retries(turn_context: TurnContext) -> None:
         retry.status_forcelist = None
 
 
-def _log_retry(retry_state) -> None:  # noqa: ANN001
+def _log_retry(retry_state: RetryCallState) -> None:
     error = retry_state.outcome.exception() if retry_state.outcome else None
     wait = retry_state.next_action.sleep if retry_state.next_action else 0
     log.info("post answered HTTP %s; retrying in %.1f s", status_of(error), wait)

@@ -21,9 +21,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import overload
 from urllib.parse import urlsplit
 
-from botframework.connector import ConnectorClient
+from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     BotFrameworkAuthentication,
@@ -128,7 +130,9 @@ class GuardedAuthentication(BotFrameworkAuthentication):
         self._inner = inner
         self.policy = policy
 
-    async def authenticate_request(self, activity, auth_header: str) -> AuthenticateRequestResult:
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
         result = await self._inner.authenticate_request(activity, auth_header)
         result.connector_factory = self.guard(result.connector_factory)
         return result
@@ -155,5 +159,11 @@ class GuardedAuthentication(BotFrameworkAuthentication):
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
         return await self._inner.authenticate_channel_request(auth_header)
 
+    # botbuilder annotates AuthenticateRequestResult.connector_factory as a
+    # ConnectorFactory, yet its __init__ sets it to None: guard either.
+    @overload
+    def guard(self, factory: ConnectorFactory) -> ConnectorFactory: ...
+    @overload
+    def guard(self, factory: None) -> None: ...
     def guard(self, factory: ConnectorFactory | None) -> ConnectorFactory | None:
         return None if factory is None else _GuardedConnectorFactory(factory, self.policy)

@@ -83,9 +83,12 @@ class JsonFileStorage(Storage):
                     raise TypeError("JsonFileStorage stores JSON objects (dicts) only")
                 wanted = item.get("e_tag")
                 current = self._load(key)
-                if wanted not in (None, "*") and current is not None:
-                    if current.get("e_tag") != wanted:
-                        raise StorageConflict(key)
+                if (
+                    wanted not in (None, "*")
+                    and current is not None
+                    and current.get("e_tag") != wanted
+                ):
+                    raise StorageConflict(key)
             for key, item in changes.items():
                 value = {**item, "e_tag": uuid.uuid4().hex}
                 self._replace(self._path(key), {"key": key, "value": value})

@@ -14,6 +14,7 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     CardElement,
     Container,
+    ContainerStyle,
     ExecuteAction,
     Fact,
     FactSet,
@@ -116,7 +117,7 @@ def case_card(
     return parts.card(locale, body, actions, refresh=refresh)
 
 
-def _banner(text: str, detail: str | None = None, *, style: str) -> Container:
+def _banner(text: str, detail: str | None = None, *, style: ContainerStyle) -> Container:
     items: list[CardElement] = [TextBlock(text=text, weight="Bolder", wrap=True)]
     if detail:
         items.append(literal(detail, spacing="Small"))
@@ -164,9 +165,10 @@ def _customer_data(case: Case, locale: str | None) -> list[CardElement]:
 def _buttons(case: Case, viewer: str | None, locale: str | None) -> list[ExecuteAction]:
     if viewer is None:
         # The base card: what anyone may do before their own view arrives.
-        allowed = {Status.NY: {Action.CLAIM}, Status.PABORJAD: {Action.TAKE_OVER}}.get(
-            case.status, set()
-        )
+        allowed: set[Action] | frozenset[Action] = {
+            Status.NY: {Action.CLAIM},
+            Status.PABORJAD: {Action.TAKE_OVER},
+        }.get(case.status, set())
     else:
         allowed = allowed_actions(case, viewer)
     data = case_data(case)

@@ -50,7 +50,7 @@ def signature_list_card(bindings: Iterable[BindingRow], locale: str | None) -> A
                 locale,
                 name=escape_markdown(row.name) if row.name else t("signatures_no_name", locale),
             ),
-        )  # fmt: skip
+        )
         for row in rows
     ]
     body += [FactSet(facts=facts), para(t("signatures_release_hint", locale), subtle=True)]

@@ -21,13 +21,18 @@ from microsoft_teams.cards import (
     Column,
     ColumnSet,
     Container,
+    ContainerStyle,
     ExecuteAction,
     NumberInput,
     RefreshDefinition,
     RichTextBlock,
+    Spacing,
     TextBlock,
+    TextColor,
     TextInput,
     TextRun,
+    TextWeight,
+    Version,
 )
 
 from cases.clock import to_stockholm
@@ -37,7 +42,7 @@ from cases.model import Case, CaseRef
 from .refill import shown_back
 from .texts import t
 
-VERSION = "1.5"
+VERSION: Version = "1.5"
 EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -70,11 +75,11 @@ def heading(text: str, *, separator: bool = False) -> TextBlock:
     )
 
 
-def para(text: str, *, subtle: bool = False, color: str | None = None) -> TextBlock:
+def para(text: str, *, subtle: bool = False, color: TextColor | None = None) -> TextBlock:
     return TextBlock(text=text, wrap=True, is_subtle=subtle or None, color=color)
 
 
-def notice(text: str, *, style: str = "warning") -> Container:
+def notice(text: str, *, style: ContainerStyle = "warning") -> Container:
     """A short message at the top of a card: what just happened, or what went wrong.
 
     Shown ``literal``: a refusal can name a handler or an Ärende-ID taken from the
@@ -122,26 +127,29 @@ def escape_markdown(text: str) -> str:
 def literal(
     text: str,
     *,
-    weight: str | None = None,
-    color: str | None = None,
+    weight: TextWeight | None = None,
+    color: TextColor | None = None,
     subtle: bool = False,
-    spacing: str | None = None,
+    spacing: Spacing | None = None,
     element_id: str | None = None,
 ) -> RichTextBlock:
     """One line of text shown exactly as given, never as Markdown."""
     runs = [found.group() for found in _RUNS.finditer(text)] or [""]
-    inlines: list[str] | list[TextRun] = runs
+    inlines: list[str] | list[CardElement] = runs
     if weight or color or subtle:
-        inlines = [
+        styled: list[CardElement] = [
             TextRun(text=run, weight=weight, color=color, is_subtle=subtle or None) for run in runs
         ]
+        inlines = styled
     # Unstyled runs go as plain strings, the schema's short form of a TextRun: a run
     # per Markdown character would otherwise cost some 30 bytes each, and a card
     # must stay under Teams' 28 KB.
     return RichTextBlock(id=element_id, spacing=spacing, inlines=inlines)
 
 
-def lines(text: str, *, element_id: str | None = None, style: str | None = None) -> Container:
+def lines(
+    text: str, *, element_id: str | None = None, style: ContainerStyle | None = None
+) -> Container:
     """What a person wrote over several lines: one ``literal`` block per line.
 
     Teams renders a single "\\n" inside a TextBlock as a space, and not every

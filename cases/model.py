@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from .triage import ChangeKind, CustomerKind
 
@@ -63,7 +64,7 @@ class Case:
     def has_customer_data(self) -> bool:
         return any(getattr(self, name) for name in CUSTOMER_FIELDS)
 
-    def replace(self, **changes: object) -> Case:
+    def replace(self, **changes: Any) -> Case:
         return dataclasses.replace(self, **changes)
 
 

@@ -144,7 +144,7 @@ def triage(
         return _build(Route.DIRECT, None, _DIRECT_STEPS)
     # The routine's one exception: property owners' moves go to kundavtal.
     if customer is CustomerKind.FASTIGHETSAGARE and change is ChangeKind.MOVE:
-        steps = _KUNDAVTAL_STEPS
+        steps: tuple[Bilingual, ...] = _KUNDAVTAL_STEPS
         if stage is Stage.CUSTOMER_SERVICE:
             steps += (_MAIL_REMINDER,)
         return _build(Route.KUNDAVTAL, None, steps)

@@ -195,7 +195,7 @@ def looks_like_formula(text: str) -> bool:
     return text.startswith(_FORMULA_LEADS)
 
 
-def change_count(raw: str | int) -> int:
+def change_count(raw: str | int | None) -> int:
     """Antal ändringar: a whole number 1–10 000."""
     # Card inputs arrive as strings, but a number from code is fine too.
     value = "" if raw is None else str(raw).strip()

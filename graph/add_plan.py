@@ -70,7 +70,7 @@ class Plan:
         items = []
         if self.state is None:  # the state sheet, once
             items.append(BatchItem("ns", requests.add_sheet(STATE_SHEET), "add sheet"))
-        mark = [
+        mark: list[list[Any]] = [
             [LAST_ID_LABEL, self.mark],
             [SAVED_AT_LABEL, "'" + format_datetime(stockholm_now())],
         ]

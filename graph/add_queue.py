@@ -204,7 +204,8 @@ class AddQueue:
         except (GraphError, TimedOut) as failed:
             self._settle(plan, live, before, failed)
             if again and plan.state is None and _sheet_made_meanwhile(failed):
-                return await self._attempt(batch, op, again=False)
+                await self._attempt(batch, op, again=False)
+                return
             raise
         if plan.hides and "hs" not in answers:
             log.warning("graph could not hide the sheet %s: tried again next write", STATE_SHEET)

@@ -18,6 +18,10 @@ is one the bot never uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from kiota_abstractions.request_information import RequestInformation
+
 from cases.columns import STATE_SHEET
 
 from .check_send import Sender
@@ -26,7 +30,7 @@ from .errors import GraphError
 from .findings import Finding, Roles, failed_finding
 from .ledger import GraphLedger
 from .location import FileLocation
-from .workbook import VERY_HIDDEN
+from .workbook import VERY_HIDDEN, WorkbookRequests
 
 # Two rows below the bot's own mark (A1:B2, graph.add_queue), which it never reads past.
 CHECK_CELL = "A4"
@@ -147,10 +151,7 @@ async def _write_and_clear(
     cell = f"{STATE_SHEET}!{CHECK_CELL}"
     for text, step in ((CHECK_TEXT, "writing"), ("", "clearing")):
         try:
-            answer = await sender.send(
-                lambda r, text=text: r.write_cells(STATE_SHEET, CHECK_CELL, [[text]]),
-                "write test",
-            )
+            answer = await sender.send(_writing(text), "write test")
         except (GraphError, TimedOut) as failed:
             if step == "writing":
                 findings.append(failed_finding(f"writing the cell {cell}", failed, "", roles))
@@ -169,6 +170,10 @@ async def _write_and_clear(
             )
             return
     findings.append(Finding(True, f"write access: wrote the cell {cell} and cleared it again"))
+
+
+def _writing(text: str) -> Callable[[WorkbookRequests], RequestInformation]:
+    return lambda r: r.write_cells(STATE_SHEET, CHECK_CELL, [[text]])
 
 
 def _left_behind(hidden: bool) -> str:

@@ -230,7 +230,10 @@ class GraphTransport:
         self.requests_sent += 1
         try:
             async with asyncio.timeout(remaining):
-                response = await self.adapter.send_primitive_async(info, "bytes", None)
+                # kiota types the answer by a TypeVar of the return alone: name it here.
+                response: httpx.Response | None = await self.adapter.send_primitive_async(
+                    info, "bytes", None
+                )
         except TimeoutError:
             raise TimedOut(what) from None
         except (httpx.ConnectError, httpx.ConnectTimeout) as failed:
@@ -239,7 +242,8 @@ class GraphTransport:
         except httpx.HTTPError as failed:
             # Sent, but the answer was lost: a write may have taken.
             raise GraphError(0, ("networkError",), None, what) from failed
-        return response  # type: ignore[return-value]
+        assert response is not None  # NativeResponseHandler hands back the raw response
+        return response
 
     def _relative_url(self, info: RequestInformation) -> str:
         info.path_parameters["baseurl"] = self.base_url

@@ -240,7 +240,9 @@ class GraphLedger:
         body = await self._send(op, op.requests.header_row(), "header row")
         return Layout.from_header_range(body["address"], body["values"])
 
-    async def _locate(self, op: Op, case_id: str) -> tuple[Layout, int, list[Any], list[Any]]:
+    async def _locate(
+        self, op: Op, case_id: str
+    ) -> tuple[Layout, int, builtins.list[Any], builtins.list[Any]]:
         """The case's row right now: layout, row number, values and number formats.
 
         One read when the row is where it was; else the whole table is read to
@@ -322,7 +324,7 @@ class GraphLedger:
 
     async def _patch(
         self, op: Op, write: RowWrite, case_id: str
-    ) -> tuple[dict[str, str], list[Any] | None]:
+    ) -> tuple[dict[str, str], builtins.list[Any] | None]:
         """One PATCH: the written cells as Graph's answer shows them, and their formats."""
         info = op.requests.write_cells(write.layout.sheet, write.address, [write.values()])
         op.in_doubt = case_id

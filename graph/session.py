@@ -30,8 +30,9 @@ import asyncio
 import contextvars
 import logging
 import time
+from typing import TYPE_CHECKING
 
-from msgraph.generated.drives.item.items.item.workbook.create_session.create_session_post_request_body import (  # noqa: E501
+from msgraph.generated.drives.item.items.item.workbook.create_session.create_session_post_request_body import (
     CreateSessionPostRequestBody,
 )
 
@@ -39,6 +40,11 @@ from .client import GraphTransport, TimedOut
 from .deadline import Clock, Deadline
 from .errors import GraphError
 from .location import FileLocation
+
+if TYPE_CHECKING:
+    from msgraph.generated.drives.item.items.item.workbook.workbook_request_builder import (
+        WorkbookRequestBuilder,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +215,7 @@ class WorkbookSession:
         except Exception as failed:  # noqa: BLE001 - closing is a courtesy
             log.info("closeSession failed: %s", type(failed).__name__)
 
-    def _workbook(self, location: FileLocation):  # noqa: ANN202
+    def _workbook(self, location: FileLocation) -> WorkbookRequestBuilder:
         client = self._transport.client
         return (
             client.drives.by_drive_id(location.drive_id)

@@ -20,14 +20,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiota_abstractions.method import Method
 from kiota_abstractions.request_information import RequestInformation
-from msgraph.generated.drives.item.items.item.workbook.tables.item.columns.add.add_post_request_body import (  # noqa: E501
+from msgraph.generated.drives.item.items.item.workbook.tables.item.columns.add.add_post_request_body import (
     AddPostRequestBody as AddColumnBody,
 )
-from msgraph.generated.drives.item.items.item.workbook.worksheets.add.add_post_request_body import (  # noqa: E501
+from msgraph.generated.drives.item.items.item.workbook.worksheets.add.add_post_request_body import (
     AddPostRequestBody as AddSheetBody,
 )
 from msgraph.generated.models.workbook_worksheet import WorkbookWorksheet
@@ -37,6 +37,11 @@ from cases.columns import TABLE_NAME
 from .client import GraphTransport
 from .deadline import Deadline
 from .location import FileLocation
+
+if TYPE_CHECKING:
+    from msgraph.generated.drives.item.items.item.workbook.worksheets.item.range_with_address.range_with_address_request_builder import (
+        RangeWithAddressRequestBuilder,
+    )
 
 VALUES = "address,values"
 VALUES_AND_FORMATS = "address,values,numberFormat"
@@ -145,7 +150,7 @@ class WorkbookRequests:
     def add_column(self, header: str) -> RequestInformation:
         return self._table.columns.add.to_post_request_information(AddColumnBody(name=header))
 
-    def _range(self, sheet: str, address: str):  # noqa: ANN202
+    def _range(self, sheet: str, address: str) -> RangeWithAddressRequestBuilder:
         return self._workbook.worksheets.by_workbook_worksheet_id(sheet).range_with_address(address)
 
 

@@ -41,7 +41,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -67,7 +67,7 @@ from cases.columns import (
 from cases.model import CUSTOMER_FIELDS, Status
 
 from .ledger import LocalWorkbookLedger
-from .table import TableBook
+from .table import TableBook, table_bounds
 from .template import save_atomically
 
 HEADER_SEARCH_ROWS = 20
@@ -197,7 +197,7 @@ def _find_sheet(wb: Workbook, wanted: str | None) -> tuple[Worksheet, int]:
             raise ConversionRefused(
                 f"Bladet {wanted!r} finns inte. Blad: {', '.join(wb.sheetnames)}."
             )
-        sheets = [wb[wanted]]
+        sheets = [ws for ws in wb.worksheets if ws.title == wanted]
     else:
         sheets = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
         sheets.sort(key=lambda ws: ws.title != SHEET_NAME)  # "Stora ärenden" first
@@ -206,7 +206,7 @@ def _find_sheet(wb: Workbook, wanted: str | None) -> tuple[Worksheet, int]:
     for ws in sheets:
         table = _table_on(ws)
         if table is not None:
-            found.append((ws, range_boundaries(table.ref)[1]))
+            found.append((ws, table_bounds(table.ref)[1]))
             continue
         for row in range(1, min(ws.max_row, HEADER_SEARCH_ROWS) + 1):
             values = [cell.value for cell in ws[row]]
@@ -239,7 +239,7 @@ def _find_sheet(wb: Workbook, wanted: str | None) -> tuple[Worksheet, int]:
 def _table_on(ws: Worksheet) -> Table | None:
     """A table on ``ws`` that holds the routine's columns (the bot's, or one the team made)."""
     for table in ws.tables.values():
-        min_col, header_row, max_col, _ = range_boundaries(table.ref)
+        min_col, header_row, max_col, _ = table_bounds(table.ref)
         headers = [ws.cell(header_row, col).value for col in range(min_col, max_col + 1)]
         known = {canonical_header(v) for v in headers}
         if all(h in known for h in REQUIRED_HEADERS):
@@ -252,9 +252,10 @@ def _plan_table(ws: Worksheet, header_row: int, report: Report) -> str:
     filled = [c.column for c in ws[header_row] if c.value not in (None, "")]
     min_col, max_col = min(filled), max(filled)
     last_row = header_row
-    for row in ws.iter_rows(min_row=header_row + 1, min_col=min_col, max_col=max_col):
+    rows = ws.iter_rows(min_row=header_row + 1, min_col=min_col, max_col=max_col)
+    for number, row in enumerate(rows, start=header_row + 1):
         if any(cell.value not in (None, "") for cell in row):
-            last_row = row[0].row
+            last_row = number
     if last_row == header_row:
         last_row += 1  # an Excel table always has a data row
     # Excel needs a unique text header over every column of a table.
@@ -275,7 +276,7 @@ def _plan_table(ws: Worksheet, header_row: int, report: Report) -> str:
 
 
 def _check_range_is_free(wb: Workbook, ws: Worksheet, ref: str) -> None:
-    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    min_col, min_row, max_col, max_row = table_bounds(ref)
     for merged in ws.merged_cells.ranges:
         if not (merged.max_col < min_col or merged.min_col > max_col or merged.max_row < min_row
                 or merged.min_row > max_row):  # fmt: skip
@@ -284,7 +285,7 @@ def _check_range_is_free(wb: Workbook, ws: Worksheet, ref: str) -> None:
                 "dela upp dem först (Start › Sammanfoga och centrera › Dela upp celler)."
             )
     for other in ws.tables.values():
-        o_min_col, o_min_row, o_max_col, o_max_row = range_boundaries(other.ref)
+        o_min_col, o_min_row, o_max_col, o_max_row = table_bounds(other.ref)
         if not (
             o_max_col < min_col or o_min_col > max_col or o_max_row < min_row or o_min_row > max_row
         ):
@@ -298,14 +299,15 @@ def _check_range_is_free(wb: Workbook, ws: Worksheet, ref: str) -> None:
 
 
 def _create_table(ws: Worksheet, ref: str) -> None:
-    if ws.auto_filter is not None and ws.auto_filter.ref:
+    if ws.auto_filter.ref:
         # A sheet filter over the same cells would clash with the table's own.
         ws.auto_filter = AutoFilter()
     table = Table(displayName=TABLE_NAME, name=TABLE_NAME, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     table.autoFilter = AutoFilter(ref=ref)
-    table._initialise_columns()
-    min_col, header_row, _, _ = range_boundaries(ref)
+    # openpyxl's default column names, renamed below; types-openpyxl leaves the method out.
+    table._initialise_columns()  # type: ignore[attr-defined]
+    min_col, header_row, _, _ = table_bounds(ref)
     for offset, column in enumerate(table.tableColumns):
         column.name = str(ws.cell(header_row, min_col + offset).value)
     ws.add_table(table)

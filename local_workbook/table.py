@@ -14,7 +14,7 @@ from copy import copy
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.table import Table, TableColumn
@@ -75,9 +75,7 @@ class TableBook:
                 f"tabellen {TABLE_NAME} har en summarad; ta bort den.",
                 f"the table {TABLE_NAME} has a totals row; remove it.",
             )
-        self.min_col, self.header_row, self.max_col, self.last_row = range_boundaries(
-            self.table.ref
-        )
+        self.min_col, self.header_row, self.max_col, self.last_row = table_bounds(self.table.ref)
         self.first_row = self.header_row + 1
         headers = [self.ws.cell(self.header_row, c).value for c in self._table_cols()]
         positions = map_headers(headers)
@@ -228,7 +226,7 @@ class TableBook:
     def _copy_row_format(self, source: int, target: int) -> None:
         """What Excel does when a table grows: the new row looks like the one above."""
         for col in self._table_cols():
-            self.ws.cell(target, col)._style = copy(self.ws.cell(source, col)._style)
+            _copy_format(self.ws.cell(source, col), self.ws.cell(target, col))
         # A calculated column (a formula the team gave the whole column) continues.
         for col in self._calculated:
             above = self.ws.cell(source, col)
@@ -264,7 +262,7 @@ class TableBook:
         # Look like the rightmost column the bot knows, not like the team's own columns.
         model = max(self.columns.values())
         for row in rows:
-            self.ws.cell(row, col)._style = copy(self.ws.cell(row, model)._style)
+            _copy_format(self.ws.cell(row, model), self.ws.cell(row, col))
         _set_text(self.ws.cell(self.header_row, col), header)
         width = self.ws.column_dimensions[get_column_letter(model)].width
         self.ws.column_dimensions[get_column_letter(col)].width = width or 16
@@ -308,11 +306,26 @@ def _find_table(wb: Workbook) -> tuple[Worksheet, Table]:
     )
 
 
-def _filled(cell: Cell) -> bool:
+def table_bounds(ref: str) -> tuple[int, int, int, int]:
+    """min_col, min_row, max_col, max_row of a table's ref, which names both corners."""
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        raise ValueError(f"not a table's range: {ref}")
+    return min_col, min_row, max_col, max_row
+
+
+def _copy_format(source: Cell | MergedCell, target: Cell | MergedCell) -> None:
+    """The whole format at once, as Excel copies it; types-openpyxl leaves ``_style`` out."""
+    target._style = copy(source._style)  # type: ignore[union-attr]
+
+
+def _filled(cell: Cell | MergedCell) -> bool:
     return cell.value is not None and cell.value != ""
 
 
-def _set_text(cell: Cell, text: str) -> None:
+def _set_text(cell: Cell | MergedCell, text: str) -> None:
+    # openpyxl refuses to write a merged cell's value as well, with an AttributeError.
+    assert isinstance(cell, Cell), "a merged cell where the bot writes"
     if not text:
         cell.value = None
         return

@@ -49,7 +49,7 @@ def build_workbook() -> Workbook:
     empty one; the first registration fills it.
     """
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet, the active one
     ws.title = SHEET_NAME
     for col, header in enumerate(HEADERS, start=1):
         letter = get_column_letter(col)
@@ -68,7 +68,8 @@ def build_workbook() -> Workbook:
     table = Table(displayName=TABLE_NAME, name=TABLE_NAME, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     table.autoFilter = AutoFilter(ref=ref)
-    table._initialise_columns()
+    # openpyxl's default column names, renamed below; types-openpyxl leaves the method out.
+    table._initialise_columns()  # type: ignore[attr-defined]
     for column, header in zip(table.tableColumns, HEADERS, strict=True):
         column.name = header
     ws.add_table(table)

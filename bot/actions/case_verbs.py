@@ -130,7 +130,7 @@ async def own_view(turn: Turn) -> Json:
 @verb("claim")
 async def claim(turn: Turn) -> Json:
     now = turn.services.clock()
-    return await _simple(turn, lambda case: lifecycle.claim(case, actor=turn.signature, now=now))
+    return await _simple(turn, lambda case: lifecycle.claim(case, actor=turn.actor, now=now))
 
 
 async def _form_guard(turn: Turn, action: Action) -> tuple[Case, Json | None]:
@@ -204,11 +204,12 @@ async def hand_over(turn: Turn) -> Json:
         cards.handover_form,
         ("note",),
         lambda case: lifecycle.hand_over(
-            case, actor=turn.signature, note=turn.field("note"), now=turn.services.clock()
+            case, actor=turn.actor, note=turn.field("note"), now=turn.services.clock()
         ),
     )
     if answer:
         return answer
+    assert stored is not None  # no answer: it was stored
     await _tell_channel_free_to_take(turn, stored)
     return _case_card(turn, stored)
 
@@ -240,11 +241,12 @@ async def close(turn: Turn) -> Json | InvokeResponse:
 
     def close_with_draft(case: Case) -> Case:
         draft.append(draft_from_form(turn.data))  # the e-mail is checked before anything is stored
-        return lifecycle.close(case, actor=turn.signature, now=turn.services.clock())
+        return lifecycle.close(case, actor=turn.actor, now=turn.services.clock())
 
     stored, answer = await _submit(turn, cards.close_form, EMAIL_FIELDS, close_with_draft)
     if answer:
         return await _closed_by_me_already(turn) or answer
+    assert stored is not None  # no answer: it was stored
     await _check_wiped(turn, stored)
     lagging = redraws.pending_text(
         redraws.take_pending(turn.extra), turn.locale, closed=stored.case_id
@@ -330,11 +332,14 @@ async def correct(turn: Turn) -> Json:
         REGISTRATION_FIELDS,
         lambda case: lifecycle.correct(
             case,
-            actor=turn.signature,
+            actor=turn.actor,
             customer_number=turn.field("customerNumber"),
             cab_number=turn.field("cabNumber"),
             description=turn.field("description"),
             now=turn.services.clock(),
         ),
     )
-    return answer or _case_card(turn, stored)
+    if answer:
+        return answer
+    assert stored is not None  # no answer: it was stored
+    return _case_card(turn, stored)

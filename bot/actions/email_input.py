@@ -40,6 +40,7 @@ def draft_from_form(data: Mapping[str, Any]) -> str:
     )
     if errors:
         raise InvalidInputs(errors)
+    assert greeting is not None and change is not None  # collect() said no error
     return email.confirmation_email(greeting, change, changed.valid, others.valid)
 
 

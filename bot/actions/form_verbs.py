@@ -94,7 +94,7 @@ async def register(turn: Turn) -> Json:
             turn.field("customerNumber"),
             turn.field("cabNumber"),
             turn.field("description"),
-            actor=turn.signature,
+            actor=turn.actor,
             now=turn.services.clock(),
             # Checked by the triage above; stored so the close can compare.
             change_count=count,
@@ -132,8 +132,8 @@ async def register(turn: Turn) -> Json:
         outcome = redraws.UNKEPT
     else:
         outcome = await redraws.post_now(turn.services.case_cards, case, target, turn.locale)
-    notice = redraws.post_text(outcome, turn.locale)
-    return cards.to_json(cards.registered_card(case, turn.locale, notice=notice))
+    told = redraws.post_text(outcome, turn.locale)
+    return cards.to_json(cards.registered_card(case, turn.locale, notice=told))
 
 
 async def _card_target(turn: Turn) -> dict[str, Any]:

@@ -44,6 +44,13 @@ class Turn:
         return typed_text(self.data.get(name))
 
     @property
+    def actor(self) -> str:
+        """The clicker's signature, for a verb that needs one: ``run`` asks first."""
+        if not self.signature:
+            raise RuntimeError(f"verb {self.verb!r} ran without a signature")
+        return self.signature
+
+    @property
     def case_id(self) -> str:
         """The Ärende-ID on the button; "" for anything else, which is then never
         looked up, logged or shown back (it may be any text, of any length)."""

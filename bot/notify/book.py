@@ -26,7 +26,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from botbuilder.core import Storage
 
@@ -111,7 +111,7 @@ def entry_of(track: Track, notices: dict[str, Any] | None = None) -> dict[str, A
     }
 
 
-def same_stall(entry: dict[str, Any] | None, track: Track) -> bool:
+def same_stall(entry: dict[str, Any] | None, track: Track) -> TypeGuard[dict[str, Any]]:
     return bool(entry) and track_of(entry) == track  # type: ignore[arg-type]
 
 

@@ -337,7 +337,7 @@ class StallNotifier:
         else:
             await self._poster.new_thread(channel.channel_id, channel.service_url, activity)
 
-    async def _post(self, send: Callable[[], Awaitable[None]], what: str) -> str:
+    async def _post(self, send: Callable[[], Awaitable[object]], what: str) -> str:
         try:
             await send()
         except PostFailed as failure:
@@ -351,4 +351,4 @@ class StallNotifier:
 
 
 def _root(conversation_id: str) -> str:
-    return conversation_id.split(";")[0]
+    return conversation_id.split(";", maxsplit=1)[0]

@@ -58,13 +58,13 @@ class Schedule:
                 log.exception("stall scan failed")
 
 
-def notify_handler(  # noqa: ANN201
+def notify_handler(
     notifier: StallNotifier,
     work: BackgroundWork,
     secret: str,
     *,
     before: Callable[[], Awaitable[object]] | None = None,
-):
+) -> Callable[[web.Request], Awaitable[web.Response]]:
     expected = hashlib.sha256(secret.encode()).digest()
 
     async def notify(request: web.Request) -> web.Response:

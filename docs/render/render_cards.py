@@ -127,14 +127,14 @@ def queue_example(now: datetime, names: dict[str, str]) -> AdaptiveCard:
 def stall_examples() -> dict[str, dict]:
     """A stall notice and a morning digest (docs/notifications.md)."""
     from cases.business_time import BusinessCalendar
-    from cases.stalls import StallRules, observe, stall_of
+    from cases.stalls import Stall, StallRules, observe, stall_of
 
     calendar, rules = BusinessCalendar(), StallRules()
 
     def at(day: int, hour: int, minute: int = 0) -> datetime:
         return datetime(2026, 11, day, hour, minute, tzinfo=STOCKHOLM)
 
-    def registered(number: int, when: datetime):  # noqa: ANN202
+    def registered(number: int, when: datetime) -> Case:
         new = lifecycle.register("5012345", "9876543", "Exempel", actor="xanna", now=when)
         return new.with_id(f"SA-{number:06d}")
 
@@ -143,7 +143,7 @@ def stall_examples() -> dict[str, dict]:
     taken = lifecycle.claim(registered(43, at(23, 9)), actor="xcia", now=at(23, 10))
     handed = lifecycle.hand_over(taken, actor="xcia", note="Exempel", now=at(23, 14, 30))
 
-    def stall(case, now: datetime):  # noqa: ANN001, ANN202
+    def stall(case: Case, now: datetime) -> Stall | None:
         return stall_of(case, observe(None, case, now), rules, calendar, now)
 
     morning = at(24, 8)

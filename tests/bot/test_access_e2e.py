@@ -76,14 +76,14 @@ async def test_an_outsider_in_a_chat_sees_nothing_and_changes_nothing(
 async def test_a_member_in_a_group_chat_is_not_served_either(office: Office) -> None:
     # Outsiders may read a group chat: not even a case id goes there.
     case_id, _card = await _registered(office)
-    status, _ = await office.post(teams.group_message(BO, office.connector.url, "kö"))
+    await office.post(teams.group_message(BO, office.connector.url, "kö"))
     answer = office.connector.last()
     assert answer.cards == [] and "gruppchattar" in answer.text
     _assert_told_nothing(answer, case_id)
 
 
 async def test_a_member_clicking_in_a_chat_is_served(office: Office) -> None:
-    case_id, card = await _registered(office)
+    case_id, _card = await _registered(office)
     await office.sign_up(BO, "xbo")
     answer = await office.say(BO, "kö", personal=True)
     assert case_id in json.dumps(answer.card)
@@ -155,10 +155,11 @@ async def test_a_removed_member_loses_access_once_the_cache_expires(
 
 
 def test_with_an_app_id_the_bot_will_not_start_without_a_team(tmp_path: Path) -> None:
-    base = dict(
-        _env_file=None, MicrosoftAppId="11111111-2222-3333-4444-555555555555",
-        MicrosoftAppPassword="x", MicrosoftAppTenantId=teams.TENANT, STORA_STATE_DIR=tmp_path / "s",
-    )  # fmt: skip
+    base = {
+        "_env_file": None, "MicrosoftAppId": "11111111-2222-3333-4444-555555555555",
+        "MicrosoftAppPassword": "x", "MicrosoftAppTenantId": teams.TENANT,
+        "STORA_STATE_DIR": tmp_path / "s",
+    }  # fmt: skip
     with pytest.raises(ValueError, match="STORA_TEAM_ID"):
         create_app(Settings(**base))
     with pytest.raises(ValueError, match="tenant"):

@@ -20,7 +20,7 @@ async def test_healthz_answers(office: Office) -> None:
         assert (await response.json())["status"] == "ok"
 
 
-async def _serve(settings: Settings):  # noqa: ANN202
+async def _serve(settings: Settings) -> tuple[web.AppRunner, int]:
     runner = web.AppRunner(create_app(settings))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -41,11 +41,11 @@ async def test_with_an_app_id_a_request_without_a_token_is_refused(tmp_path: Pat
     runner, port = await _serve(settings)
     try:
         activity = teams.channel_post(ANNA, "http://127.0.0.1:9/", "hjälp")
-        async with aiohttp.ClientSession() as session:
-            async with session.post(
-                f"http://127.0.0.1:{port}/api/messages", json=activity
-            ) as response:
-                assert response.status == 401
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"http://127.0.0.1:{port}/api/messages", json=activity) as response,
+        ):
+            assert response.status == 401
     finally:
         await runner.cleanup()
 

@@ -21,6 +21,7 @@ from tests.cards.forms import error_under
 from tests.cards.schema import assert_valid_card
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes.cardwalk import inputs, texts, verbs
+from tests.fakes.connector import Post
 from tests.fakes.teams import CHANNEL
 
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -57,11 +58,11 @@ async def register_case(office: Office) -> str:
         answer = card_of(
             await office.click(ANNA, form, "signature", {"signature": "xanna"}, card=answer)
         )
-    (row,) = [r for r in workbook_rows(office)]
+    (row,) = workbook_rows(office)
     return str(row["Ärende-ID"])
 
 
-def case_post(office: Office):  # noqa: ANN201
+def case_post(office: Office) -> Post:
     (post,) = office.connector.top_level_posts()
     return post
 

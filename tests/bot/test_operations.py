@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.health import LedgerProbe
 from cases.ledger import LedgerUnavailable
 from local_workbook.ledger import LocalWorkbookLedger
-from tests.bot.conftest import ANNA, seat_team
+from tests.bot.conftest import ANNA, Office, seat_team
 from tests.fakes import teams
 from tests.fakes.connector import FakeConnector
 
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 # -- /readyz -------------------------------------------------------------------
 
 
-async def test_readyz_is_ready_when_the_workbook_can_be_read(office) -> None:  # noqa: ANN001
+async def test_readyz_is_ready_when_the_workbook_can_be_read(office: Office) -> None:
     async with office.session.get(f"{office.url}/readyz") as response:
         assert response.status == 200
         assert await response.json() == {"status": "ready"}
@@ -84,13 +84,15 @@ async def test_the_probe_reads_the_ledger_at_most_once_per_cache_period(tmp_path
 
 
 async def test_readyz_answers_503_when_the_ledger_is_unreachable(tmp_path: Path) -> None:
-    async with _served(tmp_path, ledger=_Unreachable()) as (url, _app, _runner):
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{url}/readyz") as response:
-                assert response.status == 503
-                assert await response.json() == {"status": "not ready", "ledger": "unavailable"}
-            async with session.get(f"{url}/healthz") as response:
-                assert response.status == 200  # alive all the same
+    async with (
+        _served(tmp_path, ledger=_Unreachable()) as (url, _app, _runner),
+        aiohttp.ClientSession() as session,
+    ):
+        async with session.get(f"{url}/readyz") as response:
+            assert response.status == 503
+            assert await response.json() == {"status": "not ready", "ledger": "unavailable"}
+        async with session.get(f"{url}/healthz") as response:
+            assert response.status == 200  # alive all the same
 
 
 # -- graceful shutdown ---------------------------------------------------------
@@ -118,14 +120,16 @@ async def test_a_turn_in_flight_finishes_when_the_app_stops(tmp_path: Path) -> N
     seat_team(connector)
     ledger = _SlowList(LocalWorkbookLedger(tmp_path / "wb.xlsx"), delay=0.5)
     try:
-        async with _served(tmp_path, ledger=ledger, notify=False) as (url, _app, runner):
-            async with aiohttp.ClientSession() as session:
-                activity = teams.channel_post(ANNA, connector.url, "kö")
-                request = asyncio.create_task(session.post(f"{url}/api/messages", json=activity))
-                await asyncio.wait_for(ledger.listing.wait(), 5)
-                await runner.cleanup()  # what SIGTERM does in web.run_app
-                response = await request
-                assert response.status in (200, 201)
+        async with (
+            _served(tmp_path, ledger=ledger, notify=False) as (url, _app, runner),
+            aiohttp.ClientSession() as session,
+        ):
+            activity = teams.channel_post(ANNA, connector.url, "kö")
+            request = asyncio.create_task(session.post(f"{url}/api/messages", json=activity))
+            await asyncio.wait_for(ledger.listing.wait(), 5)
+            await runner.cleanup()  # what SIGTERM does in web.run_app
+            response = await request
+            assert response.status in (200, 201)
         (answer,) = connector.posts.values()
         assert answer.card["type"] == "AdaptiveCard"  # the queue card reached the channel
     finally:
@@ -178,10 +182,12 @@ async def test_drain_gives_up_on_stuck_work_after_the_timeout_and_names_it() -> 
 async def test_readyz_says_stopping_once_shutdown_has_begun(tmp_path: Path) -> None:
     async with _served(tmp_path, notify=False) as (url, app, _runner):
         await app[BACKGROUND].drain(timeout=0)
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{url}/readyz") as response:
-                assert response.status == 503
-                assert (await response.json())["status"] == "stopping"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"{url}/readyz") as response,
+        ):
+            assert response.status == 503
+            assert (await response.json())["status"] == "stopping"
 
 
 def test_python_m_bot_logs_json_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
@@ -222,7 +228,7 @@ def test_python_m_bot_logs_json_and_exits_cleanly_on_sigterm(tmp_path: Path) -> 
 # -- helpers -------------------------------------------------------------------
 
 
-class _served:  # noqa: N801 - used as a context manager
+class _served:  # lower case: it reads as a call, `async with _served(...)`
     def __init__(self, tmp_path: Path, *, ledger: Any = None, notify: bool = True) -> None:
         self.settings = Settings(
             _env_file=None, MicrosoftAppId="", STORA_STATE_DIR=tmp_path / "state",
@@ -256,7 +262,7 @@ def _get(url: str) -> int:
     import urllib.request
 
     try:
-        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - loopback
+        with urllib.request.urlopen(url, timeout=3) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.bot.conftest import ANNA, Office
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.fakes import teams
@@ -43,7 +45,7 @@ async def test_without_a_known_team_the_card_stays_in_the_chat(office: Office) -
     assert any(verbs(p.cards[0]) == {"claim", "details"} for p in cards_in_chat if p.cards)
 
 
-async def test_once_bound_the_teams_id_cannot_be_swapped_under_its_group_id(tmp_path) -> None:  # noqa: ANN001
+async def test_once_bound_the_teams_id_cannot_be_swapped_under_its_group_id(tmp_path: Path) -> None:
     from botbuilder.schema import Activity
 
     from bot.storage import JsonFileStorage

@@ -53,7 +53,7 @@ def test_what_1_5_does_not_have_fails(change, says):
 
 def test_submit_buttons_and_missing_verbs_fail_the_bot_rules():
     submit = broken(lambda c: c["actions"].append({"type": "Action.Submit", "title": "Skicka"}))
-    with pytest.raises(AssertionError, match="Action.Submit"):
+    with pytest.raises(AssertionError, match=r"Action\.Submit"):
         assert_teams_card(submit)
     no_verb = broken(lambda c: c["actions"][0].pop("verb"))
     with pytest.raises(AssertionError, match="verb"):

@@ -221,7 +221,7 @@ def test_every_name_an_expression_uses_is_declared() -> None:
             )
         code = re.sub(r"'(?:[^'\\]|\\.)*'", "''", code)
         used |= set(re.findall(r"(?<![\w.])([A-Za-z_]\w*)\.", code))
-        used |= {f for f in re.findall(r"\b([A-Za-z_]\w*)\(", code)}
+        used |= set(re.findall(r"\b([A-Za-z_]\w*)\(", code))
     unknown = used - declared - BICEP_FUNCTIONS - {"properties"}
     assert not unknown, unknown
 

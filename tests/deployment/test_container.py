@@ -32,7 +32,9 @@ def instructions() -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) per instruction, continuation lines joined, comments dropped."""
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     joined = re.sub(
-        r"\\\n", " ", "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
+        r"\\\n",
+        " ",
+        "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#")),
     )
     result = []
     for line in joined.splitlines():
@@ -121,12 +123,12 @@ def test_the_health_check_asks_healthz_and_python_is_pid_1() -> None:
 
 def test_only_the_runtime_packages_go_into_the_build_context() -> None:
     lines = [
-        l.strip()
-        for l in (ROOT / ".dockerignore").read_text().splitlines()
-        if l.strip() and not l.startswith("#")
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
     ]
     assert lines[0] == "*"
-    assert {l[1:].rstrip("/") for l in lines if l.startswith("!")} == {
+    assert {line[1:].rstrip("/") for line in lines if line.startswith("!")} == {
         *RUNTIME_PACKAGES,
         "deployment/requirements.lock",
     }
@@ -190,7 +192,7 @@ def _packages_distributions() -> dict[str, list[str]]:
 def _distributions_of(module: str) -> tuple[str, ...]:
     """The installed distributions that provide ``module`` (namespace packages such as
     ``azure`` are shared by many: the one with the module's own files counts)."""
-    top = module.split(".")[0]
+    top = module.split(".", maxsplit=1)[0]
     candidates = _packages_distributions().get(top, [])
     if len(candidates) <= 1:
         return tuple(candidates)

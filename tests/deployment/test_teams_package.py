@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +131,8 @@ def test_the_outline_icon_is_32_square_white_on_transparent(built: dict[str, byt
     ids=["version", "long name", "scope", "icon", "id"],
 )
 def test_the_schema_check_catches_a_broken_manifest(
-    built: dict[str, bytes], change, complaint: str
-) -> None:  # noqa: ANN001
+    built: dict[str, bytes], change: Callable[[dict[str, Any]], object], complaint: str
+) -> None:
     manifest = manifest_of(built)
     change(manifest)
     errors = package.schema_errors(manifest, {})

@@ -132,7 +132,7 @@ class FakeConnector:
 
     # -- what the channel shows -------------------------------------------
     def in_conversation(self, conversation_id: str) -> list[Post]:
-        root = conversation_id.split(";")[0]
+        root = conversation_id.split(";", maxsplit=1)[0]
         return [p for p in self.posts.values() if p.conversation_id.split(";")[0] == root]
 
     def top_level_posts(self) -> list[Post]:

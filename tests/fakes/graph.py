@@ -755,7 +755,7 @@ class FakeGraph:
         if "user.get" in self.denied:
             # The directory's own code for an app without User.Read.All.
             return Reply(403, error_body(403, code="Authorization_RequestDenied",
-                                         message="Insufficient privileges to complete the operation."))  # fmt: skip  # noqa: E501
+                                         message="Insufficient privileges to complete the operation."))  # fmt: skip
         match = _USER.match(path)
         assert match is not None
         user_id = unquote(match["user"])
@@ -770,7 +770,7 @@ class FakeGraph:
             # bot must select the parent of a nested attribute.
             if "/" in name or not (name in USER_PROPERTIES or _EXTENSION.fullmatch(name)):
                 return Reply(400, error_body(400, code="Request_BadRequest", message=(
-                    f"Could not find a property named '{name}' on type 'microsoft.graph.user'.")))  # fmt: skip  # noqa: E501
+                    f"Could not find a property named '{name}' on type 'microsoft.graph.user'.")))  # fmt: skip
         entity = "users/$entity" if not select else f"users({','.join(names)})/$entity"
         body: dict[str, Any] = {"@odata.context": f"{self.base_url}/$metadata#{entity}"}
         for name in names:

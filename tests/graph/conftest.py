@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Self
 
 import pytest
 from azure.core.credentials import AccessToken
@@ -44,7 +44,7 @@ class FixedToken:
     async def close(self) -> None:
         pass
 
-    async def __aenter__(self) -> FixedToken:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *_: object) -> None:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError
 
 from bot import __main__ as bot_main
@@ -102,7 +103,7 @@ async def test_a_wrong_path_is_not_found(fake_graph: FakeGraph) -> None:
 
 async def test_refused_credentials_stop_the_check(fake_graph: FakeGraph) -> None:
     class Refused(FixedToken):
-        async def get_token(self, *scopes: str, **_: object):  # noqa: ANN202
+        async def get_token(self, *scopes: str, **_: object) -> AccessToken:
             raise ClientAuthenticationError("AADSTS7000215: Invalid client secret provided.")
 
     findings = await check(

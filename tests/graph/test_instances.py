@@ -126,7 +126,7 @@ async def test_the_instance_that_loses_making_the_bot_sheet_writes_all_the_same(
     a, b = await asyncio.gather(one.add(registration(1)), other.add(registration(2)))
     assert rows_by_customer(fake_graph) == {"1000001": a.case_id, "1000002": b.case_id}
     assert fake_graph.counts["worksheets.add"] == 2  # the second refused: itemAlreadyExists
-    assert [name for name in fake_graph.workbook.sheets].count(STATE_SHEET) == 1
+    assert list(fake_graph.workbook.sheets).count(STATE_SHEET) == 1
     assert_whole(fake_graph)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pytest
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cases.clock import STOCKHOLM
 from cases.columns import SHEET_NAME, TABLE_NAME
@@ -230,8 +232,8 @@ def test_a_table_the_team_made_is_renamed_and_formulas_follow(tmp_path: Path) ->
     ids=["missing column", "merged cells", "column to the right in use"],
 )
 def test_a_file_that_cannot_be_converted_safely_is_left_untouched(
-    tmp_path: Path, spoil, says: str
-) -> None:  # noqa: ANN001
+    tmp_path: Path, spoil: Callable[[Worksheet], object], says: str
+) -> None:
     path = team_workbook(tmp_path / "wb.xlsx")
     wb = openpyxl.load_workbook(path)
     spoil(wb[SHEET_NAME])

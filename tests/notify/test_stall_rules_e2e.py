@@ -12,10 +12,10 @@ import pytest
 
 from tests.fakes.cardwalk import buttons, texts
 
-from .conftest import CUSTOMER_VALUES, Team, at
+from .conftest import CUSTOMER_VALUES, Instance, Team, at
 
 
-async def scan_at(team: Team, instance, moment: datetime) -> dict:  # noqa: ANN001
+async def scan_at(team: Team, instance: Instance, moment: datetime) -> dict:
     team.clock.now = moment
     return await team.scan(instance)
 

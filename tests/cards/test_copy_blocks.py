@@ -61,7 +61,7 @@ def fallback_lines(block: dict[str, Any]) -> list[tuple[str, str | None]]:
 
 
 def test_the_draft_holds_a_blank_line_between_paragraphs() -> None:
-    assert DRAFT == "\n\n".join("\n".join(paragraph) for paragraph in PARAGRAPHS)
+    assert "\n\n".join("\n".join(paragraph) for paragraph in PARAGRAPHS) == DRAFT
 
 
 @pytest.mark.parametrize("case_id", ["SA-000042", None], ids=["close", "mejl"])

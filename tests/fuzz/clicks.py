@@ -193,9 +193,8 @@ class FuzzOffice(Harness):
             value = draw(field_value(input_spec, happy))
             if value is not MISSING:
                 data[input_id] = value
-        for key, value in spec.fixed.items():  # as the button carries it, or left out
-            if happy or draw(_FEW):
-                data[key] = value
+        # As the button carries it, or left out.
+        data.update({key: value for key, value in spec.fixed.items() if happy or draw(_FEW)})
         if verb == "signature" and happy:
             # One nobody has taken yet: Hypothesis would type "x0" again and again.
             spelling = draw(_SIGNATURE_SPELLINGS)

@@ -99,6 +99,18 @@ def _cards() -> list[dict[str, Any]]:
             cards.takeover_confirm(case, names={case.handler: "Bo Berg"}, locale="sv-SE", now=NOW),
             cards.close_confirm_card(case, "sv-SE", _CONFIRMED, 1),
         ]  # fmt: skip
+    # The queue and its answers: the queue redrawn, the search, a case opened from it.
+    everyone = _sample_cases()
+    drawn += [
+        cards.queue_card(everyone, now=NOW, locale="sv-SE", title="Kö", viewer="xcia"),
+        cards.queue_case_view(
+            everyone[0], view="queue", viewer="xcia", locale="sv-SE", now=NOW, refresh_user_ids=[]
+        ),
+        cards.search_results_card(
+            everyone, query="5012345", view="mine", viewer="xbo", locale="sv-SE",
+            refresh_user_ids=[],
+        ),
+    ]  # fmt: skip
     return [cards.to_json(card) for card in drawn]
 
 

@@ -119,14 +119,7 @@ class RedrawOutbox:
 
     async def post_later(self, case_id: str, target: dict[str, Any], locale: str) -> None:
         """A card for a pass to post, if the case turns out to be in the workbook."""
-
-        def leave(entries: Entries) -> tuple[bool, None]:
-            post = {"state": "pending", "at": self._now(), "token": "", "tries": 0,
-                    "target": target, "locale": locale}  # fmt: skip
-            entries.setdefault(case_id, {})[POST] = post
-            return True, None
-
-        await self._change(leave)
+        await self._leave_pending(case_id, POST, {"target": target, "locale": locale})
 
     async def claim_post(self, case_id: str) -> tuple[str, dict[str, Any]] | None:
         """For a retry pass: the token and the entry (target, locale), or None when not ours."""
@@ -143,14 +136,7 @@ class RedrawOutbox:
 
     async def taken_later(self, case_id: str, notice: dict[str, Any]) -> None:
         """A reply for a pass to post, once the case's card is in the channel to reply under."""
-
-        def leave(entries: Entries) -> tuple[bool, None]:
-            taken = {"state": "pending", "at": self._now(), "token": "", "tries": 0,
-                     "notice": notice}  # fmt: skip
-            entries.setdefault(case_id, {})[TAKEN] = taken
-            return True, None
-
-        await self._change(leave)
+        await self._leave_pending(case_id, TAKEN, {"notice": notice})
 
     async def claim_taken(self, case_id: str) -> tuple[str, dict[str, Any]] | None:
         """For a retry pass: the token and the entry (its ``notice``), or None when not ours."""
@@ -160,6 +146,14 @@ class RedrawOutbox:
         await self._settle(case_id, TAKEN, token, retry=retry)
 
     # -- posts claimed before they go out ----------------------------------------
+
+    async def _leave_pending(self, case_id: str, part: str, extra: dict[str, Any]) -> None:
+        def leave(entries: Entries) -> tuple[bool, None]:
+            pending = {"state": "pending", "at": self._now(), "token": "", "tries": 0, **extra}
+            entries.setdefault(case_id, {})[part] = pending
+            return True, None
+
+        await self._change(leave)
 
     async def _claim_new(self, case_id: str, part: str, extra: dict[str, Any]) -> str:
         token = uuid.uuid4().hex

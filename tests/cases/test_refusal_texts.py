@@ -86,6 +86,8 @@ REFUSALS: list[tuple[str, Callable[[], DomainError], str | None, str, str]] = [
      "The description may be at most 500 characters (now 501)."),
     ("count empty", lambda: refused(validation.change_count, " "), "change_count",
      "Fyll i antal ändringar.", "Enter the number of changes."),
+    ("count missing", lambda: refused(validation.change_count, None), "change_count",
+     "Fyll i antal ändringar.", "Enter the number of changes."),
     ("count out of range", lambda: refused(validation.change_count, "10001"), "change_count",
      "Antal ändringar ska vara ett heltal från 1 till 10 000.",
      "The number of changes must be a whole number from 1 to 10,000."),
@@ -106,6 +108,10 @@ REFUSALS: list[tuple[str, Callable[[], DomainError], str | None, str, str]] = [
      "Elin-signaturen ska vara 2–12 tecken lång.",
      "The Elin signature must be 2–12 characters long."),
     ("signature characters", lambda: refused(validation.signature, "xå"), "signature",
+     "Elin-signaturen får bara innehålla bokstäver a–z och siffror.",
+     "The Elin signature may contain only letters a–z and digits."),
+    ("signature of 12, one wrong", lambda: refused(validation.signature, "xabcdefghij-"),
+     "signature",
      "Elin-signaturen får bara innehålla bokstäver a–z och siffror.",
      "The Elin signature may contain only letters a–z and digits."),
     # -- hand-over and close forms -----------------------------------------------
@@ -307,3 +313,12 @@ def test_several_refusals_at_once_are_read_one_after_the_other() -> None:
 def test_a_refusal_without_english_says_its_swedish_in_english_too() -> None:
     error = DomainError("Bara på svenska.")
     assert error.text("en-US") == error.message_en == "Bara på svenska."
+
+
+def test_refusals_carry_what_the_bot_needs_besides_the_text() -> None:
+    assert CaseNotFound("SA-000009").case_id == "SA-000009"
+    conflict = Conflict(STARTED)
+    assert conflict.current is STARTED and conflict.who == "xbo"
+    assert Conflict(UNSIGNED).who == "någon annan"
+    assert LedgerUnavailable("timeout after 2.5 s").detail == "timeout after 2.5 s"
+    assert LedgerUnavailable().detail == ""

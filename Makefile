@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench workbook pictures playground playground-as playground-e2e clean package lock image image-check teams-schema
+.PHONY: run test bench mutation workbook pictures playground playground-as playground-e2e clean package lock image image-check teams-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,18 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.graph
 	$(BIN)/python -m bench.hostile
+
+# Mutation testing of the routine's rules (cases/) with mutmut; slow, so not in
+# CI (tests/mutation/). Prints the kill rate; `$(BIN)/mutmut browse` shows what
+# survived. Reruns test only what changed: `rm -rf mutants` starts over.
+MUTATION_STAMP := $(VENV)/.installed-mutation
+$(MUTATION_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	touch $(MUTATION_STAMP)
+
+mutation: $(STAMP) $(MUTATION_STAMP)
+	$(BIN)/mutmut run
+	$(BIN)/python -m tests.mutation.score
 
 # An empty "Stora ärenden" workbook from the template: make workbook OUT=path.xlsx
 workbook: $(STAMP)
@@ -109,4 +121,4 @@ teams-schema:
 	&& rm -rf $$tmp && sha256sum deployment/teams/schema/*.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis mutants

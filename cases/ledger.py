@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from .errors import DomainError
+from .language import Bilingual
 from .model import Case, NewCase, Status
 
 
@@ -69,15 +70,20 @@ class Conflict(DomainError):
         who = changed_by(current)
         super().__init__(
             f"{current.case_id} har just ändrats av {who}. Se det aktuella läget.",
-            f"{current.case_id} was just changed by {who}. See where it stands now.",
+            f"{current.case_id} was just changed by {changed_by(current, 'en')}. "
+            "See where it stands now.",
         )
         self.current = current
         self.who = who
 
 
-def changed_by(case: Case) -> str:
+def changed_by(case: Case, locale: str | None = None) -> str:
     """Our best answer to "who changed it": the handler, else the registrant."""
-    return case.handler or case.registered_by or "någon annan"
+    return case.handler or case.registered_by or _SOMEONE_ELSE.text(locale)
+
+
+# A row typed by hand may hold no signature at all.
+_SOMEONE_ELSE = Bilingual("någon annan", "someone else")
 
 
 class LedgerUnavailable(DomainError):

@@ -155,3 +155,18 @@ def test_a_week_without_holidays_has_45_hours(start):
     days = [start.date() + timedelta(days=i) for i in range(8)]
     if all(CAL.is_business_day(d) or d.weekday() >= 5 for d in days):
         assert CAL.elapsed(start, end) == 45 * H
+
+
+def test_the_next_opening_from_the_opening_itself_is_that_opening():
+    monday_8 = at(2026, 11, 23, 8)
+    assert CAL.next_opening(monday_8) == monday_8
+    assert CAL.next_opening(monday_8 + timedelta(seconds=1)) == at(2026, 11, 24, 8)
+    assert CAL.next_opening(datetime(2026, 11, 23, 7, tzinfo=UTC)) == monday_8  # 08:00 local
+
+
+@pytest.mark.parametrize("at_time", [time(8), time(0), time(17, 30)])
+def test_a_day_that_closes_when_it_opens_is_refused(at_time: time):
+    # Zero business time a day: no stall would ever come due, and ``add`` would
+    # search ten years for an hour that never comes. A setting, not a rule, so refused.
+    with pytest.raises(ValueError, match="a business day must open before it closes"):
+        BusinessCalendar(opens=at_time, closes=at_time)

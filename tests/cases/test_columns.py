@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cases.clock import STOCKHOLM
@@ -244,6 +244,11 @@ storable_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40
     handler=st.sampled_from(["", "xbo", "XCia"]),
     seconds=st.integers(min_value=0, max_value=10 * 365 * 86400),
 )
+# The hour repeated when summer time ends (Stockholm, 2021-10-31): 02:00-03:00
+# local happens twice, at 00:00 and at 01:00 UTC. Pinned, so that it is tried
+# on every run and not only when Hypothesis happens to draw it.
+@example(customer="", description="", comment="", handler="", seconds=57_801_600)
+@example(customer="", description="", comment="", handler="", seconds=57_805_200)
 def test_any_case_survives_cells_and_back(
     customer: str, description: str, comment: str, handler: str, seconds: int
 ) -> None:
@@ -257,13 +262,29 @@ def test_any_case_survives_cells_and_back(
         changed_at=moment,
     )
     read = case_from_cells(case_to_cells(case))
-    assert read == case.replace(
-        customer_number=clean_text(customer),
-        description=clean_text(description),
-        comment=clean_text(comment),
-        handler=handler.lower(),
+    assert as_instants(read) == as_instants(
+        case.replace(
+            customer_number=clean_text(customer),
+            description=clean_text(description),
+            comment=clean_text(comment),
+            handler=handler.lower(),
+        )
     )
-    assert case_from_cells(case_to_cells(read)) == read
+    local = moment.astimezone(STOCKHOLM)
+    assert read.registered_at.utcoffset() == local.utcoffset()
+    assert case_to_cells(case_from_cells(case_to_cells(read))) == case_to_cells(read)
+
+
+def as_instants(case: Case) -> Case:
+    """The case with its times in UTC: Python never counts a Stockholm time in the
+    repeated autumn hour equal to the same instant in another zone, and compares two
+    Stockholm times by their wall clock alone, fold ignored. UTC has neither problem.
+    """
+    return case.replace(
+        registered_at=case.registered_at.astimezone(UTC),
+        changed_at=case.changed_at.astimezone(UTC),
+        handed_over_at=case.handed_over_at and case.handed_over_at.astimezone(UTC),
+    )
 
 
 def test_columns_needs_no_openpyxl() -> None:

@@ -188,3 +188,21 @@ class TestListSize:
         ids = "\n".join(swedish(n) for n in range(400))
         parsed = parse_installation_ids(ids)
         assert parsed.error("changedIds") is None and len(parsed.valid) == 400
+
+    def test_the_limit_counts_the_bytes_a_card_carries(self) -> None:
+        from cases.installations import LIST_MAX
+
+        ids = " ".join(swedish(n) for n in range(421)) + "  "  # 421 × 19 - 1 + 2 bytes
+        assert len(ids) == LIST_MAX
+        at_the_limit = parse_installation_ids(ids)
+        assert at_the_limit.size == LIST_MAX and at_the_limit.error("changedIds") is None
+        assert len(at_the_limit.valid) == 421
+        assert parse_installation_ids(ids + " ").error("changedIds") is not None
+        # Under 8,000 characters, over 8,000 bytes: a line break takes two in a card.
+        breaks = parse_installation_ids("\n" * 4001)
+        assert breaks.size == 8002 and breaks.error("changedIds", required=False) is not None
+        assert parse_installation_ids("").size == 0
+
+    def test_a_list_over_the_limit_is_not_read(self) -> None:
+        parsed = parse_installation_ids(" ".join([A] * 5_000))
+        assert (parsed.valid, parsed.duplicates, parsed.invalid) == ((), (), ())

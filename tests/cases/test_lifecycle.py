@@ -123,6 +123,15 @@ class TestClose:
         assert (case.registered_by, case.handler, case.case_id) == ("xanna", "xcia", "SA-000001")
         assert case.changed_at == LATER and case.handed_over_at is None
 
+    def test_closing_a_handed_over_case_clears_the_hand_over_mark(self) -> None:
+        # The handler may close a case they handed over (nobody took it): a
+        # Hanterad row still marked as handed over would show as free to take.
+        handed = lifecycle.hand_over(started("xbo"), actor="xbo", note="Nästan klar", now=T0)
+        assert handed.is_handed_over
+        case = lifecycle.close(handed, actor="xbo", now=LATER)
+        assert case.handed_over_at is None and not case.is_handed_over
+        assert (case.status, case.handler, case.changed_at) == (Status.HANTERAD, "xbo", LATER)
+
     def test_only_the_handler_closes(self) -> None:
         with pytest.raises(NotAllowed, match="Ta över det först"):
             lifecycle.close(started("xbo"), actor="xcia", now=LATER)

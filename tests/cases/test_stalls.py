@@ -11,6 +11,7 @@ from cases.clock import STOCKHOLM
 from cases.columns import case_from_cells, case_to_cells
 from cases.model import Case, Status
 from cases.stalls import (
+    Stall,
     StallRule,
     StallRules,
     Track,
@@ -147,3 +148,31 @@ def test_stall_of_and_due_at():
     )
     escalated = stall_of(case(), track, RULES, CAL, MONDAY_9 + 8 * H)
     assert escalated is not None and escalated.level == 2 and escalated.limit == 8 * H
+
+
+@pytest.mark.parametrize("threshold", ["new", "started", "handed_over"])
+@pytest.mark.parametrize("length", [timedelta(0), timedelta(seconds=-1)])
+def test_every_threshold_must_be_positive(threshold: str, length: timedelta):
+    # A zero threshold would call every case stalled at the moment it is seen.
+    with pytest.raises(ValueError, match="every stall threshold must be positive"):
+        StallRules(**{threshold: length})
+
+
+def test_a_threshold_of_a_moment_is_still_a_threshold():
+    second = timedelta(seconds=1)
+    rules = StallRules(new=second, started=second, handed_over=second, escalation=1.5)
+    assert rules.level(StallRule.STARTED, second) == 1
+
+
+def test_a_stall_names_its_case_rule_and_last_activity():
+    handed = case(status=Status.PABORJAD, handler="xbo", handed_over_at=MONDAY_9)
+    track = observe(None, handed, MONDAY_9)
+    assert stall_of(handed, track, RULES, CAL, MONDAY_9 + 2 * H) == Stall(
+        case=handed,
+        rule=StallRule.HANDED_OVER,
+        level=1,
+        since=MONDAY_9,
+        stalled_for=2 * H,
+        limit=2 * H,
+        business_day=9 * H,
+    )

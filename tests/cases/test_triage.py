@@ -181,6 +181,27 @@ class TestSteps:
         ).steps_sv
         assert intake[-1].startswith("OBS! Gäller även mail")
 
+    def test_customer_service_gets_the_kundavtal_steps_and_the_mail_reminder(self) -> None:
+        # Customer service takes the mail: besides passing the move on to
+        # kundavtal, they must answer the customer. Backoffice gets no reminder.
+        backoffice = triage(30, *EXCEPTION)
+        intake = triage(30, *EXCEPTION, stage=Stage.CUSTOMER_SERVICE)
+        reminder_sv = (
+            "OBS! Gäller även mail, kom ihåg att besvara kunden att vi tagit ärendet vidare!"
+        )
+        reminder_en = (
+            "Note: this applies to e-mail too. Remember to tell the customer that we have "
+            "passed the case on!"
+        )
+        assert intake.steps_sv == (*backoffice.steps_sv, reminder_sv)
+        assert intake.steps_en == (*backoffice.steps_en, reminder_en)
+        assert reminder_sv not in backoffice.steps_sv and len(backoffice.steps_sv) == 2
+        assert (intake.route, intake.cab, intake.sends_confirmation_email) == (
+            Route.KUNDAVTAL,
+            None,
+            False,
+        )
+
     def test_direct_needs_no_case(self) -> None:
         (step,) = triage(5, CustomerKind.FORETAG, ChangeKind.INVOICE).steps_sv
         assert "under samtalets/mejlets gång" in step

@@ -39,7 +39,8 @@ async def test_a_case_changed_first_is_told_in_each_agents_language(office: Offi
     late = card_of(await office.click(CIA, post, "claim", card=before_the_claim))
     assert "SA-000001 was just changed by xbo. See where it stands now." in texts(late)
     assert verbs(late) == {"takeover"}
-    card_of(await office.click(CIA, post, "takeover", card=late))
+    asked = card_of(await office.click(CIA, post, "takeover", card=late))  # Bo is on it: asked
+    card_of(await office.click(CIA, post, "takeover.confirm", card=asked))
 
     stale = card_of(await office.click(BO, post, "handover.form", card=claimed))
     assert "SA-000001 har just ändrats av xcia. Se det aktuella läget." in texts(stale)

@@ -266,36 +266,37 @@ def case_from_cells(cells: Mapping[str, object]) -> Case:
         # changed when it was registered, as far as anyone can tell.
         changed_at=when(SENAST_ANDRAD) or registered_at,
         handed_over_at=when(OVERLAMNAD),
-        change_count=_count(case_id, by_header.get(ANTAL_ANDRINGAR)),
-        change_kind=_kind(ChangeKind, case_id, TYP_AV_ANDRING, by_header.get(TYP_AV_ANDRING)),
-        customer_kind=_kind(CustomerKind, case_id, KUNDTYP, by_header.get(KUNDTYP)),
+        change_count=_count(by_header.get(ANTAL_ANDRINGAR)),
+        change_kind=_kind(ChangeKind, by_header.get(TYP_AV_ANDRING)),
+        customer_kind=_kind(CustomerKind, by_header.get(KUNDTYP)),
     )
 
 
-def _count(case_id: str, value: object) -> int | None:
-    """Antal ändringar: empty (a row from before the column) is unknown; a whole
-    number a person typed, or Excel turned into a float, is read as it is."""
+# The count and the two kinds only inform the close's confirmation ("16
+# registered, 5 typed"), so a value the bot cannot read is unknown, as an empty
+# one is: refusing the row would hide an open case from kö and the search and
+# block its close. The stores write only the cells that change, so what the
+# person typed stays in the workbook.
+
+
+def _count(value: object) -> int | None:
+    """Antal ändringar: a whole number, as the bot wrote it or Excel turned it
+    into a float; empty or anything else (a row from before the column, "ca 20")
+    is unknown."""
     text = _text(value).strip()
-    if not text:
-        return None
     if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise UnreadableRow(case_id, ANTAL_ANDRINGAR)
+        return None
     return int(text)
 
 
 _E = TypeVar("_E", ChangeKind, CustomerKind)
 
 
-def _kind(kind: type[_E], case_id: str, header: str, value: object) -> _E | None:
-    """A kind as the bot writes it, or as a person retyped it ("Företag ", "foretag")."""
-    text = _text(value)
-    if not text.strip():
-        return None
-    folded = _fold(text)
-    found = next((member for member in kind if _fold(member.value) == folded), None)
-    if found is None:
-        raise UnreadableRow(case_id, header)
-    return found
+def _kind(kind: type[_E], value: object) -> _E | None:
+    """A kind as the bot writes it, or as a person retyped it ("Företag ", "foretag");
+    anything else is unknown."""
+    folded = _fold(_text(value))
+    return next((member for member in kind if _fold(member.value) == folded), None)
 
 
 def _fold(text: str) -> str:

@@ -177,3 +177,23 @@ async def test_a_close_form_from_before_the_confirmation_gets_it_first(office: O
     assert (row["Status"], row["Kundnummer"]) == ("Påbörjad", "5012345")
     assert case_post(office) is post
     assert cards.CLOSE_CONFIRMED not in str(form)
+
+
+async def test_a_count_typed_by_hand_in_excel_is_unknown_and_hides_nothing(
+    office: Office,
+) -> None:
+    """"ca 20" typed over the count: the case stays in kö and closes, asked as unknown,
+    and the person's text stays in the workbook until the close."""
+    post, form = await registered_and_claimed(office)
+    book = load_workbook(office.workbook)
+    sheet = book["Stora ärenden"]
+    column = [cell.value for cell in sheet[1]].index("Antal ändringar") + 1
+    sheet.cell(row=2, column=column, value="ca 20")
+    book.save(office.workbook)
+
+    queue = await office.say(BO, "kö")
+    assert "SA-000001" in texts(queue.card)
+    confirmation = card_of(await office.click(BO, post, "close.review", TYPED, card=form))
+    assert "Okänt" in texts(confirmation) and "close" in verbs(confirmation)
+    (row,) = workbook_rows(office)
+    assert row["Antal ändringar"] == "ca 20"  # read as unknown, never written over

@@ -19,7 +19,7 @@ from cases.ledger import LedgerUnavailable
 from cases.lifecycle import Action
 from cases.model import CaseRef
 
-from .case_verbs import _form_guard
+from .case_verbs import _closed_by_me_already, _form_guard
 from .checks import form_check
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input, typed_text
@@ -50,7 +50,9 @@ async def review_close(turn: Turn) -> Json:
         notice = unavailable.text(turn.locale)
         return cards.to_json(cards.close_form(drawn, turn.locale, typed, notice=notice))
     if answer:
-        return answer
+        # "Unclear whether it was saved" brought the form back, and the close
+        # had taken: Fortsätt again is how the agent asks for the draft.
+        return await _closed_by_me_already(turn) or answer
     try:
         values, ids = confirmable(turn.data)
     except InvalidInputs as bad:

@@ -52,6 +52,9 @@ MIN_CLICK_SECONDS = 0.2
 CARD, NOTICE, UNKEPT = "card", "notice", "unkept"
 # A take-over's reply with no card to go under: the agent who took over tells their colleague.
 NO_THREAD = "no thread"
+# A take-over's reply Teams may or may not have posted: never sent twice, so the
+# taker is asked to tell the previous handler themselves.
+UNSURE = "unsure"
 # A new case's first card: POSTED, or left as above, or UNCLEAR (it may be in
 # the channel; it is not posted again, so that there are never two).
 POSTED, UNCLEAR = "posted", "unclear"
@@ -133,6 +136,7 @@ async def taken_over_now(case_cards: CaseCards, notice: TakeOverNotice) -> str |
         lambda policy: takeover_notice.tell(case_cards, notice, policy=policy),
         case_cards.outbox.taken_settled,
         "take-over notice",
+        unsure=UNSURE,
     )
 
 
@@ -142,9 +146,11 @@ async def _post_claimed(
     post: Callable[[RetryPolicy], Awaitable[object]],
     settle: Callable[..., Awaitable[None]],
     what: str,
+    unsure: str | None = None,
 ) -> str | None:
     """A reply claimed in the outbox (``token``; None: the outbox did not take it), posted
-    within the click, then settled: None once posted (or never to be), else what is left."""
+    within the click, then settled: None once posted (or never to be), else what is left;
+    ``unsure`` when it may or may not have gone out and will not be posted again."""
     try:
         await _within_click(post)
     except Exception as failure:  # noqa: BLE001
@@ -157,7 +163,7 @@ async def _post_claimed(
         if not retry:
             if token is not None:
                 await _quietly(settle(case_id, token, retry=False), case_id)
-            return None
+            return unsure
         if token is None or not await _quietly(settle(case_id, token, retry=True), case_id):
             return UNKEPT  # left claimed, it would expire unposted: promise nothing
         return NOTICE

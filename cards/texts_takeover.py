@@ -28,6 +28,16 @@ TAKEOVER_TEXTS: dict[str, tuple[str, str]] = {
         "{who}: {actor} tog över {case_id} från dig {when}.",
         "{who}: {actor} took over {case_id} from you at {when}.",
     ),
+    "takeover_maybe_not_told": (
+        (
+            "{previous} har kanske inte fått något meddelande om att du tog över {case_id}: "
+            "Teams svarade inte säkert. Säg till hen."
+        ),
+        (
+            "{previous} may not have been told that you took over {case_id}: Teams gave no "
+            "clear answer. Tell them yourself."
+        ),
+    ),
     "takeover_not_told": (
         (
             "{previous} fick inget meddelande, eftersom {case_id} inte har något kort i kanalen. "

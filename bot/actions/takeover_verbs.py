@@ -98,6 +98,10 @@ async def _tell(turn: Turn, previous_signature: str, case: Case) -> str | None:
                     extra={"case_id": case.case_id})  # fmt: skip
         redraws.mark_pending(turn.extra, redraws.UNKEPT)
         return None
+    if left == redraws.UNSURE:
+        return cards.texts.t(
+            "takeover_maybe_not_told", turn.locale, previous=previous.shown(), case_id=case.case_id
+        )
     if left == redraws.NO_THREAD:
         log.info("take-over notice: no card to reply under", extra={"case_id": case.case_id})
         return cards.texts.t(

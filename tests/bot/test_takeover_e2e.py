@@ -352,3 +352,20 @@ async def test_the_fake_connector_refuses_a_mention_teams_could_not_show() -> No
     finally:
         await connector.stop()
     assert [p.text for p in connector.posts.values()] == ["<at>Bo</at>: hej"]
+
+
+async def test_a_reply_teams_may_have_dropped_asks_the_taker_to_tell_them(
+    tmp_path: Path,
+) -> None:
+    """504 to the reply: it may or may not be there, and a second one is worse than none,
+    so it is not sent again; the taker is asked to tell the previous handler."""
+    async with office_with(tmp_path, STORA_TAKEOVER_CONFIRM_HOURS=0) as office:
+        post = await claimed_by_bo(office)
+        office.connector.fail_next(504, times=20)  # the card's PUT and the reply, with retries
+        taken = card_of(await office.click(ANNA, post, "takeover"))
+        office.connector.heal()
+        assert handler(office) == "xanna"
+        assert "Bo Berg (xbo) har kanske inte fått något meddelande" in texts(taken)
+        await office.app[REDRAWS].run()  # type: ignore[index]
+        assert told(office, post) == []  # never a second notice
+        assert_no_customer_data_sent(office)

@@ -40,7 +40,10 @@ _TEXT_LABELS: dict[str, tuple[str, str]] = {
 
 def customer_number(raw: str) -> str:
     """Kundnummer: 4–12 digits; spaces anywhere are dropped."""
-    return _number(raw, "customer_number", "Kundnumret", "The customer number")
+    # A paste can carry zero-width characters nobody sees, as a CAB number's can.
+    return _number(
+        _INVISIBLE.sub("", raw or ""), "customer_number", "Kundnumret", "The customer number"
+    )
 
 
 def cab_number(raw: str) -> str:
@@ -53,9 +56,10 @@ def cab_number(raw: str) -> str:
 
 
 # "CAB", maybe "nr", and the dashes, colons, hashes or dots agents and mail
-# clients put after them (an en dash where Outlook turned " - " into one). Only
+# clients put after them (an en dash where Outlook turned " - " into one, a minus
+# sign from a spreadsheet). Only
 # at the start: a letter or sign anywhere else is still refused.
-_CAB_SEPARATORS = "[-:#.\u2010-\u2014]*"
+_CAB_SEPARATORS = "[-:#.\u2010-\u2014\u2212]*"
 _CAB_PREFIX = re.compile(f"cab(?:{_CAB_SEPARATORS}nr)?{_CAB_SEPARATORS}", re.IGNORECASE | re.ASCII)
 # Zero-width characters a paste from a web page or a mail can carry: nobody sees them.
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")

@@ -88,3 +88,8 @@ def test_garbage_is_refused_with_the_digits_message(typed: str) -> None:
 def test_the_customer_number_takes_no_cab_prefix() -> None:
     with pytest.raises(InvalidInput):
         validation.customer_number("CAB-98765")
+
+
+def test_a_minus_sign_after_cab_and_a_hidden_space_in_a_customer_number_are_pastes_too() -> None:
+    assert validation.cab_number("CAB\u221298765") == "98765"  # U+2212, as a sheet writes it
+    assert validation.customer_number("501\u200b2345") == "5012345"  # as search reads it

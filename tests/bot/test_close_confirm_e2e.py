@@ -182,7 +182,7 @@ async def test_a_close_form_from_before_the_confirmation_gets_it_first(office: O
 async def test_a_count_typed_by_hand_in_excel_is_unknown_and_hides_nothing(
     office: Office,
 ) -> None:
-    """"ca 20" typed over the count: the case stays in kö and closes, asked as unknown,
+    """ "ca 20" typed over the count: the case stays in kö and closes, asked as unknown,
     and the person's text stays in the workbook until the close."""
     post, form = await registered_and_claimed(office)
     book = load_workbook(office.workbook)

@@ -52,8 +52,14 @@ class _Account(_Strict):
     aadObjectId: str | None = None
 
 
+# Teams' ids are tens of characters, a personal chat's a few hundred; the bot
+# puts them in the Bot Connector's URLs, which refuse a 100 kB one in a shape
+# msrest cannot read. A longer one is no activity from Teams.
+ID_MAX = 1024
+
+
 class _Conversation(_Strict):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=ID_MAX)
     tenantId: str | None = None
     conversationType: str | None = None
 
@@ -87,7 +93,7 @@ class _Entity(_Strict):
 
 class _Envelope(_Strict):
     type: str = Field(min_length=1)
-    id: str | None = None
+    id: str | None = Field(None, max_length=ID_MAX)
     serviceUrl: str = Field(min_length=1)
     channelId: str = Field(min_length=1)
     from_: _Account = Field(alias="from")
@@ -98,7 +104,7 @@ class _Envelope(_Strict):
     name: str | None = None
     locale: str | None = None
     action: str | None = None
-    replyToId: str | None = None
+    replyToId: str | None = Field(None, max_length=ID_MAX)
     entities: list[_Entity] | None = None
     membersAdded: list[_Account] | None = None
     membersRemoved: list[_Account] | None = None

@@ -111,3 +111,18 @@ async def test_an_unknown_verb_gets_the_documented_error_response(office: Office
     body = await office.invoke(ANNA, post, "explode", {})
     assert body["type"] == "application/vnd.microsoft.error"
     assert body["statusCode"] == 400 and body["value"]["code"] == "BadRequest"
+
+
+@pytest.mark.parametrize("where", ["id", "replyToId", "conversation"])
+async def test_an_id_no_teams_would_send_is_refused_not_a_crash(office: Office, where: str) -> None:
+    """A 100 kB id went into the Bot Connector's URL and came back as a 500 (the
+    envelope fuzzer found it); ids that long are refused at the door instead."""
+    activity = teams.channel_post(ANNA, office.connector.url, "kö")
+    huge = "1" * 100_000
+    if where == "conversation":
+        activity["conversation"]["id"] = huge
+    else:
+        activity[where] = huge
+    status, _ = await office.post(activity)
+    assert status == 400
+    assert office.connector.top_level_posts() == []

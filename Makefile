@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench mutation workbook pictures playground playground-as playground-e2e clean package lock image image-check teams-schema
+.PHONY: run test lint bench mutation workbook pictures playground playground-as playground-e2e clean package lock image image-check teams-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,6 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint, then format check) and mypy; both configured and pinned in pyproject.toml.
-# (.PHONY here rather than in the list above, which every new target edits.)
-.PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

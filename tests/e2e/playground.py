@@ -52,6 +52,8 @@ CHROMIUM_ARGS = [
 # tests.e2e.as_user, as the README's second agent does.
 ALEX, MEGAN = "user-id-0", "user-id-1"
 ALEX_SIGNATURE, MEGAN_SIGNATURE = "xanna", "xbo"
+# The Playground's own mock user, named as the cards name agents: "Name (signature)".
+ALEX = f"Alex Wilber ({ALEX_SIGNATURE})"
 CUSTOMER_NUMBER, CAB_NUMBER = "5012345", "9876543"
 DESCRIPTION = "22 anläggningar: ny fakturaadress."
 NOTE = "Klar med rad 1-10, kvar är rad 11-22."
@@ -146,7 +148,7 @@ def scenario(run: Run, alex: Client, megan: Client) -> None:
         channel_card(megan, case_id, "status_Påbörjad", ALEX_SIGNATURE)
         expect(case_card(megan, case_id, "status_Påbörjad")).to_contain_text(text("handed_over"))
         # The notice in the case's thread: free to take, and no customer data.
-        notice = megan.card(text("handover_notice", case_id=case_id, handler=ALEX_SIGNATURE))
+        notice = megan.card(text("handover_notice", case_id=case_id, handler=ALEX))
         expect(notice).to_have_count(1)
         for value in CUSTOMER_DATA:
             expect(notice).not_to_contain_text(value)

@@ -4,9 +4,14 @@ Teams limits how fast a bot may post to one conversation (a few messages per
 second, fewer over longer windows) and answers 429 with Retry-After past that.
 The Bot Framework's Python SDK (4.17.1) neither paces nor retries, so:
 
-- **pacing**: one ``aiolimiter.AsyncLimiter`` per channel (a leaky bucket
-  holding one message), ``STORA_NOTIFY_POSTS_PER_SECOND`` per channel, one by
-  default: well under Teams' limits even when a morning has many notices;
+- **pacing**: one ``aiolimiter.AsyncLimiter`` per channel, a leaky bucket
+  that lets ``burst`` messages (5) through at once and then
+  ``STORA_NOTIFY_POSTS_PER_SECOND`` (1). Teams allows a bot 7 messages per
+  second and 8 per 2 seconds in one thread, 60 per 30 seconds
+  (learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit), so a
+  click's edit and notice go out at once, and a morning's notices still stay
+  well under the limits. A bucket of one made every click after another one
+  within a second wait out the rest of that second;
 - **retries**: ``tenacity`` runs the retry loop. It retries 429 and 503, waits
   exactly what Retry-After says (seconds or an HTTP date) and otherwise backs
   off exponentially with jitter, and stops after ``attempts`` tries or when the
@@ -79,6 +84,7 @@ class Poster:
         *,
         app_id: str,
         per_second: float = 1.0,
+        burst: int = 5,
         policy: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         stopping: Callable[[], bool] = lambda: False,
@@ -86,6 +92,7 @@ class Poster:
         self._adapter = adapter
         self._app_id = app_id
         self._per_second = per_second
+        self._burst = burst
         self._policy = policy
         # The app's BackgroundWork.sleep wakes at once on shutdown, and
         # ``stopping`` then ends the retries: the post counts as failed, and the
@@ -186,7 +193,9 @@ class Poster:
         channel = conversation_id.split(";", maxsplit=1)[0]
         limiter = self._limiters.get(channel)
         if limiter is None:
-            limiter = self._limiters[channel] = AsyncLimiter(1, 1 / self._per_second)
+            limiter = self._limiters[channel] = AsyncLimiter(
+                self._burst, self._burst / self._per_second
+            )
         # A click must not queue behind a morning's notices for longer than it
         # has: past its deadline it gives up unsent, and its outbox retries.
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -140,12 +141,25 @@ async def test_posts_to_one_channel_are_paced(connector: FakeConnector) -> None:
     adapter = CloudAdapter(
         ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration())
     )
-    paced = Poster(adapter, app_id="", per_second=20)  # one post per 50 ms at most
+    paced = Poster(adapter, app_id="", per_second=20, burst=2)  # then one post per 50 ms
     started = time.monotonic()
     for n in range(4):
         await paced.reply(thread(connector), MessageFactory.text(f"hej {n}"))
-    assert time.monotonic() - started >= 3 * 0.05 * 0.95  # three waits between four posts
+    assert time.monotonic() - started >= 2 * 0.05 * 0.95  # two waits after the burst of two
     assert statuses(connector) == [201] * 4
+
+
+async def test_a_click_s_few_posts_go_out_at_once(connector: FakeConnector) -> None:
+    """A burst within Teams' 7 per second is not held back, however slow the pace after it."""
+    settings = Settings(_env_file=None, MicrosoftAppId="")
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(settings.bot_framework_configuration())
+    )
+    slow = Poster(adapter, app_id="", per_second=0.01, burst=3)  # 100 s per post after three
+    async with asyncio.timeout(10):  # a paced fourth post would wait 100 s
+        for n in range(3):
+            await slow.reply(thread(connector), MessageFactory.text(f"hej {n}"))
+    assert statuses(connector) == [201] * 3
 
 
 def test_retry_after_as_seconds_or_a_date() -> None:

@@ -29,6 +29,7 @@ from cases.errors import CaseNotFound
 from cases.ledger import Conflict, LedgerUnavailable
 from cases.model import Case, NewCase, Status
 
+from .row_cache import fill, save_workbook
 from .table import FileKey, TableBook
 from .template import create_workbook, save_atomically, temp_prefix
 
@@ -57,6 +58,7 @@ class LocalWorkbookLedger:
         # runs; this one keeps the cached workbook single-user regardless.
         self._thread_lock = threading.Lock()
         self._book: TableBook | None = None
+        self._filling: threading.Thread | None = None
 
     async def add(self, new: NewCase) -> Case:
         return await self._call(self._add, new)
@@ -74,6 +76,11 @@ class LocalWorkbookLedger:
                 f"an update cannot change the Ärende-ID ({expected.case_id} -> {new.case_id})"
             )
         return await self._call(self._update, expected, new)
+
+    async def settle(self) -> None:
+        """Wait for the rows of a workbook just loaded to be serialised (benches, tests)."""
+        if self._filling is not None:
+            await asyncio.to_thread(self._filling.join)
 
     async def _call(self, operation: Callable[..., T], *args: object) -> T:
         async with self._async_lock:
@@ -137,7 +144,11 @@ class LocalWorkbookLedger:
                     book.stamp(self._clock())
                     self._sweep_temp_files()
                     started = time.perf_counter()
-                    save_atomically(book.wb, self.path)
+                    save_atomically(
+                        book.wb,
+                        self.path,
+                        write=lambda fh: save_workbook(book.wb, fh, book.saved_rows),
+                    )
                     book.key = _file_key(os.stat(self.path))
                     book.dirty = False
                     log.debug("Saved workbook in %.0f ms", (time.perf_counter() - started) * 1e3)
@@ -161,7 +172,21 @@ class LocalWorkbookLedger:
             self._book = None
             wb = _load(fh)
         self._book = TableBook(wb, key)
+        # The first save after a load writes every row; done now, in the
+        # background, the click that saves next writes only its own row.
+        # Costs CPU only, and only after a load: the rows are written once per load either way.
+        self._filling = threading.Thread(
+            target=self._fill_saved_rows, args=(self._book,), daemon=True
+        )
+        self._filling.start()
         return self._book
+
+    def _fill_saved_rows(self, book: TableBook) -> None:
+        with self._thread_lock:
+            if self._book is book and not book.dirty:
+                started = time.perf_counter()
+                fill(book.saved_rows)
+                log.debug("Rows serialised in %.0f ms", (time.perf_counter() - started) * 1e3)
 
     def _create_if_missing(self) -> None:
         with self._locked_file():

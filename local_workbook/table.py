@@ -39,6 +39,8 @@ from cases.columns import (
 )
 from cases.model import Case
 
+from .row_cache import RowCache
+
 log = logging.getLogger(__name__)
 
 FileKey = tuple[int, int, int, int]
@@ -63,6 +65,8 @@ class TableBook:
         # card and the notifier list far more often than anyone saves.
         self._cases: list[Case] | None = None
         self._case_positions: dict[str, int] = {}
+        # The table sheet's rows as last saved; every edit below names its row.
+        self.saved_rows = RowCache(self.ws)
 
     def _read_geometry(self) -> None:
         if self.table.headerRowCount == 0:
@@ -189,6 +193,7 @@ class TableBook:
         for header, text in cells.items():
             _set_text(self.ws.cell(row, self.columns[header]), text)
         self.dirty = True
+        self.saved_rows.changed(row)
         if self._cases is not None:
             # A case row written is at its old place in the list, or, being
             # new, after every other case: new rows only ever go at the end.
@@ -225,6 +230,7 @@ class TableBook:
 
     def _copy_row_format(self, source: int, target: int) -> None:
         """What Excel does when a table grows: the new row looks like the one above."""
+        self.saved_rows.changed(target)
         for col in self._table_cols():
             _copy_format(self.ws.cell(source, col), self.ws.cell(target, col))
         # A calculated column (a formula the team gave the whole column) continues.
@@ -254,6 +260,7 @@ class TableBook:
     def _append_column(self, header: str) -> None:
         col = self.max_col + 1
         rows = range(self.header_row, self.last_row + 1)
+        self.saved_rows.clear()  # every row of the table gets a cell
         if any(_filled(self.ws.cell(row, col)) for row in rows):
             raise WorkbookLayoutError(
                 f"kolumnen {header} saknas och kolumnen till höger om tabellen är inte tom.",

@@ -10,8 +10,9 @@ import contextlib
 import os
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -87,8 +88,16 @@ def create_workbook(path: str | os.PathLike[str], *, overwrite: bool = False) ->
     return target
 
 
-def save_atomically(wb: Workbook, path: Path, *, overwrite: bool = True) -> None:
+def save_atomically(
+    wb: Workbook,
+    path: Path,
+    *,
+    overwrite: bool = True,
+    write: Callable[[IO[bytes]], None] | None = None,
+) -> None:
     """Save so that readers see the old file or the new one, never a torn one.
+
+    ``write`` writes the workbook to an open file; openpyxl's ``wb.save`` by default.
 
     Temp file in the same directory (same file system, so the rename is
     atomic), fsync, then rename over the target and fsync the directory so
@@ -101,7 +110,10 @@ def save_atomically(wb: Workbook, path: Path, *, overwrite: bool = True) -> None
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as fh:
-            wb.save(fh)
+            if write is None:
+                wb.save(fh)
+            else:
+                write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         if overwrite:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from .clock import STOCKHOLM, to_stockholm
 from .errors import DomainError
@@ -295,8 +295,18 @@ _E = TypeVar("_E", ChangeKind, CustomerKind)
 def _kind(kind: type[_E], value: object) -> _E | None:
     """A kind as the bot writes it, or as a person retyped it ("Företag ", "foretag");
     anything else is unknown."""
-    folded = _fold(_text(value))
-    return next((member for member in kind if _fold(member.value) == folded), None)
+    if value is None or value == "":  # most rows: a case closed or from before the column
+        return None
+    by_fold: dict[str, _E] | None = _KIND_BY_FOLD.get(kind)
+    if by_fold is None:  # folded once per kind, not once per member and row (issue 13)
+        by_fold = {}
+        for member in kind:
+            by_fold.setdefault(_fold(member.value), member)
+        _KIND_BY_FOLD[kind] = by_fold
+    return by_fold.get(_fold(_text(value)))
+
+
+_KIND_BY_FOLD: dict[type, dict[str, Any]] = {}
 
 
 def _fold(text: str) -> str:

@@ -26,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -40,7 +41,12 @@ T0 = datetime(2026, 1, 5, 8, 0, tzinfo=STOCKHOLM)
 COLD_RUNS = 5  # a full load is the slowest thing measured; a few samples tell enough
 
 
-def synthetic_case(n: int, status: Status) -> Case:
+# What a prefilled row is: a case still Ny, claimed (Påbörjad), handed over, or closed.
+Kind = Literal["new", "started", "handed over", "closed"]
+
+
+def synthetic_case(n: int, status: Status | Kind) -> Case:
+    kind = _KINDS.get(status, status) if isinstance(status, Status) else status
     registered = T0 + timedelta(minutes=7 * n)
     case = NewCase(
         customer_number=f"{100000 + n:07d}",
@@ -49,18 +55,34 @@ def synthetic_case(n: int, status: Status) -> Case:
         registered_by="xpia",  # not a signature the click benches sign up with
         registered_at=registered,
     ).with_id(format_case_id(n + 1))
-    if status is Status.NY:
+    if kind == "new":
         return case
     case = case.replace(status=Status.PABORJAD, handler="xper", changed_at=registered)
-    if status is Status.HANTERAD:
+    if kind == "handed over":
+        later = registered + timedelta(minutes=5)
+        case = case.replace(comment="Klar med hälften", changed_at=later, handed_over_at=later)
+    if kind == "closed":
         case = case.replace(
             status=Status.HANTERAD, customer_number="", cab_number="", description=""
         )
     return case
 
 
-def prefill(path: Path, rows: int, open_cases: int) -> None:
-    """``rows`` cases, most of them closed as in a workbook that has been used for a while."""
+_KINDS: dict[Status | Kind, Kind] = {
+    Status.NY: "new",
+    Status.PABORJAD: "started",
+    Status.HANTERAD: "closed",
+}
+
+
+def prefill(
+    path: Path, rows: int, open_cases: int, kind_of: Callable[[int], Kind] | None = None
+) -> None:
+    """``rows`` cases, most of them closed as in a workbook that has been used for a while.
+
+    ``kind_of(n)``: what the n-th row is; by default the last ``open_cases``
+    are new and of the others every tenth is still started.
+    """
     create_workbook(path)
     wb = load_workbook(path)
     ws = next(ws for ws in wb.worksheets if TABLE_NAME in ws.tables)
@@ -72,7 +94,9 @@ def prefill(path: Path, rows: int, open_cases: int) -> None:
     ]
     for n in range(rows):
         # The newest cases are still open; older ones mostly handled.
-        if n >= rows - open_cases:
+        if kind_of is not None:
+            status: Status | Kind = kind_of(n)
+        elif n >= rows - open_cases:
             status = Status.NY
         else:
             status = Status.HANTERAD if n % 10 else Status.PABORJAD

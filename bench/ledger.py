@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import math
+import statistics
 import tempfile
 import time
+import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,14 +34,18 @@ from typing import Literal
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from bench.report import Section, Table, spread
 from cases.clock import STOCKHOLM
-from cases.columns import HEADERS, TABLE_NAME, case_to_cells, format_case_id
+from cases.columns import HEADERS, STATUS, TABLE_NAME, case_to_cells, format_case_id
 from cases.model import Case, NewCase, Status
 from local_workbook.ledger import LocalWorkbookLedger
+from local_workbook.row_cache import fill, save_workbook
+from local_workbook.table import TableBook
 from local_workbook.template import create_workbook
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=STOCKHOLM)
 COLD_RUNS = 5  # a full load is the slowest thing measured; a few samples tell enough
+SAVE_RUNS = 5
 
 
 # What a prefilled row is: a case still Ny, claimed (Påbörjad), handed over, or closed.
@@ -177,6 +184,70 @@ async def measure(path: Path, rows: int, repeat: int) -> dict[str, list[float]]:
     }
 
 
+def save_figures(path: Path, runs: int) -> tuple[float, float, float]:
+    """openpyxl's whole-file save and the row cache's, of the same workbook: median ms each,
+    and the workbook's sheet XML in MB (what openpyxl serialises and deflates at each save)."""
+    wb = load_workbook(path, rich_text=True)
+    book = TableBook(wb, (0, 0, 0, 0))
+    wb.save(io.BytesIO())  # openpyxl's first save of a loaded book adds a default it lacked
+    fill(book.saved_rows)
+    whole, cached = [], []
+    for i in range(runs):
+        book.write(book.first_row + i, {STATUS: Status.PABORJAD.value})
+        started = time.perf_counter()
+        save_workbook(wb, io.BytesIO(), book.saved_rows)
+        cached.append((time.perf_counter() - started) * 1e3)
+        started = time.perf_counter()
+        wb.save(out := io.BytesIO())
+        whole.append((time.perf_counter() - started) * 1e3)
+    with zipfile.ZipFile(out) as archive:
+        sheet_mb = archive.getinfo(f"xl/worksheets/{book.ws.path.rsplit('/', 1)[-1]}").file_size
+    return statistics.median(whole), statistics.median(cached), sheet_mb / 1e6
+
+
+def measure_size(rows: int, repeat: int) -> tuple[dict[str, list[float]], tuple[float, ...], float]:
+    with tempfile.TemporaryDirectory(prefix="bench-ledger-") as directory:
+        path = Path(directory) / "stora.xlsx"
+        prefill(path, rows, open_cases=repeat)
+        saves = save_figures(path, min(repeat, SAVE_RUNS))
+        results = asyncio.run(measure(path, rows, repeat))
+        size_kb = path.stat().st_size / 1024
+    return results, saves, size_kb
+
+
+def section(sizes: Sequence[int], repeat: int) -> Section:
+    calls = Table(
+        "Local Ledger calls (openpyxl), ms",
+        ("rows", "operation", "n", "p50", "p95", "p99"),
+        note=(
+            "Each call as a click costs it: add; claim and close = get + update; list of the "
+            "open cases; cold get = a new Ledger's first get, a whole load through openpyxl "
+            "(what the next call pays after someone else saved the file). Every write is one "
+            "save: file lock, temp file, fsync, rename. Measured under shared load."
+        ),
+    )
+    saves = Table(
+        "Saving the workbook: openpyxl's whole file against the row cache, ms",
+        ("rows", "openpyxl save", "row-cache save", "sheet XML MB", "file KiB"),
+        note=(
+            "openpyxl save: wb.save, every cell serialised (what each click paid before); "
+            "row-cache save: local_workbook.row_cache after a one-row change, the same bytes. "
+            "Both in memory, without the lock, fsync and rename."
+        ),
+    )
+    for rows in sizes:
+        results, (whole, cached, sheet_mb), size_kb = measure_size(rows, repeat)
+        for name, samples in results.items():
+            calls.rows.append((rows, name, len(samples), *spread(samples)))
+        saves.rows.append((rows, whole, cached, sheet_mb, round(size_kb)))
+    return Section("ledger", tables=[calls, saves])
+
+
+def run(quick: bool = False) -> Section:
+    """Per Ledger call at 100, 1,000 and 10,000 rows; ``quick``: 100 rows, 3 calls of each."""
+    return section([100], 3) if quick else section([100, 1000, 10_000], 20)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ledger", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,10000", help="existing rows, comma-separated")
@@ -185,22 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     if args.repeat < 1 or any(size < args.repeat for size in sizes):
         parser.error("--repeat must be at least 1 and at most the smallest size")
-
-    print(f"Local Ledger (openpyxl), {args.repeat} operations per kind, latency in ms")
-    print(f"{'rows':>7}  {'operation':<9} {'n':>3} {'p50':>8} {'p95':>8}")
     begun = time.perf_counter()
-    for rows in sizes:
-        with tempfile.TemporaryDirectory(prefix="bench-ledger-") as directory:
-            path = Path(directory) / "stora.xlsx"
-            started = time.perf_counter()
-            prefill(path, rows, open_cases=args.repeat)
-            filled = time.perf_counter() - started
-            results = asyncio.run(measure(path, rows, args.repeat))
-            size_kb = path.stat().st_size / 1024
-        for name, samples in results.items():
-            p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
-            print(f"{rows:>7}  {name:<9} {len(samples):>3} {p50:>8.1f} {p95:>8.1f}")
-        print(f"{'':>7}  (pre-fill {filled:.1f} s, file {size_kb:.0f} KiB)")
+    for table in section(sizes, args.repeat).tables:
+        print(table.render())
+        print()
     print(f"total {time.perf_counter() - begun:.0f} s")
     return 0
 

@@ -39,6 +39,21 @@ class RowCache:
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self._rows: dict[int, bytes] = {}
+        # The rows and columns that hold cells, and how many cells there were:
+        # openpyxl only ever adds cells unless rows or columns are deleted,
+        # which the bot never does, so an unchanged count means unchanged sets.
+        self._cells_seen = -1
+        self._cell_rows: set[int] = set()
+        self._cell_cols: set[int] = set()
+
+    def cell_rows_and_cols(self) -> tuple[set[int], set[int]]:
+        cells: Any = self.ws  # types-openpyxl leaves _cells out
+        keys = cells._cells.keys()
+        if len(keys) != self._cells_seen:
+            self._cell_rows = set(map(itemgetter(0), keys))
+            self._cell_cols = set(map(itemgetter(1), keys))
+            self._cells_seen = len(keys)
+        return self._cell_rows, self._cell_cols
 
     def changed(self, row: int) -> None:
         """Row ``row`` has other values or formats now: write it afresh at the next save."""
@@ -46,6 +61,7 @@ class RowCache:
 
     def clear(self) -> None:
         self._rows.clear()
+        self._cells_seen = -1
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -102,11 +118,9 @@ class _SheetWriter(WorksheetWriter):
         super().__init__(ws, out=self.buffer)
         self._sheet: Any = ws
         self._cache = cache
-        # One pass over the cells for both the dimension and the rows, where
-        # openpyxl makes two and sorts every cell.
-        keys = self._sheet._cells.keys()
-        self._rows = set(map(itemgetter(0), keys))
-        self._cols = set(map(itemgetter(1), keys))
+        # The rows and columns for both the dimension and the rows, where
+        # openpyxl goes over every cell twice and sorts them.
+        self._rows, self._cols = cache.cell_rows_and_cols()
 
     def write_dimensions(self) -> None:
         """As Worksheet.calculate_dimension, from the cells' rows and columns already known."""

@@ -32,6 +32,7 @@ from tests.fakes import teams
 from tests.fakes.connector import FakeConnector
 
 ROWS = 200  # cases already in the workbook, most of them closed
+SECRET = "a-long-shared-secret-for-the-tests-0123456789"
 
 
 @dataclass
@@ -87,6 +88,7 @@ async def filled_office(tmp_path: Path) -> AsyncIterator[Office]:
         STORA_TENANT_ID=teams.TENANT,
         STORA_TEAM_ID=teams.TEAM,
         STORA_NOTIFY_INTERVAL_SECONDS=0,  # no scan reading the workbook between clicks
+        STORA_NOTIFY_SECRET=SECRET,  # but one when the test asks: POST /api/notify
     )
     try:
         async with (
@@ -180,6 +182,32 @@ async def test_after_an_edit_in_excel_one_load_and_the_edit_is_kept(
     form = await office.say(ANNA, "registrera")
     await office.click(ANNA, form, "register", REGISTRATION)
     assert (spy.loads, spy.saves, spy.rows_saved) == (0, 1, 1)  # the cache again
+    assert list(_table_rows(office.workbook))[1]["Eventuell kommentar"] == "Ringt kunden"
+
+
+async def test_the_scan_that_reads_an_edit_readies_the_next_clicks_save(
+    filled_office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = filled_office
+    spy = WorkbookSpy()
+    spy.install(monkeypatch)
+    await office.sign_up(ANNA, "xanna")
+    book = openpyxl.load_workbook(office.workbook)
+    book[SHEET_NAME]["G3"] = "Ringt kunden"  # an edit in Excel, whole file saved
+    book.save(office.workbook)
+
+    spy.reset()
+    headers = {"Authorization": f"Bearer {SECRET}"}
+    async with office.session.post(f"{office.url}/api/notify", headers=headers) as answer:
+        assert answer.status == 200, await answer.text()
+    assert spy.loads == 1  # the stall scan read the edited file
+    # The rows are serialised after the load, off the scan's and the click's time.
+    await office.ledger.settle()
+
+    spy.reset()
+    form = await office.say(ANNA, "registrera")
+    await office.click(ANNA, form, "register", REGISTRATION)
+    assert (spy.loads, spy.saves, spy.rows_saved) == (0, 1, 1)  # ROWS + 2 before
     assert list(_table_rows(office.workbook))[1]["Eventuell kommentar"] == "Ringt kunden"
 
 

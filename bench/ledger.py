@@ -13,6 +13,11 @@ the benchmark itself). The operations are timed as a click costs them:
 - cold get: a new Ledger and one ``get``, i.e. a full load, which every
   operation pays once after someone else saved the file.
 
+A second table sets openpyxl's own whole-file save (``wb.save``, what every
+click paid before issue 13) beside the row cache's save of the same workbook
+(``local_workbook.row_cache``), for the README's account of what is openpyxl's.
+``run(quick)`` returns both as a ``bench.report.Section`` for ``make bench``.
+
 Nothing is asserted: the figures are for comparing changes on one machine.
 """
 

@@ -173,8 +173,9 @@ class LocalWorkbookLedger:
             wb = _load(fh)
         self._book = TableBook(wb, key)
         # The first save after a load writes every row; done now, in the
-        # background, the click that saves next writes only its own row.
-        # Costs CPU only, and only after a load: the rows are written once per load either way.
+        # background, the click that saves next writes only its own row. When
+        # the file is loaded again before any save, it was CPU spent for
+        # nothing: ~0.1 s at 1,000 rows, ~1 s at 10,000 (bench.ledger).
         self._filling = threading.Thread(
             target=self._fill_saved_rows, args=(self._book,), daemon=True
         )

@@ -22,6 +22,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.report import Section, Table
 from bot.config import Settings
 from tests.bot.conftest import ANNA, seat_team, serve
 from tests.bot.hostile import JSON, authenticated_office, log_output, send
@@ -91,6 +92,22 @@ async def probe(requests: int, seed: int) -> dict[str, Any]:
         "log_bytes_per_request": round(len(log.encode()) / requests),
         "tracebacks": log.count("Traceback"),
     }
+
+
+def run(quick: bool = False) -> Section:
+    figures = asyncio.run(probe(40 if quick else 300, seed=10))
+    answers = ", ".join(f"{n} × {status}" for status, n in figures["by_status"].items())
+    table = Table(
+        f"Hostile requests to /api/messages: {figures['requests']} malformed, forged or misdirected",
+        ("figure", "value"),
+        [
+            ("answers", answers),
+            ("answered 5xx", figures["server_errors"]),
+            ("tracebacks logged", figures["tracebacks"]),
+            ("log bytes per refused request", figures["log_bytes_per_request"]),
+        ],
+    )
+    return Section("hostile", [table])
 
 
 def main() -> None:

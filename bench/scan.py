@@ -170,10 +170,13 @@ def section(results: list[Figures]) -> Section:
                 )
             )
         if figures.rows == TARGET_ROWS:
-            p95 = spread(figures.warm)[1]
-            targets.append(
-                Target(f"scan of {figures.rows:,} rows, p95 (warm)", p95, TARGET_MS, "ms")
-            )
+            # Both judged: the cold scan is the warm one plus openpyxl's load of
+            # the whole file, which is not ours but is what the agents wait for.
+            for read, samples in (("warm", figures.warm), ("cold", figures.cold)):
+                p95 = spread(samples)[1]
+                targets.append(
+                    Target(f"scan of {figures.rows:,} rows, p95 ({read})", p95, TARGET_MS, "ms")
+                )
     return Section("scan", tables=[table], targets=targets)
 
 

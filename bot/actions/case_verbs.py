@@ -4,7 +4,9 @@
 Each follows the same guard: read the case as it is now; if the card that was
 clicked showed an older state, apply nothing and show the current one; else
 apply the rule and store it with the read state as the expected state, so that
-of two agents clicking at once exactly one wins and the other is told who.
+of two agents clicking at once exactly one wins and the other is told who. The
+read, the checks and the write are one turn of the store (``one_turn``): on
+Graph, one read and one write per click.
 """
 
 from __future__ import annotations
@@ -115,27 +117,13 @@ async def _change(
         log.info("conflict", extra={"verb": turn.verb, "case_id": turn.case_id})
         return None, None, _case_card(turn, conflict.current, conflict.text(turn.locale))
     except WriteUnconfirmed:
+        # Whether it took is unknown: a retry pass draws the card as the workbook has it.
         await redraws.redraw_later(turn.services.case_cards, turn.case_id)
         raise
     if stored is None:
         return case, None, instead[-1]
     await _after_store(turn, case, stored)
     return case, stored, None
-
-
-async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Json | None]:
-    """Store ``changed`` over ``case``; on a lost race, the card that says who won."""
-    try:
-        stored = await turn.services.ledger.update(case, changed)
-    except Conflict as conflict:
-        log.info("conflict", extra={"verb": turn.verb, "case_id": case.case_id})
-        return None, _case_card(turn, conflict.current, conflict.text(turn.locale))
-    except WriteUnconfirmed:
-        # Whether it took is unknown: a retry pass draws the card as the workbook has it.
-        await redraws.redraw_later(turn.services.case_cards, case.case_id)
-        raise
-    await _after_store(turn, case, stored)
-    return stored, None
 
 
 async def _after_store(turn: Turn, case: Case, stored: Case) -> None:

@@ -6,12 +6,14 @@ its life before). Counted per click, at the fake, as it was sent:
 
 - a *read* is one HTTP request that changes nothing: a GET, or a JSON batch of
   GETs; a *write* is one that changes the workbook (a PATCH, ``rows/add``, or a
-  batch holding one). That is the budget: each is a round trip to Microsoft
-  (learn.microsoft.com/graph/json-batching: a batch "combine[s] multiple
-  requests in one HTTP call"), so a click's wait is at most two of them;
-- the *parts* Graph carries out inside them, the stricter count (the same page:
-  each request in a batch is evaluated against throttling limits on its own),
-  are pinned too, so that none is added unnoticed. A click on a case reads two:
+  batch holding one). That is the budget: each is one round trip to Microsoft
+  (learn.microsoft.com/graph/json-batching: combining requests in one batch
+  "can save the application significant network latency"), so a click waits
+  for at most two;
+- the *parts* Graph carries out inside them, the stricter count (requests in a
+  batch are evaluated individually against throttling limits,
+  learn.microsoft.com/graph/throttling), are pinned too, so that none is added
+  unnoticed. A click on a case reads two:
   the header row, which proves the columns are where they were
   (tests/graph/test_faults.py: a renamed header, an inserted column), and the
   case's row. A registration reads four (``graph.add_queue``) and writes two.

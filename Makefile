@@ -30,6 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.ledger
 	$(BIN)/python -m bench.graph
+	$(BIN)/python -m bench.clicks
 	$(BIN)/python -m bench.hostile
 
 # Mutation testing of the routine's rules (cases/) with mutmut; slow, so not in

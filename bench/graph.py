@@ -6,7 +6,7 @@ Runs the bot's real aiohttp app twice over loopback with a fake Bot Connector:
 once on the local workbook, once on the Graph Ledger talking HTTP (real
 msgraph-sdk) to the fake Graph server of the tests, which adds ``--latency-ms``
 to every request it answers, as a stand-in for the trip to Microsoft. Prints,
-per click, p50/p95 latency for both stores and the Graph requests it cost
+per click (``bench.clicks`` drives them; it has the full table and targets), p50/p95 latency for both stores and the Graph requests it cost
 (HTTP requests; a JSON batch counts once, its parts in brackets), then the
 same per Ledger call. Steady state: the session is open and the table read
 once before the timed clicks.
@@ -24,94 +24,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-# "close review" is Fortsätt on the close form (the confirmation step), "close" its Ja.
-CLICKS = ("register", "claim", "hand over", "take over", "close review", "close")
-
-
-async def run_clicks(
-    ledger: Any, cases: int, fake: Any = None
-) -> tuple[dict[str, list[float]], dict[str, Counter]]:
-    import aiohttp
-    from aiohttp import web
-
-    from bot.app import create_app
-    from bot.config import Settings
-    from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, seat_team
-    from tests.bot.test_lifecycle_e2e import REGISTRATION
-    from tests.cases.gsrn_helpers import make_gsrn
-    from tests.fakes import teams
-    from tests.fakes.connector import FakeConnector
-
-    timings: dict[str, list[float]] = defaultdict(list)
-    requests: dict[str, Counter] = defaultdict(Counter)
-
-    async def timed(name: str, click: Awaitable[Any]) -> Any:
-        before = (fake.http.copy(), fake.counts.copy()) if fake else None
-        start = time.perf_counter()
-        result = await click
-        timings[name].append((time.perf_counter() - start) * 1000)
-        if fake and before:
-            requests[name]["http"] += fake.http.total() - before[0].total()
-            requests[name]["parts"] += fake.counts.total() - before[1].total()
-            requests[name]["n"] += 1
-        return result
-
-    with tempfile.TemporaryDirectory() as tmp:
-        connector = FakeConnector()
-        await connector.start()
-        seat_team(connector)  # the bot acts only for the configured team's members
-        settings = Settings(
-            _env_file=None,
-            MicrosoftAppId="",
-            STORA_TENANT_ID=teams.TENANT,
-            STORA_TEAM_ID=teams.TEAM,
-            STORA_STATE_DIR=Path(tmp) / "state",
-            STORA_WORKBOOK=Path(tmp) / "wb.xlsx",
-            STORA_NOTIFY_INTERVAL_SECONDS=0,
-        )
-        clock = Clock()
-        runner = web.AppRunner(create_app(settings, ledger=ledger, clock=clock))
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        async with aiohttp.ClientSession() as session:
-            office = Office(
-                f"http://127.0.0.1:{port}", connector, ledger, clock, Path(tmp), session
-            )
-            for agent, sig in ((ANNA, "xanna"), (BO, "xbo"), (CIA, "xcia")):
-                await office.sign_up(agent, sig)
-            ids = ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3))
-            for _ in range(cases):
-                form = await office.say(ANNA, "registrera")
-                await timed("register", office.click(ANNA, form, "register", REGISTRATION))
-                post = connector.top_level_posts()[-1]
-                claimed = await timed("claim", office.click(BO, post, "claim"))
-                form = (await office.click(BO, post, "handover.form", card=claimed["value"]))[
-                    "value"
-                ]
-                await timed(
-                    "hand over", office.click(BO, post, "handover", {"note": "Halvvägs"}, card=form)
-                )
-                notice = connector.last()
-                await timed("take over", office.click(CIA, notice, "takeover"))
-                # The take-over is answered in the notice's place; the case card
-                # itself, refreshed for Cia, carries her buttons.
-                taken = await office.refresh(CIA, post)
-                form = (await office.click(CIA, post, "close.form", card=taken["value"]))["value"]
-                typed = {
-                    "changedIds": ids,
-                    "greeting": "AB",
-                    "emailChange": "fakturaadress",
-                    "emailValue": "Gatan 1",
-                }
-                sure = await timed(
-                    "close review", office.click(CIA, post, "close.review", typed, card=form)
-                )
-                await timed("close", office.click(CIA, post, "close", card=sure["value"]))
-        await runner.cleanup()
-        await connector.stop()
-    return timings, requests
+from .clicks import CLICKS, Run, run_clicks
 
 
 async def run_ledger_calls(
@@ -159,6 +72,19 @@ def _requests(counter: Counter) -> str:
     return f"{http:.1f} ({parts:.1f})"
 
 
+def _click_requests(run: Run) -> dict[str, Counter]:
+    """A click's Graph requests as the calls' table counts them: HTTP requests (parts)."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for name in CLICKS:
+        cost = run.requests[name]
+        out[name] = Counter(
+            http=cost["reads"] + cost["writes"] + cost["other"],
+            parts=cost["read parts"] + cost["write parts"],
+            n=run.counted[name],
+        )
+    return out
+
+
 def _table(title: str, names: tuple[str, ...], local: dict, graph: dict, requests: dict) -> None:
     print(title)
     print(
@@ -187,10 +113,10 @@ async def measure(cases: int, latency_ms: float) -> None:
         return ledger, fake
 
     with tempfile.TemporaryDirectory() as tmp:
-        local_clicks, _ = await run_clicks(LocalWorkbookLedger(Path(tmp) / "c.xlsx"), cases)
+        local = await run_clicks(LocalWorkbookLedger(Path(tmp) / "c.xlsx"), cases)
         local_calls, _ = await run_ledger_calls(LocalWorkbookLedger(Path(tmp) / "l.xlsx"), cases)
     ledger, fake = await graph_ledger()
-    graph_clicks, click_requests = await run_clicks(ledger, cases, fake)
+    graph = await run_clicks(ledger, cases, fake)
     await ledger.aclose()
     await fake.stop()
     ledger, fake = await graph_ledger()
@@ -204,9 +130,9 @@ async def measure(cases: int, latency_ms: float) -> None:
     _table(
         "Clicks over HTTP (what Teams waits for)",
         CLICKS,
-        local_clicks,
-        graph_clicks,
-        click_requests,
+        local.timings,
+        graph.timings,
+        _click_requests(graph),
     )
     calls = ("add", "get", "update", "update (wipe)", "list")
     _table("Ledger calls", calls, local_calls, graph_calls, call_requests)

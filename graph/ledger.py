@@ -15,6 +15,8 @@ Requests, in steady state (the layout and the case's row known from before):
 - ``add``: one read (header row, last row, the high-water mark on the "_bot"
   sheet), one write: a batch of the new high-water mark, then ``rows/add``;
   the same two for every registration waiting meanwhile (``graph.add_queue``).
+- ``change``: ``update`` without a read before it; the click decides on the
+  read that checks the expected state (``bot.actions.one_turn``).
 - ``list``: one read of the whole table.
 
 Requests to the workbook go one at a time (an asyncio lock), as Microsoft
@@ -65,6 +67,8 @@ from .writes import CUSTOMER_HEADERS, RowWrite
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# A case's row as just read: layout, row number, values and number formats.
+Located = tuple[Layout, int, list[Any], list[Any]]
 
 
 class GraphLedger:
@@ -73,6 +77,9 @@ class GraphLedger:
     # made just before a write of ours may land after it. The bot reads such a row
     # back a few seconds after writing it (bot/late_edits.py).
     person_edits_arrive_late = True
+    # Graph answers a PATCH with the range as it now is (graph.writes): a close's
+    # wipe is read back and checked by the write itself (bot/actions/case_verbs.py).
+    write_answer_reads_back = True
 
     def __init__(
         self,
@@ -143,6 +150,38 @@ class GraphLedger:
                 await self.twins.tidy(op.deadline)
             update = functools.partial(self._update, op, expected, new)
             return await self.turns.run(self.workbook_key(), new.case_id, holder, op, update)
+
+        return await self._run("update", in_turn)
+
+    async def change(
+        self, case_id: str, decide: Callable[[Case], Case | None]
+    ) -> tuple[Case, Case | None]:
+        """Read the case, ``decide`` on it, write what it returns (``None``: nothing).
+
+        A click in one read and one write: the read that proves the row is as
+        expected is the one the click decides on (bot.actions.one_turn).
+        """
+        holder = uuid.uuid4().hex
+        plan: builtins.list[tuple[Case, Case]] = []  # (read, new), once decided
+        tidied: builtins.list[bool] = []
+
+        async def decided(op: Op) -> tuple[Case, Case | None]:
+            if plan:  # an earlier attempt's write may have taken: update's own doubt rules
+                return plan[0][0], await self._update(op, *plan[0])
+            located = await self._locate(op, case_id)
+            current = case_from_cells(located[0].known_cells(located[2]))
+            new = decide(current)
+            if new is None:
+                return current, None
+            plan.append((current, new))
+            return current, await self._update(op, current, new, located)
+
+        async def in_turn(op: Op) -> tuple[Case, Case | None]:
+            if not tidied and self.twins.watches(case_id):
+                tidied.append(True)
+                await self.twins.tidy(op.deadline)  # as ``update``: one row to act on
+            key = self.workbook_key()
+            return await self.turns.run(key, case_id, holder, op, lambda: decided(op))
 
         return await self._run("update", in_turn)
 
@@ -240,9 +279,7 @@ class GraphLedger:
         body = await self._send(op, op.requests.header_row(), "header row")
         return Layout.from_header_range(body["address"], body["values"])
 
-    async def _locate(
-        self, op: Op, case_id: str
-    ) -> tuple[Layout, int, builtins.list[Any], builtins.list[Any]]:
+    async def _locate(self, op: Op, case_id: str) -> Located:
         """The case's row right now: layout, row number, values and number formats.
 
         One read when the row is where it was; else the whole table is read to
@@ -286,8 +323,10 @@ class GraphLedger:
 
     # -- writes --------------------------------------------------------------------
 
-    async def _update(self, op: Op, expected: Case, new: Case) -> Case:
-        layout, row, values, formats = await self._locate(op, expected.case_id)
+    async def _update(
+        self, op: Op, expected: Case, new: Case, located: Located | None = None
+    ) -> Case:
+        layout, row, values, formats = located or await self._locate(op, expected.case_id)
         current = case_from_cells(layout.known_cells(values))
         if op.in_doubt and current == new:
             return self._remember(new, row)  # the write that went unanswered did take

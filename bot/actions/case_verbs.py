@@ -4,7 +4,9 @@
 Each follows the same guard: read the case as it is now; if the card that was
 clicked showed an older state, apply nothing and show the current one; else
 apply the rule and store it with the read state as the expected state, so that
-of two agents clicking at once exactly one wins and the other is told who.
+of two agents clicking at once exactly one wins and the other is told who. The
+read, the checks and the write are one turn of the store (``one_turn``): on
+Graph, one read and one write per click.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from cases.model import Case, CaseRef, Status
 from graph.errors import WriteUnconfirmed
 
 from .. import redraws
-from . import redelivered
+from . import one_turn, redelivered
 from .checks import form_check
 from .email_input import EMAIL_FIELDS, draft_from_form
 from .inputs import errors_by_input
@@ -78,27 +80,56 @@ async def _get(turn: Turn) -> Case:
 async def _current(turn: Turn) -> tuple[Case, Json | None]:
     """The case now, and the card to answer with instead when the click was stale."""
     case = await _get(turn)
+    return case, _stale(turn, case)
+
+
+def _stale(turn: Turn, case: Case) -> Json | None:
     if turn.field("version") != case.version:
         # The same words as a lost race: someone got there first, and who.
-        return case, _case_card(turn, case, Conflict(case).text(turn.locale))
-    return case, None
+        return _case_card(turn, case, Conflict(case).text(turn.locale))
+    return None
 
 
-async def _store(turn: Turn, case: Case, changed: Case) -> tuple[Case | None, Json | None]:
-    """Store ``changed`` over ``case``; on a lost race, the card that says who won."""
+async def _change(
+    turn: Turn, decide: Callable[[Case], Case | Json]
+) -> tuple[Case | None, Case | None, Json | None]:
+    """Read the case, ``decide`` on it and store what it returns, in one turn of the store.
+
+    ``decide`` returns the case to store, or the card to answer with instead.
+    The case as read, as stored, and the answer instead (a stale card, a
+    refusal, a lost race).
+    """
+    if not turn.case_id:
+        await _get(turn)  # raises the "no case" answer
+    instead: list[Json] = []
+
+    def decided(case: Case) -> Case | None:
+        instead.clear()  # a retried attempt decides again
+        outcome = decide(case)
+        if isinstance(outcome, Case):
+            return outcome
+        instead.append(outcome)
+        return None
+
     try:
-        stored = await turn.services.ledger.update(case, changed)
+        case, stored = await one_turn.change(turn.services.ledger, turn.case_id, decided)
     except Conflict as conflict:
-        log.info("conflict", extra={"verb": turn.verb, "case_id": case.case_id})
-        return None, _case_card(turn, conflict.current, conflict.text(turn.locale))
+        log.info("conflict", extra={"verb": turn.verb, "case_id": turn.case_id})
+        return None, None, _case_card(turn, conflict.current, conflict.text(turn.locale))
     except WriteUnconfirmed:
         # Whether it took is unknown: a retry pass draws the card as the workbook has it.
-        await redraws.redraw_later(turn.services.case_cards, case.case_id)
+        await redraws.redraw_later(turn.services.case_cards, turn.case_id)
         raise
+    if stored is None:
+        return case, None, instead[-1]
+    await _after_store(turn, case, stored)
+    return case, stored, None
+
+
+async def _after_store(turn: Turn, case: Case, stored: Case) -> None:
     redelivered.applied(turn.extra, stored.case_id)
     await check_later(turn, case, stored)
     await _redraw_channel_card(turn, stored)
-    return stored, None
 
 
 async def _redraw_channel_card(turn: Turn, case: Case) -> None:
@@ -109,15 +140,16 @@ async def _redraw_channel_card(turn: Turn, case: Case) -> None:
 
 
 async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
-    case, stale = await _current(turn)
-    if stale:
-        return stale
-    try:
-        changed = rule(case)
-    except NotAllowed as refused:
-        return _case_card(turn, case, refused.text(turn.locale))
-    stored, lost = await _store(turn, case, changed)
-    return lost or _case_card(turn, stored)  # type: ignore[arg-type]
+    def decide(case: Case) -> Case | Json:
+        if stale := _stale(turn, case):
+            return stale
+        try:
+            return rule(case)
+        except NotAllowed as refused:
+            return _case_card(turn, case, refused.text(turn.locale))
+
+    _, stored, answer = await _change(turn, decide)
+    return answer or _case_card(turn, stored)  # type: ignore[arg-type]
 
 
 @verb("refresh", needs_signature=False)  # Teams, for a member listed on the card
@@ -163,29 +195,27 @@ async def _submit(
     a stale card, a refusal or a lost race show the case as it is now.
     """
     typed = turn.values(*fields)
+
+    def decide(case: Case) -> Case | Json:
+        if stale := _stale(turn, case):
+            return stale
+        try:
+            return rule(case)
+        except (InvalidInput, InvalidInputs) as bad:
+            errors = errors_by_input(bad, turn.locale)
+            return cards.to_json(form(case, turn.locale, typed, errors))
+        except NotAllowed as refused:
+            return _case_card(turn, case, refused.text(turn.locale))
+
     try:
-        case, stale = await _current(turn)
+        _, stored, answer = await _change(turn, decide)
     except LedgerUnavailable as unavailable:
-        # Not even read: the form again as the agent saw it, typed text kept.
+        # Not read, or not stored: the form again as the agent saw it, typed text kept.
         drawn = CaseRef(turn.case_id, turn.field("version"))
         return None, cards.to_json(
             form(drawn, turn.locale, typed, notice=unavailable.text(turn.locale))
         )
-    if stale:
-        return None, stale
-    try:
-        changed = rule(case)
-    except (InvalidInput, InvalidInputs) as bad:
-        errors = errors_by_input(bad, turn.locale)
-        return None, cards.to_json(form(case, turn.locale, typed, errors))
-    except NotAllowed as refused:
-        return None, _case_card(turn, case, refused.text(turn.locale))
-    try:
-        return await _store(turn, case, changed)
-    except LedgerUnavailable as unavailable:
-        return None, cards.to_json(
-            form(case, turn.locale, typed, notice=unavailable.text(turn.locale))
-        )
+    return stored, answer
 
 
 @verb(
@@ -287,15 +317,21 @@ async def _check_wiped(turn: Turn, case: Case) -> None:
 
     The close is stored by now: a read-back the workbook does not answer must
     not turn it into "nothing was saved". The store's own answer to the write
-    (``case``) showed the cells empty; that stands.
+    (``case``) showed the cells empty; that stands. A store whose write is
+    answered with the cells as they now are (the Graph Ledger: a PATCH on a
+    range answers with the range, learn.microsoft.com/graph/api/range-update)
+    has read them back already, and checked them (``graph.writes``).
     """
-    try:
-        again = await turn.services.ledger.get(case.case_id)
-    except LedgerUnavailable:
-        log.warning(
-            "wipe not read back; the write's answer showed it", extra={"case_id": case.case_id}
-        )
+    if getattr(turn.services.ledger, "write_answer_reads_back", False):
         again = case
+    else:
+        try:
+            again = await turn.services.ledger.get(case.case_id)
+        except LedgerUnavailable:
+            log.warning(
+                "wipe not read back; the write's answer showed it", extra={"case_id": case.case_id}
+            )
+            again = case
     if again.has_customer_data:
         log.error("wipe did not take", extra={"case_id": case.case_id})
         raise DomainError(

@@ -16,6 +16,7 @@ click tells them once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -28,7 +29,7 @@ from cases.model import Case, Status
 from .. import redraws, takeover_notice
 from ..takeover_notice import Person, TakeOverNotice, plain_name
 from ..teams import display_name
-from .case_verbs import _case_card, _current, _get, _store
+from .case_verbs import _case_card, _change, _get, _stale
 from .routing import Turn, verb
 
 log = logging.getLogger(__name__)
@@ -38,31 +39,35 @@ Json = dict[str, Any]
 
 @verb("takeover")
 async def take_over(turn: Turn) -> Json:
-    case, stale = await _current(turn)
-    if stale:
-        return _yours_already(turn, case) or stale
-    try:
-        lifecycle.require(case, Action.TAKE_OVER, turn.signature or "")
-    except NotAllowed as refused:
-        return _case_card(turn, case, refused.text(turn.locale))
-    if _ask_first(turn, case):
-        question = cards.takeover_confirm(
-            case,
-            names=turn.names,
-            locale=turn.locale,
-            now=turn.services.clock(),
-            from_notice=turn.field("view") == cards.NOTICE_VIEW,
-        )
-        return cards.to_json(question)
-    return await _take(turn, case)
+    def decide(case: Case) -> Case | Json:
+        if stale := _stale(turn, case):
+            return _yours_already(turn, case) or stale
+        try:
+            lifecycle.require(case, Action.TAKE_OVER, turn.signature or "")
+        except NotAllowed as refused:
+            return _case_card(turn, case, refused.text(turn.locale))
+        if _ask_first(turn, case):
+            question = cards.takeover_confirm(
+                case,
+                names=turn.names,
+                locale=turn.locale,
+                now=turn.services.clock(),
+                from_notice=turn.field("view") == cards.NOTICE_VIEW,
+            )
+            return cards.to_json(question)
+        return _taken(turn, case)
+
+    return await _take(turn, decide)
 
 
 @verb("takeover.confirm")
 async def confirm_take_over(turn: Turn) -> Json:
-    case, stale = await _current(turn)
-    if stale:
-        return _yours_already(turn, case) or stale
-    return await _take(turn, case)
+    def decide(case: Case) -> Case | Json:
+        if stale := _stale(turn, case):
+            return _yours_already(turn, case) or stale
+        return _taken(turn, case)
+
+    return await _take(turn, decide)
 
 
 def _ask_first(turn: Turn, case: Case) -> bool:
@@ -72,15 +77,20 @@ def _ask_first(turn: Turn, case: Case) -> bool:
     )
 
 
-async def _take(turn: Turn, case: Case) -> Json:
+def _taken(turn: Turn, case: Case) -> Case | Json:
     try:
-        changed = lifecycle.take_over(case, actor=turn.signature or "", now=turn.services.clock())
+        return lifecycle.take_over(case, actor=turn.signature or "", now=turn.services.clock())
     except NotAllowed as refused:
         return _case_card(turn, case, refused.text(turn.locale))
-    stored, lost = await _store(turn, case, changed)
-    if stored is None:
+
+
+async def _take(turn: Turn, decide: Callable[[Case], Case | Json]) -> Json:
+    case, stored, answer = await _change(turn, decide)
+    if case is None:
         # Lost to a write in between: to the clicker's own twin click, the case is theirs.
-        return await _yours_now(turn) or lost  # type: ignore[return-value]
+        return await _yours_now(turn) or answer  # type: ignore[return-value]
+    if stored is None:
+        return answer  # type: ignore[return-value]
     return _case_card(turn, stored, await _tell(turn, case.handler, stored))
 
 

@@ -160,6 +160,9 @@ class FakeGraph:
         self.workbook = workbook or Workbook()
         self.counts: Counter[str] = Counter()  # every request, a batch's inner ones included
         self.http: Counter[str] = Counter()  # HTTP requests as sent ($batch as one)
+        # Each HTTP request as sent: its kind, or a batch's parts' kinds in order
+        # (tests/graph/test_request_budget.py counts a click's round trips by it).
+        self.trips: list[tuple[str, ...]] = []
         self.log: list[tuple[str, str, int]] = []  # (kind, session-or-"", status)
         self.session_book = Sessions()  # see graph_sessions.py
         self.sessions = self.session_book.valid  # id -> still valid
@@ -301,6 +304,23 @@ class FakeGraph:
     def reset_counts(self) -> None:
         self.counts.clear()
         self.http.clear()
+        self.trips.clear()
+
+    @staticmethod
+    def tally(trips: list[tuple[str, ...]]) -> Counter[str]:
+        """HTTP requests as reads (nothing but reads, a batch of them too) and writes
+        (one holding a write), and the parts of each; "other": any else, a session's."""
+        cost: Counter[str] = Counter()
+        for trip in trips:
+            if set(trip) <= READ_KINDS:
+                cost["reads"] += 1
+            elif set(trip) & WRITE_KINDS and set(trip) <= READ_KINDS | WRITE_KINDS:
+                cost["writes"] += 1
+            else:
+                cost["other"] += 1
+            cost["read parts"] += sum(kind in READ_KINDS for kind in trip)
+            cost["write parts"] += sum(kind in WRITE_KINDS for kind in trip)
+        return +cost  # zeros left out
 
     @property
     def writes(self) -> int:
@@ -338,6 +358,14 @@ class FakeGraph:
         query = {k: v[0] for k, v in parse_qs(request.rel_url.query_string).items()}
         if relative == "/$batch" and request.method == "POST":
             self.http["$batch"] += 1
+            parts = (body or {}).get("requests") or []
+            self.trips.append(
+                tuple(
+                    self.kind_of(str(p.get("method")), unquote(urlsplit(str(p.get("url"))).path))
+                    for p in parts
+                    if isinstance(p, dict)
+                )
+            )
             reply = await self._faulted(
                 "$batch",
                 request.headers,
@@ -346,6 +374,7 @@ class FakeGraph:
         else:
             kind = self.kind_of(request.method, relative)
             self.http[kind] += 1
+            self.trips.append((kind,))
             reply = await self._one(request.method, relative, query, dict(request.headers), body)
         return _json(reply)
 

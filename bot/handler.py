@@ -6,7 +6,6 @@ import logging
 
 from botbuilder.core import (
     ActivityHandler,
-    CardFactory,
     InvokeResponse,
     MessageFactory,
     TurnContext,
@@ -19,6 +18,7 @@ import cards
 from . import responses
 from .actions import dispatch
 from .admin import admin_card
+from .card_payload import card_message
 from .commands import Command, parse
 from .gate import Gate, Refusal
 from .logs import log_context
@@ -87,9 +87,7 @@ class StoraArendenBot(ActivityHandler):
         command = parse(command_text(activity))
         log.info("command", extra={"command": command.value})
         card = await self._card_for(command, activity, lang)
-        await turn_context.send_activity(
-            MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
-        )
+        await turn_context.send_activity(card_message(cards.to_json(card)))
 
     async def _card_for(self, command: Command, activity: Activity, lang: str) -> AdaptiveCard:
         services = self._services
@@ -139,11 +137,7 @@ class StoraArendenBot(ActivityHandler):
 
     async def _greet(self, turn_context: TurnContext) -> None:
         lang = locale(turn_context.activity)
-        await turn_context.send_activity(
-            MessageFactory.attachment(
-                CardFactory.adaptive_card(cards.to_json(cards.help_card(lang)))
-            )
-        )
+        await turn_context.send_activity(card_message(cards.to_json(cards.help_card(lang))))
 
 
 async def _reply_invoke(turn_context: TurnContext, response: InvokeResponse) -> None:

@@ -18,11 +18,11 @@ import cards
 from . import responses
 from .actions import dispatch
 from .admin import admin_card
-from .card_payload import card_message
+from .card_payload import CardJson, card_message
 from .commands import Command, parse
 from .gate import Gate, Refusal
 from .logs import log_context
-from .queue_view import draw_queue
+from .queue_view import queue_json
 from .services import Services
 from .teams import aad_object_id, command_text, display_name, locale, user_mri, where
 
@@ -87,9 +87,12 @@ class StoraArendenBot(ActivityHandler):
         command = parse(command_text(activity))
         log.info("command", extra={"command": command.value})
         card = await self._card_for(command, activity, lang)
-        await turn_context.send_activity(card_message(cards.to_json(card)))
+        json = card if isinstance(card, CardJson) else cards.to_json(card)
+        await turn_context.send_activity(card_message(json))
 
-    async def _card_for(self, command: Command, activity: Activity, lang: str) -> AdaptiveCard:
+    async def _card_for(
+        self, command: Command, activity: Activity, lang: str
+    ) -> AdaptiveCard | CardJson:
         services = self._services
         match command:
             case Command.REGISTER:
@@ -106,7 +109,7 @@ class StoraArendenBot(ActivityHandler):
                 view = cards.MINE_VIEW if command is Command.MINE else cards.QUEUE_VIEW
                 if view == cards.MINE_VIEW and not me:
                     return services.signatures.form(lang, {})
-                return await draw_queue(
+                return await queue_json(
                     services, view=view, viewer=me, mri=user_mri(activity), locale=lang
                 )
             case Command.SIGNATURES | Command.RELEASE:

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from msrest.serialization import Serializer
 
+import cards
+from cases import lifecycle
 from cases.model import NewCase
-from tests.bot.conftest import ANNA, Office
-from tests.cards.queue_rows import queue_rows
+from tests.bot.conftest import ANNA, CIA, Office
+from tests.cards.queue_rows import queue_rows, row_of
 
 TURNS = 12
 
@@ -68,3 +70,39 @@ async def test_a_queue_card_is_sent_as_built_not_walked_value_by_value(
     assert serialized_values[0] < 100, serialized_values[0]
     rows = queue_rows(queue.card)
     assert len(rows) == 20 and all("claim" in row.buttons for row in rows)
+
+
+async def test_the_queue_is_drawn_again_only_when_what_it_shows_changed(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await office.sign_up(ANNA, "xanna")
+    await office.sign_up(CIA, "xcia")
+    await open_cases(office, 3)
+    drawn = [0]
+    draw = cards.queue_card
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        drawn[0] += 1
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(cards, "queue_card", counting)
+    first, again, third = [(await office.say(ANNA, "kö")).card for _ in range(3)]
+    assert drawn[0] == 1
+    assert first == again == third
+
+    office.clock.advance(minutes=90)  # every age ticks over
+    later = (await office.say(ANNA, "kö")).card
+    assert drawn[0] == 2
+    assert [r.text for r in queue_rows(later)] != [r.text for r in queue_rows(first)]
+
+    (case, *_) = await office.ledger.list()
+    await office.ledger.update(case, lifecycle.claim(case, actor="xcia", now=office.clock.now))
+    claimed = (await office.say(ANNA, "kö")).card
+    assert drawn[0] == 3
+    assert "Cia Carlsson (xcia)" in row_of(claimed, case.case_id).text
+    assert "takeover" in row_of(claimed, case.case_id).buttons
+
+    for_cia = (await office.say(CIA, "kö")).card  # her buttons, her language, her refresh
+    assert drawn[0] == 4
+    assert for_cia["refresh"]["userIds"] == [CIA.mri]
+    assert "claim" not in row_of(for_cia, case.case_id).buttons

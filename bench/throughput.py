@@ -40,7 +40,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.report import Section, Table, Target, percentile
+from bench.report import Cell, Section, Table, Target, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 LEVELS = (1, 8, 32)
@@ -251,7 +251,7 @@ def section(
     echo_rss: float,
     requests: int,
 ) -> Section:
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for clients in levels:
         echo, bot = results["echo", clients], results["bot", clients]
         for label, run in (("echo bot", echo), ("this bot, kö", bot)):

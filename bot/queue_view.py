@@ -58,15 +58,21 @@ async def draw_queue(
 
 
 async def queue_json(
-    services: Services, *, view: str, viewer: str | None, mri: str, locale: str
+    services: Services,
+    *,
+    view: str,
+    viewer: str | None,
+    mri: str,
+    locale: str,
+    names: Mapping[str, str] | None = None,
 ) -> CardJson:
-    """``draw_queue``'s card for the "kö"/"mina" message, as JSON to send.
+    """``draw_queue``'s card as JSON to send, for the "kö"/"mina" message and its refresh.
 
     Drawn again only when something it shows changed (``QueueCards``).
     """
     open_cases = await _shown(services, view, viewer)
     now = services.clock()
-    names = await services.signatures.names()
+    names = names if names is not None else await services.signatures.names()
     url = await workbook_url(services)
     key = (
         view,

@@ -103,15 +103,16 @@ class StoraArendenBot(ActivityHandler):
                 return cards.email_form(lang)
             case Command.QUEUE | Command.MINE:
                 # Drawn for the asker: their buttons, and Teams refreshes it for them.
-                me = await services.signatures.signature_of(
+                me, names = await services.signatures.signature_and_names(
                     aad_object_id(activity), display_name(activity)
                 )
                 view = cards.MINE_VIEW if command is Command.MINE else cards.QUEUE_VIEW
                 if view == cards.MINE_VIEW and not me:
                     return services.signatures.form(lang, {})
                 return await queue_json(
-                    services, view=view, viewer=me, mri=user_mri(activity), locale=lang
-                )
+                    services, view=view, viewer=me, mri=user_mri(activity), locale=lang,
+                    names=names,
+                )  # fmt: skip
             case Command.SIGNATURES | Command.RELEASE:
                 return await admin_card(command, activity, services, lang)
             case _:

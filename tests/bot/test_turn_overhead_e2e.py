@@ -16,6 +16,8 @@ import pytest
 from msrest.serialization import Serializer
 
 import cards
+from bot.identity import _KEY as SIGNATURES_KEY
+from bot.storage import JsonFileStorage
 from cases import lifecycle
 from cases.model import NewCase
 from tests.bot.conftest import ANNA, CIA, Office
@@ -110,3 +112,26 @@ async def test_the_queue_is_drawn_again_only_when_what_it_shows_changed(
     assert drawn[0] == 4
     assert for_cia["refresh"]["userIds"] == [CIA.mri]
     assert "claim" not in row_of(for_cia, case.case_id).buttons
+
+
+async def test_a_queue_turn_reads_the_signature_book_once(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await office.sign_up(ANNA, "xanna")
+    await office.sign_up(CIA, "xcia")
+    await open_cases(office, 2)
+    (case, *_) = await office.ledger.list()
+    await office.ledger.update(case, lifecycle.claim(case, actor="xcia", now=office.clock.now))
+    keys: list[str] = []
+    read = JsonFileStorage.read
+
+    async def counting(self: JsonFileStorage, wanted: list[str]) -> dict[str, Any]:
+        keys.extend(wanted)
+        return await read(self, wanted)
+
+    monkeypatch.setattr(JsonFileStorage, "read", counting)
+    queue = await office.say(ANNA, "kö")
+    assert keys.count(SIGNATURES_KEY) == 1, keys
+    # Who she is and how the others are named, both from that one read.
+    assert queue.card["refresh"]["userIds"] == [ANNA.mri]
+    assert "Cia Carlsson (xcia)" in row_of(queue.card, case.case_id).text

@@ -244,8 +244,8 @@ async def measure(quick: bool) -> Section:
                                 session, process.url, post, clients=clients,
                                 requests=requests // ROUNDS,
                             )  # fmt: skip
-                            key = process.name, clients
-                            results[key] = results[key] + part if key in results else part
+                            row = process.name, clients
+                            results[row] = results[row] + part if row in results else part
                             connector.posts.clear()  # the fake's memory is not the bot's
                             connector.calls.clear()
             peak_rss = bot.peak_rss_mb()

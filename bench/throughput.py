@@ -52,6 +52,8 @@ RATIO_AT = 8
 STARTUP_LIMIT_S = 2.0
 RSS_LIMIT_MB = 150.0
 ROUNDS = 3
+STARTUP_TIMEOUT_S = 60.0
+_THEIRS = ("STORA_", "Microsoft", "AZURE_", "PORT")
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,9 @@ async def start(
         )  # fmt: skip
     async with aiohttp.ClientSession() as session:
         while True:
+            if time.perf_counter() - began > STARTUP_TIMEOUT_S:
+                popen.kill()
+                raise RuntimeError(f"{name} did not answer /healthz; see {log}")
             if popen.poll() is not None:
                 raise RuntimeError(f"{name} exited with {popen.returncode}; see {log}")
             with contextlib.suppress(aiohttp.ClientError):
@@ -219,13 +224,17 @@ async def measure(quick: bool) -> Section:
     results: dict[tuple[str, int], Load] = {}
     with tempfile.TemporaryDirectory(prefix="bench-throughput-") as name:
         tmp = Path(name)
-        env = {**os.environ, **(await prepare_bot(tmp))}
-        for key in ("MicrosoftAppPassword", "STORA_GRAPH_DRIVE_ID", "STORA_GRAPH_GROUP_ID"):
-            env.pop(key, None)
+        # Only the bench's settings: none of a Graph store or an App ID of the shell's.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(_THEIRS)}
+        env = {**inherited, **(await prepare_bot(tmp))}
         log = tmp / "bots.log"
         # cwd: the temporary folder, so that no .env of the checkout is read.
         echo = await start("echo", ["-m", "bench.echo_bot"], env=env, cwd=tmp, log=log)
-        bot = await start("bot", ["-m", "bot"], env=env, cwd=tmp, log=log)
+        try:
+            bot = await start("bot", ["-m", "bot"], env=env, cwd=tmp, log=log)
+        except BaseException:
+            echo.stop()
+            raise
         startups = [bot.started_s]
         try:
             async with connector_and_client() as (connector, session):

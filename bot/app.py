@@ -36,6 +36,7 @@ from .reach import GuardedAuthentication
 from .redelivery import Redelivery
 from .redraw_retries import RedrawRetries
 from .reservations import StorageReservations
+from .reused_clients import ReusedClients
 from .services import Services
 from .signature_source import make_signatures, signatures_context
 from .signing_keys import SigningKeys
@@ -82,8 +83,10 @@ def create_app(
     if problem := settings.team_problem():
         raise ValueError(problem)
     auth = GuardedAuthentication(
-        ConfigurationBotFrameworkAuthentication(
-            settings.bot_framework_configuration(), credentials_factory=credentials_factory
+        ReusedClients(
+            ConfigurationBotFrameworkAuthentication(
+                settings.bot_framework_configuration(), credentials_factory=credentials_factory
+            )
         ),
         settings.reach_policy(),
     )

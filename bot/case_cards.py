@@ -17,12 +17,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import CardFactory, CloudAdapterBase, MessageFactory, Storage, TurnContext
+from botbuilder.core import CloudAdapterBase, Storage, TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 import cards
 from cases.model import Case
 
+from .card_payload import card_message
 from .posting import Poster, RetryPolicy
 from .redraw_outbox import RedrawOutbox
 
@@ -137,7 +138,7 @@ class CaseCards:
             return False
         locale = await self.locale_of(case.case_id) or "sv-SE"
         notice = cards.to_json(cards.handover_notice(case, locale, await self._names()))
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(notice))
+        activity = card_message(notice)
         await self._poster.reply(thread, activity, policy=policy)
         return True
 
@@ -180,7 +181,7 @@ class CaseCards:
             refresh_user_ids=await self.viewers(),
             names=await self._names(),
         )
-        return MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
+        return card_message(cards.to_json(card))
 
 
 def _key(case_id: str) -> str:

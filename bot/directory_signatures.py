@@ -86,6 +86,11 @@ class DirectorySignatures:
     async def names(self) -> dict[str, str]:
         return await self._book.names()
 
+    async def signature_and_names(
+        self, aad_object_id: str, name: str = ""
+    ) -> tuple[str | None, dict[str, str]]:
+        return await self.signature_of(aad_object_id, name), await self.names()
+
     async def bindings(self) -> list[Binding]:
         return await self._book.bindings()
 

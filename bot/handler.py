@@ -6,7 +6,6 @@ import logging
 
 from botbuilder.core import (
     ActivityHandler,
-    CardFactory,
     InvokeResponse,
     MessageFactory,
     TurnContext,
@@ -19,10 +18,11 @@ import cards
 from . import responses
 from .actions import dispatch
 from .admin import admin_card
+from .card_payload import CardJson, card_message
 from .commands import Command, parse
 from .gate import Gate, Refusal
 from .logs import log_context
-from .queue_view import draw_queue
+from .queue_view import queue_json
 from .services import Services
 from .teams import aad_object_id, command_text, display_name, locale, user_mri, where
 
@@ -87,11 +87,12 @@ class StoraArendenBot(ActivityHandler):
         command = parse(command_text(activity))
         log.info("command", extra={"command": command.value})
         card = await self._card_for(command, activity, lang)
-        await turn_context.send_activity(
-            MessageFactory.attachment(CardFactory.adaptive_card(cards.to_json(card)))
-        )
+        json = card if isinstance(card, CardJson) else cards.to_json(card)
+        await turn_context.send_activity(card_message(json))
 
-    async def _card_for(self, command: Command, activity: Activity, lang: str) -> AdaptiveCard:
+    async def _card_for(
+        self, command: Command, activity: Activity, lang: str
+    ) -> AdaptiveCard | CardJson:
         services = self._services
         match command:
             case Command.REGISTER:
@@ -102,15 +103,16 @@ class StoraArendenBot(ActivityHandler):
                 return cards.email_form(lang)
             case Command.QUEUE | Command.MINE:
                 # Drawn for the asker: their buttons, and Teams refreshes it for them.
-                me = await services.signatures.signature_of(
+                me, names = await services.signatures.signature_and_names(
                     aad_object_id(activity), display_name(activity)
                 )
                 view = cards.MINE_VIEW if command is Command.MINE else cards.QUEUE_VIEW
                 if view == cards.MINE_VIEW and not me:
                     return services.signatures.form(lang, {})
-                return await draw_queue(
-                    services, view=view, viewer=me, mri=user_mri(activity), locale=lang
-                )
+                return await queue_json(
+                    services, view=view, viewer=me, mri=user_mri(activity), locale=lang,
+                    names=names,
+                )  # fmt: skip
             case Command.SIGNATURES | Command.RELEASE:
                 return await admin_card(command, activity, services, lang)
             case _:
@@ -139,11 +141,7 @@ class StoraArendenBot(ActivityHandler):
 
     async def _greet(self, turn_context: TurnContext) -> None:
         lang = locale(turn_context.activity)
-        await turn_context.send_activity(
-            MessageFactory.attachment(
-                CardFactory.adaptive_card(cards.to_json(cards.help_card(lang)))
-            )
-        )
+        await turn_context.send_activity(card_message(cards.to_json(cards.help_card(lang))))
 
 
 async def _reply_invoke(turn_context: TurnContext, response: InvokeResponse) -> None:

@@ -159,6 +159,16 @@ class SignatureBook:
                 await self.bind(aad_object_id, signature, name)
         return signature
 
+    async def signature_and_names(
+        self, aad_object_id: str, name: str = ""
+    ) -> tuple[str | None, dict[str, str]]:
+        """``signature_of`` and ``names`` from one read of the book: the queue asks both."""
+        book = await self._read()
+        signature = book.by_user.get(aad_object_id)
+        if signature and name and book.names.get(aad_object_id) != name:
+            return await self.signature_of(aad_object_id, name), await self.names()
+        return signature, _names_of(book)
+
     async def register(self, aad_object_id: str, raw_signature: str, name: str = "") -> str:
         """Validate what the agent typed and bind it to them."""
         signature = validation.signature(raw_signature)
@@ -209,8 +219,7 @@ class SignatureBook:
     async def names(self) -> dict[str, str]:
         """``{signature: the name Teams shows for its owner}``, for every signature
         whose owner's name is known: old signatures too, for the rows still under them."""
-        book = await self._read()
-        return {sig: book.names[aad] for sig, aad in book.owners.items() if book.names.get(aad)}
+        return _names_of(await self._read())
 
     async def bindings(self) -> list[Binding]:
         book = await self._read()
@@ -254,3 +263,7 @@ class SignatureBook:
     async def _write(self, book: _Book) -> None:
         """Raises ``StorageConflict`` when another instance wrote in between."""
         await self._storage.write({_KEY: book.stored()})
+
+
+def _names_of(book: _Book) -> dict[str, str]:
+    return {sig: book.names[aad] for sig, aad in book.owners.items() if book.names.get(aad)}

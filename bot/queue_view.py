@@ -7,13 +7,16 @@ clicks on it (each an invoke's answer, for the clicker alone): the same card.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from microsoft_teams.cards import AdaptiveCard
 
 import cards
-from cases.model import Status
+from cases.model import Case, Status
 
+from .card_payload import CardJson
+from .queue_cards import as_shown
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -38,22 +41,92 @@ async def draw_queue(
     ``mri``: the agent Teams refreshes it for. ``names``: as read for this turn
     already, else read here.
     """
+    open_cases = await _shown(services, view, viewer)
+    return _draw(
+        open_cases,
+        now=services.clock(),
+        view=view,
+        viewer=viewer,
+        mri=mri,
+        locale=locale,
+        names=names if names is not None else await services.signatures.names(),
+        workbook_url=await workbook_url(services),
+        notice=notice,
+        query=query,
+        query_error=query_error,
+    )
+
+
+async def queue_json(
+    services: Services,
+    *,
+    view: str,
+    viewer: str | None,
+    mri: str,
+    locale: str,
+    names: Mapping[str, str] | None = None,
+) -> CardJson:
+    """``draw_queue``'s card as JSON to send, for the "kö"/"mina" message and its refresh.
+
+    Drawn again only when something it shows changed (``QueueCards``).
+    """
+    open_cases = await _shown(services, view, viewer)
+    now = services.clock()
+    names = names if names is not None else await services.signatures.names()
+    url = await workbook_url(services)
+    key = (
+        view,
+        viewer,
+        mri,
+        locale,
+        url,
+        tuple(sorted(names.items())),
+        tuple(as_shown(case, now, locale, names) for case in open_cases),
+    )
+    return services.queue_cards.get(
+        key,
+        lambda: cards.to_json(
+            _draw(open_cases, now=now, view=view, viewer=viewer, mri=mri, locale=locale,
+                  names=names, workbook_url=url)
+        ),
+    )  # fmt: skip
+
+
+async def _shown(services: Services, view: str, viewer: str | None) -> Sequence[Case]:
     open_cases = await services.ledger.list(OPEN)
+    if view == cards.MINE_VIEW:
+        return [c for c in open_cases if viewer in (c.handler, c.registered_by)]
+    return open_cases
+
+
+def _draw(
+    open_cases: Sequence[Case],
+    *,
+    now: datetime,
+    view: str,
+    viewer: str | None,
+    mri: str,
+    locale: str,
+    names: Mapping[str, str],
+    workbook_url: str,
+    notice: str | None = None,
+    query: str = "",
+    query_error: str | None = None,
+) -> AdaptiveCard:
     t = cards.texts.t
     title, empty = t("queue_title", locale), None
     if view == cards.MINE_VIEW:
-        open_cases = [c for c in open_cases if viewer in (c.handler, c.registered_by)]
         title, empty = t("mine_title", locale), t("mine_empty", locale)
     return cards.queue_card(
         open_cases,
-        now=services.clock(),
+        now=now,
         locale=locale,
         title=title,
         empty=empty,
         viewer=viewer,
-        names=names if names is not None else await services.signatures.names(),
+        names=names,
         view=view,
-        workbook_url=await workbook_url(services),
+        workbook_url=workbook_url,
         refresh_user_ids=[mri] if mri else [],
         notice=notice,
         query=query,

@@ -13,6 +13,7 @@ from .case_cards import CaseCards
 from .config import Settings
 from .late_edits import LateEditChecks
 from .membership import TeamRoster
+from .queue_cards import QueueCards
 from .redelivery import Redelivery
 from .signature_source import SignatureSource
 from .team_channel import TeamChannelBook
@@ -33,3 +34,5 @@ class Services:
     late_edits: LateEditChecks | None = None
     # Business hours (STORA_BUSINESS_*), for rules measured in them: the take-over question.
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
+    # The queue cards drawn lately, by what they show (bot/queue_cards.py).
+    queue_cards: QueueCards = field(default_factory=QueueCards)

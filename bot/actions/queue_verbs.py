@@ -17,7 +17,7 @@ import cards
 from cases import search as finding
 from cases.search import BadQuery
 
-from ..queue_view import OPEN, draw_queue, workbook_url
+from ..queue_view import OPEN, draw_queue, queue_json, workbook_url
 from .routing import Turn, verb
 
 Json = dict[str, Any]
@@ -33,7 +33,7 @@ def _view(turn: Turn) -> str:
 
 @verb(cards.QUEUE_VERB, needs_signature=False)  # Teams' refresh, and "Tillbaka till kön"
 async def show_queue(turn: Turn) -> Json:
-    card = await draw_queue(
+    return await queue_json(
         turn.services,
         view=_view(turn),
         viewer=turn.signature,
@@ -41,7 +41,6 @@ async def show_queue(turn: Turn) -> Json:
         locale=turn.locale,
         names=turn.names,
     )
-    return cards.to_json(card)
 
 
 @verb(cards.SEARCH_VERB, needs_signature=False)

@@ -70,6 +70,8 @@ class FakeConnector:
         # https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-authentication).
         self.required_token: str | None = None
         self.unauthorized_calls = 0
+        # The (host, port) each call came from: one per TCP connection the bot opened.
+        self.connections: set[tuple[str, int]] = set()
 
     # -- lifecycle -------------------------------------------------------
     async def start(self) -> None:
@@ -155,6 +157,8 @@ class FakeConnector:
     # -- handlers --------------------------------------------------------
     @web.middleware
     async def _authorize(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.transport is not None:
+            self.connections.add(request.transport.get_extra_info("peername")[:2])
         expected = self.required_token
         if expected is not None and request.headers.get("Authorization") != f"Bearer {expected}":
             self.unauthorized_calls += 1

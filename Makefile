@@ -27,11 +27,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Every figure of the README's Performance section, and its targets; also as JSON
+# (bench/last-run.json). One part: make bench BENCH_ARGS="--only clicks".
 bench: $(STAMP)
-	$(BIN)/python -m bench.ledger
-	$(BIN)/python -m bench.graph
-	$(BIN)/python -m bench.clicks
-	$(BIN)/python -m bench.hostile
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Mutation testing of the routine's rules (cases/) with mutmut; slow, so not in
 # CI (tests/mutation/). Prints the kill rate; `$(BIN)/mutmut browse` shows what

@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
         "machine": where,
-        "sections": {section.name: section.as_json() for section in sections},
+        "sections": {
+            name: section.as_json() for name, section in zip(chosen, sections, strict=True)
+        },
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -60,7 +60,8 @@ class Target:
         mark = "✔" if self.met else "✘ short"
         sign = "≤" if self.sense == "<=" else "≥"
         figure = f"{_shown(self.value)} {self.unit}".strip()
-        return f"  {mark:<8} {self.what}: {figure} (target {sign} {_shown(self.limit)} {self.unit})"
+        limit = f"{_shown(self.limit)} {self.unit}".strip()
+        return f"  {mark:<8} {self.what}: {figure} (target {sign} {limit})"
 
 
 @dataclass

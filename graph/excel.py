@@ -9,7 +9,7 @@ with the local workbook.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,9 +162,16 @@ class Snapshot:
         return next((c for c in self.cases if id_key(c.case_id) == key), None)
 
     @classmethod
-    def from_table_range(cls, address: str, values: Sequence[Sequence[Any]]) -> Snapshot:
+    def from_table_range(
+        cls,
+        address: str,
+        values: Sequence[Sequence[Any]],
+        parse: Callable[[Layout], Callable[[Sequence[Any]], Case]] | None = None,
+    ) -> Snapshot:
+        """``parse(layout)``: what turns a row into its case (``graph.parsed_rows``)."""
         where = parse_address(address)
         layout = Layout.from_header_range(address, values[:1])
+        case_of = parse(layout) if parse else lambda row: case_from_cells(layout.known_cells(row))
         rows: dict[str, int] = {}
         cases: list[Case] = []
         highest = 0
@@ -181,7 +188,7 @@ class Snapshot:
                 continue
             rows[key] = number
             try:
-                cases.append(case_from_cells(layout.known_cells(row)))
+                cases.append(case_of(row))
             except UnreadableRow as problem:
                 # Names the case and column only: the value may be customer data.
                 log.warning("Skipping %s: column %r unreadable", problem.case_id, problem.header)

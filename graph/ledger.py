@@ -58,6 +58,7 @@ from .excel import Layout, Snapshot
 from .ids import IdIssuer
 from .keep_alive import KeepAlive
 from .location import Locator
+from .parsed_rows import RowMemo
 from .session import IDLE_LIMIT, PATIENCE, WorkbookSession
 from .twin_wipe import wipe_other_rows
 from .twins import Twins
@@ -110,6 +111,7 @@ class GraphLedger:
         self._layout: Layout | None = None
         self._rows: dict[str, int] = {}
         self._highest = 0
+        self._parsed = RowMemo()  # the last read's cases by row: a scan parses what changed
         # None: this process is the only one writing (graph.ids, graph.case_turns).
         self.ids, self.turns = IdIssuer(reservations), CaseTurns(reservations)
         self.twins = Twins(self)  # one registration in two rows (graph.twins)
@@ -270,7 +272,7 @@ class GraphLedger:
 
     async def _read_all(self, op: Op) -> Snapshot:
         body = await self._send(op, op.requests.table_range(), "table")
-        snapshot = Snapshot.from_table_range(body["address"], body["values"])
+        snapshot = Snapshot.from_table_range(body["address"], body["values"], self._parsed.for_read)
         self._layout, self._rows = snapshot.layout, snapshot.rows
         self._highest = max(self._highest, snapshot.highest_number)
         return snapshot

@@ -18,6 +18,10 @@ request to answer:
 
 The first scan ever only records the stalls already there (no notice), and is
 not timed; nothing changes between the timed scans, so none posts a notice.
+
+The same scans on the Graph store (``bench.scan_graph``): the fake Graph server
+pre-filled with the same mix, 0 ms and 100 ms added to each of its requests,
+the bot's CPU per scan told from the fake's.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ import os
 import statistics
 import tempfile
 import time
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,12 +41,14 @@ from typing import Any
 
 from bench.ledger import T0, Kind, prefill
 from bench.report import Section, Table, Target, spread
+from bench.scan_graph import GraphFigures, measure_graph
 
 SECRET = "a-long-shared-secret-for-the-bench-0123456789"
 OPEN_SHARE = 0.02
 TARGET_ROWS = 10_000
 TARGET_MS = 500.0
 COLD_RUNS = 3  # a full load each: a few samples tell enough
+GRAPH_LATENCIES_MS = (0.0, 100.0)
 
 
 @dataclass
@@ -137,7 +145,7 @@ async def measure(rows: int, repeat: int) -> Figures:
     return Figures(rows, warm, cold, warm_cpu, cold_cpu, first["open_cases"], first["stalled"])
 
 
-def section(results: list[Figures]) -> Section:
+def section(results: list[Figures], graph_results: Sequence[GraphFigures] = ()) -> Section:
     table = Table(
         "Stall scan (POST /api/notify), local workbook, ms",
         ("rows", "read", "n", "p50", "p95", "cpu p50", "open", "stalled"),
@@ -177,24 +185,103 @@ def section(results: list[Figures]) -> Section:
                 targets.append(
                     Target(f"scan of {figures.rows:,} rows, p95 ({read})", p95, TARGET_MS, "ms")
                 )
-    return Section("scan", tables=[table], targets=targets)
+    tables = [table]
+    if graph_results:
+        graph_table, graph_targets = graph_section(graph_results)
+        tables.append(graph_table)
+        targets.extend(graph_targets)
+    return Section("scan", tables=tables, targets=targets)
+
+
+def graph_section(results: Sequence[GraphFigures]) -> tuple[Table, list[Target]]:
+    table = Table(
+        "Stall scan (POST /api/notify), Graph store (fake Graph server), ms",
+        (
+            "rows",
+            "ms/request",
+            "n",
+            "p50",
+            "p95",
+            "bot cpu",
+            "fake cpu",
+            "requests",
+            "parts",
+            "open",
+            "stalled",
+        ),
+        note=(
+            "The same scan with a GraphLedger against the fake Graph on loopback, its table "
+            "pre-filled with the same mix; steady state (session open). Each scan reads the "
+            "whole table (one request). bot cpu: the bot's thread's CPU per scan (p50); fake "
+            "cpu: the fake Graph's thread's (serialising the table as JSON: Microsoft's work "
+            "in production, but inside the wall time here, both threads sharing one "
+            "interpreter lock). requests/parts: HTTP requests to Graph per scan, and the "
+            "requests Graph ran in them. Measured under shared load."
+        ),
+    )
+    targets = []
+    for figures in results:
+        p50, p95, _ = spread(figures.wall)
+        n = len(figures.wall)
+        requests = sum(figures.requests[k] for k in ("reads", "writes", "other")) / n
+        parts = sum(figures.requests[k] for k in ("read parts", "write parts")) / n
+        table.rows.append(
+            (
+                figures.rows,
+                round(figures.latency_ms),
+                n,
+                p50,
+                p95,
+                statistics.median(figures.bot_cpu),
+                statistics.median(figures.fake_cpu),
+                requests,
+                parts,
+                figures.open_cases,
+                figures.stalled,
+            )
+        )
+        if figures.rows == TARGET_ROWS:
+            what = (
+                f"scan of {figures.rows:,} rows on Graph, p95 ({figures.latency_ms:g} ms/request)"
+            )
+            targets.append(Target(what, p95, TARGET_MS, "ms"))
+    return table, targets
 
 
 def run(quick: bool = False) -> Section:
-    """The scan at 1,000 and 10,000 rows; ``quick``: 1,000 rows, a few scans."""
+    """The scan at 1,000 and 10,000 rows, locally and on Graph at 0 and 100 ms a request;
+    ``quick``: 1,000 rows, a few scans, Graph at 0 ms only."""
     sizes, repeat = ([1000], 3) if quick else ([1000, TARGET_ROWS], 10)
-    return section([asyncio.run(measure(rows, repeat)) for rows in sizes])
+    latencies = (0.0,) if quick else GRAPH_LATENCIES_MS
+    return section(
+        [asyncio.run(measure(rows, repeat)) for rows in sizes],
+        on_graph(sizes, latencies, repeat),
+    )
+
+
+def on_graph(sizes: Sequence[int], latencies: Sequence[float], repeat: int) -> list[GraphFigures]:
+    warnings.filterwarnings("ignore", category=DeprecationWarning)  # msgraph-sdk's generated code
+    return [
+        asyncio.run(measure_graph(rows, latency, repeat)) for rows in sizes for latency in latencies
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scan", description=__doc__)
     parser.add_argument("--sizes", default=f"1000,{TARGET_ROWS}", help="rows, comma-separated")
     parser.add_argument("--repeat", type=int, default=10, help="warm scans timed per size")
+    parser.add_argument(
+        "--graph-latency-ms", default="0,100", help="per Graph request, comma-separated ('': none)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    result = section([asyncio.run(measure(rows, args.repeat)) for rows in sizes])
+    latencies = [float(ms) for ms in args.graph_latency_ms.split(",") if ms.strip()]
+    result = section(
+        [asyncio.run(measure(rows, args.repeat)) for rows in sizes],
+        on_graph(sizes, latencies, args.repeat),
+    )
     for table in result.tables:
         print(table.render())
     for target in result.targets:

@@ -31,8 +31,8 @@ class RowMemo:
 
     def __init__(self) -> None:
         self._layout: Layout | None = None
-        self._last: dict[RowKey, Case] = {}
-        self._next: dict[RowKey, Case] = {}
+        self._last: dict[RowKey, tuple[RowKey, Case]] = {}
+        self._next: dict[RowKey, tuple[RowKey, Case]] = {}
 
     def for_read(self, layout: Layout) -> Callable[[Sequence[Any]], Case]:
         """A new read of the whole table under ``layout``: what parses its rows."""
@@ -45,10 +45,12 @@ class RowMemo:
         values = tuple(row)
         key = (values, tuple(map(type, values)))
         try:
-            case = self._last.get(key)
+            known = self._last.get(key)
         except TypeError:  # an unhashable value (never a cell's): parsed, not remembered
             return case_from_cells(layout.known_cells(row))
-        if case is None:
-            case = case_from_cells(layout.known_cells(row))
-        self._next[key] = case
-        return case
+        if known is None:
+            known = key, case_from_cells(layout.known_cells(row))
+        # The key remembered is the first read's, so that an unchanged row leaves
+        # nothing new behind to live on: fewer full collections of the heap.
+        self._next[known[0]] = known
+        return known[1]

@@ -11,7 +11,7 @@ import sys
 
 from aiohttp import web
 
-from .app import create_app
+from .app import create_app, freeze_start_up
 from .config import Settings
 from .logs import configure_logging
 
@@ -32,6 +32,7 @@ def main() -> None:
         log.error("not starting: %s", problem)
         sys.exit(2)
     app = create_app(settings)
+    freeze_start_up()
     log.info("listening on http://%s:%s/api/messages", settings.bind_host, settings.port)
     # SIGTERM/SIGINT: stop listening, drain background work, let turns in flight finish.
     # aiohttp's own banner would be the one line of stdout that is not JSON: off.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
@@ -52,6 +53,19 @@ SERVICES = web.AppKey("services", Services)
 BACKGROUND = web.AppKey("background", BackgroundWork)
 REDRAWS = web.AppKey("redraws", RedrawRetries)
 LATE_EDITS = web.AppKey("late_edits", LateEditChecks)
+
+
+def freeze_start_up() -> None:
+    """Take what start-up built out of the garbage collector's way, once, in the
+    process that serves (``python -m bot``); never in tests, which build many apps.
+
+    Modules, card models and the app live as long as the process. Frozen
+    (``gc.freeze``), a full collection walks only what turns leave behind:
+    bench.scan on Graph at 10,000 rows saw full collections of ~177,000
+    objects take 105-130 ms, one scan in eight; frozen, 2-4 ms.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(

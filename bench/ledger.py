@@ -228,7 +228,7 @@ def section(sizes: Sequence[int], repeat: int) -> Section:
             "Each call as a click costs it: add; claim and close = get + update; list of the "
             "open cases; cold get = a new Ledger's first get, a whole load through openpyxl "
             "(what the next call pays after someone else saved the file). Every write is one "
-            "save: file lock, temp file, fsync, rename. Measured under shared load."
+            "save: file lock, temp file, fsync, rename."
         ),
     )
     saves = Table(

@@ -156,8 +156,7 @@ def section(results: list[Figures], graph_results: Sequence[GraphFigures] = ()) 
             "case with the last scan's notice book (bot state on disk), find the stalls. "
             "warm: the workbook already in memory (nobody else saved it since the last read); "
             "cold: it was saved by someone else, so the scan first loads it through openpyxl. "
-            "No notice is due between the timed scans. cpu: process CPU time per scan. "
-            "Measured under shared load."
+            "No notice is due between the timed scans. cpu: process CPU time per scan."
         ),
     )
     targets = []
@@ -220,7 +219,7 @@ def graph_section(results: Sequence[GraphFigures]) -> tuple[Table, list[Target]]
             "the interpreter's full garbage collections. fake cpu: the fake Graph's, in a "
             "process of its own (building and serialising the table as JSON: Microsoft's work "
             "in production, inside the wall time here). requests/parts: HTTP requests to "
-            "Graph per scan, and the requests Graph ran in them. Measured under shared load."
+            "Graph per scan, and the requests Graph ran in them."
         ),
     )
     targets = []

@@ -349,6 +349,8 @@ class GraphLedger:
         write = RowWrite(layout, row, texts, formats)
         shown = await self._write_row(op, write, new.case_id)
         stored = self._remember(case_from_cells({**layout.known_cells(values), **shown}), row)
+        if not new.has_customer_data:
+            self._parsed.forget()
         if left is not None:
             raise left
         return stored

@@ -40,6 +40,15 @@ class RowMemo:
         self._layout, self._next = layout, {}
         return functools.partial(self.case, layout)
 
+    def forget(self) -> None:
+        """Drop every row: after a close, its wiped values must not live on here.
+
+        A closed case's customer data is gone from the workbook; kept in the
+        memo it would stay in the process until two more reads. The next read
+        parses every row once, a price paid per close, not per scan.
+        """
+        self._last, self._next = {}, {}
+
     def case(self, layout: Layout, row: Sequence[Any]) -> Case:
         """The row's case (``UnreadableRow`` as ``case_from_cells`` raises it)."""
         values = tuple(row)

@@ -13,6 +13,8 @@ remembered).
 
 from __future__ import annotations
 
+import gc
+import secrets
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -28,12 +30,13 @@ from cases.clock import STOCKHOLM
 from cases.columns import (
     HEADERS,
     KOMMENTAR,
+    KUNDNUMMER,
     REGISTRERAD,
     STATUS,
     case_to_cells,
     format_case_id,
 )
-from cases.model import NewCase, Status
+from cases.model import Case, NewCase, Status
 from graph.ledger import GraphLedger
 from tests.bot.conftest import Clock, on_loopback
 from tests.fakes.graph import FakeGraph
@@ -149,3 +152,32 @@ async def test_each_stall_scan_reads_the_table_once_and_parses_what_a_person_cha
         fake_graph.workbook.person_types(format_case_id(1), STATUS, "Hanterad")
         report, trips, count = await scan()
         assert (report["open_cases"], trips, count) == (9, 1, 1)
+
+
+async def test_a_close_leaves_no_parsed_copy_of_the_customer_data_behind(
+    fake_graph: FakeGraph, make_ledger: Callable[..., GraphLedger], parsed: list[int]
+) -> None:
+    fill(fake_graph)
+    open_id = format_case_id(1)  # row 0: open
+    # A number no other test's leftovers hold, so that every copy found is this ledger's.
+    number = f"7{secrets.randbelow(10**8):08d}"
+    fake_graph.workbook.person_types(open_id, KUNDNUMMER, number)
+    ledger = make_ledger()
+    await listed(ledger, parsed)
+    await listed(ledger, parsed)  # both reads remembered: the memo's two generations
+
+    def parsed_copies() -> int:
+        gc.collect()
+        return sum(
+            1 for o in gc.get_objects() if isinstance(o, Case) and o.customer_number == number
+        )
+
+    current = await ledger.get(open_id)
+    done = current.replace(
+        status=Status.HANTERAD, customer_number="", cab_number="", description="", handler="xpia"
+    )
+    await ledger.update(current, done)
+    del current
+    assert parsed_copies() == 0, "the closed case's data lives on in the ledger's memory"
+    _, count = await listed(ledger, parsed)
+    assert count == ROWS  # the price: one full parse after a close

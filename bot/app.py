@@ -63,6 +63,12 @@ def freeze_start_up() -> None:
     (``gc.freeze``), a full collection walks only what turns leave behind:
     bench.scan on Graph at 10,000 rows saw full collections of ~177,000
     objects take 105-130 ms, one scan in eight; frozen, 2-4 ms.
+
+    Nothing that holds customer data may be loaded before it: the collector
+    never looks at frozen objects again, and an openpyxl workbook is made of
+    reference cycles, so one replaced after an Excel save would stay in memory
+    for good. ``create_app`` loads no workbook; the Graph warm-up and the
+    first local load come after, once the app serves.
     """
     gc.collect()
     gc.freeze()

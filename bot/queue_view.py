@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from microsoft_teams.cards import AdaptiveCard
@@ -41,16 +42,16 @@ async def draw_queue(
     ``mri``: the agent Teams refreshes it for. ``names``: as read for this turn
     already, else read here.
     """
-    open_cases = await _shown(services, view, viewer)
+    shown = await _what_is_shown(services, view, viewer, names)
     return _draw(
-        open_cases,
-        now=services.clock(),
+        shown.cases,
+        now=shown.now,
         view=view,
         viewer=viewer,
         mri=mri,
         locale=locale,
-        names=names if names is not None else await services.signatures.names(),
-        workbook_url=await workbook_url(services),
+        names=shown.names,
+        workbook_url=shown.url,
         notice=notice,
         query=query,
         query_error=query_error,
@@ -70,26 +71,43 @@ async def queue_json(
 
     Drawn again only when something it shows changed (``QueueCards``).
     """
-    open_cases = await _shown(services, view, viewer)
-    now = services.clock()
-    names = names if names is not None else await services.signatures.names()
-    url = await workbook_url(services)
+    shown = await _what_is_shown(services, view, viewer, names)
     key = (
         view,
         viewer,
         mri,
         locale,
-        url,
-        tuple(sorted(names.items())),
-        tuple(as_shown(case, now, locale, names) for case in open_cases),
+        shown.url,
+        tuple(sorted(shown.names.items())),
+        tuple(as_shown(case, shown.now, locale, shown.names) for case in shown.cases),
     )
     return services.queue_cards.get(
         key,
         lambda: cards.to_json(
-            _draw(open_cases, now=now, view=view, viewer=viewer, mri=mri, locale=locale,
-                  names=names, workbook_url=url)
+            _draw(shown.cases, now=shown.now, view=view, viewer=viewer, mri=mri, locale=locale,
+                  names=shown.names, workbook_url=shown.url)
         ),
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Shown:
+    cases: Sequence[Case]
+    now: datetime
+    names: Mapping[str, str]
+    url: str
+
+
+async def _what_is_shown(
+    services: Services, view: str, viewer: str | None, names: Mapping[str, str] | None
+) -> _Shown:
+    """Everything a queue card shows: the cases of ``view``, the time, the names, the link."""
+    return _Shown(
+        cases=await _shown(services, view, viewer),
+        now=services.clock(),
+        names=names if names is not None else await services.signatures.names(),
+        url=await workbook_url(services),
+    )
 
 
 async def _shown(services: Services, view: str, viewer: str | None) -> Sequence[Case]:

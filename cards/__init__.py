@@ -41,6 +41,7 @@ from .registered import registered_card
 from .search import queue_case_view, search_results_card
 from .signature import signature_form
 from .stall import stall_digest, stall_notice
+from .stats import STATS_CSV_VERB, STATS_VERB, stats_card, stats_csv, stats_csv_card
 from .takeover import takeover_confirm
 from .triage import triage_card, triage_form
 
@@ -55,6 +56,8 @@ __all__ = [
     "QUEUE_VIEW",
     "QUEUE_VIEWS",
     "SEARCH_VERB",
+    "STATS_CSV_VERB",
+    "STATS_VERB",
     "case_card",
     "case_glance",
     "close_confirm_card",
@@ -77,6 +80,9 @@ __all__ = [
     "signature_list_card",
     "stall_digest",
     "stall_notice",
+    "stats_card",
+    "stats_csv",
+    "stats_csv_card",
     "takeover_confirm",
     "texts",
     "to_json",

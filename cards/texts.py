@@ -15,6 +15,7 @@ from .texts_forms import FORM_TEXTS
 from .texts_late import LATE_EDIT_TEXTS
 from .texts_posting import POSTING_TEXTS
 from .texts_queue import QUEUE_TEXTS
+from .texts_stats import STATS_TEXTS
 from .texts_takeover import TAKEOVER_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -361,6 +362,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **FORM_TEXTS,
     **TAKEOVER_TEXTS,
     **CLOSE_TEXTS,
+    **STATS_TEXTS,
 }
 
 

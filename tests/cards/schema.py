@@ -10,7 +10,8 @@ One Teams element is let through, honestly: ``CodeBlock`` (``cards.copy``).
 Teams documents it on its own page only, not in that schema
 (MicrosoftDocs/msteams-docs#12239). Each one is checked against the properties
 that page gives, and then replaced by its ``fallback``, as a client without it
-renders the card; what results must be a valid 1.5 card.
+renders the card; what results must be a valid 1.5 card. Teams' charts
+(``Chart.*``, ``cards.stats``) are let through the same way.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from typing import Any, get_args
 
 from jsonschema import Draft6Validator, validators
 from jsonschema.exceptions import ValidationError, best_match
-from microsoft_teams.cards import CodeLanguage
+from microsoft_teams.cards import (
+    CodeLanguage,
+    DonutChart,
+    GroupedVerticalBarChart,
+    LineChart,
+    VerticalBarChart,
+)
+from pydantic import BaseModel
 
 CARD_VERSION = "1.5"
 
@@ -117,6 +125,63 @@ def assert_code_blocks(card_json: Any) -> None:
             )
 
 
+# -- Teams' charts ---------------------------------------------------------------
+#
+# https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/charts-in-adaptive-cards
+# documents the Chart.* elements (``type`` and ``data`` required) and their
+# ``fallback``, "an alternate element to render if this type of element is
+# unsupported". Their properties are those of Microsoft's own SDK models
+# (microsoft-teams-cards), where the page's tables list them per chart. As for
+# CodeBlock, the stricter choice: the fallback must be an element, not "drop",
+# so that a client without charts still shows the figures.
+CHART_MODELS: dict[str, type[BaseModel]] = {
+    "Chart.VerticalBar": VerticalBarChart,
+    "Chart.VerticalBar.Grouped": GroupedVerticalBarChart,
+    "Chart.Line": LineChart,
+    "Chart.Donut": DonutChart,
+}
+
+
+def _chart_schema(kind: str) -> dict[str, Any]:
+    model = CHART_MODELS[kind]
+    names = {info.serialization_alias or name for name, info in model.model_fields.items()}
+    properties: dict[str, Any] = {name: {} for name in names - {"key"}}
+    properties.update(
+        {"type": {"enum": [kind]}, "data": {"type": "array"}, "fallback": {"type": "object"}}
+    )
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type", "data", "fallback"],
+        "properties": properties,
+    }
+
+
+def assert_charts(card_json: Any) -> None:
+    for node in _nodes(card_json):
+        kind = node.get("type", "")
+        if not str(kind).startswith("Chart."):
+            continue
+        assert kind in CHART_MODELS, f"{kind} is not a chart the bot's schema check knows"
+        error = best_match(Draft6Validator(_chart_schema(kind)).iter_errors(node))
+        if error is not None:
+            where = "/".join(str(part) for part in error.absolute_path) or "(element)"
+            raise AssertionError(f"not a {kind} as Teams documents it: at {where}: {error.message}")
+
+
+def without_charts(node: Any) -> Any:
+    """The card as a client without charts renders it: each one replaced by its fallback."""
+    if isinstance(node, dict):
+        if str(node.get("type", "")).startswith("Chart.") and isinstance(
+            node.get("fallback"), dict
+        ):
+            return without_charts(node["fallback"])
+        return {key: without_charts(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [without_charts(item) for item in node]
+    return node
+
+
 def assert_valid_card(card_json: Any) -> None:
     """Fail with the most telling schema error unless ``card_json`` is a valid 1.5 card.
 
@@ -127,7 +192,8 @@ def assert_valid_card(card_json: Any) -> None:
     assert card_json.get("type") == "AdaptiveCard", card_json.get("type")
     assert card_json.get("version") == CARD_VERSION, f"version {card_json.get('version')!r}"
     assert_code_blocks(card_json)
-    card_json = without_code_blocks(card_json)
+    assert_charts(card_json)
+    card_json = without_charts(without_code_blocks(card_json))
     errors = card_errors(card_json)
     if errors:
         error = _deepest(best_match(errors))

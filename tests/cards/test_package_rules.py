@@ -53,6 +53,9 @@ def test_public_builders():
         "case_glance",
         "notice_data",
         "takeover_confirm",
+        "stats_card",
+        "stats_csv",
+        "stats_csv_card",
     }
     public = {name for name in cards.__all__ if inspect.isfunction(getattr(cards, name))}
     assert public == expected

@@ -11,6 +11,7 @@ class Command(StrEnum):
     MINE = "mina"
     TRIAGE = "triage"
     EMAIL = "mejl"
+    STATS = "statistik"
     HELP = "hjälp"
     # For the admins (STORA_ADMINS) only: bot/admin.py.
     SIGNATURES = "signaturer"
@@ -27,6 +28,7 @@ _ALIASES = {
     Command.TRIAGE: ("triage", "rutin", "routine"),
     Command.EMAIL: ("mejl", "mail", "email", "e-mail", "epost", "e-post"),
     Command.HELP: ("hjälp", "hjalp", "help", "?"),
+    Command.STATS: ("statistik", "stats", "statistics"),
     Command.SIGNATURES: ("signaturer", "signatures"),
     Command.RELEASE: ("släpp", "slapp", "release"),
 }

@@ -24,6 +24,7 @@ from .gate import Gate, Refusal
 from .logs import log_context
 from .queue_view import queue_json
 from .services import Services
+from .stats_view import stats_card
 from .teams import aad_object_id, command_text, display_name, locale, user_mri, where
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,8 @@ class StoraArendenBot(ActivityHandler):
                     services, view=view, viewer=me, mri=user_mri(activity), locale=lang,
                     names=names,
                 )  # fmt: skip
+            case Command.STATS:
+                return await stats_card(services, lang)
             case Command.SIGNATURES | Command.RELEASE:
                 return await admin_card(command, activity, services, lang)
             case _:

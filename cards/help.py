@@ -8,7 +8,7 @@ from . import parts
 from .parts import para, title
 from .texts import t
 
-COMMANDS = ("register", "queue", "mine", "triage", "email", "help")
+COMMANDS = ("register", "queue", "mine", "triage", "email", "stats", "help")
 
 
 def help_card(locale: str | None) -> AdaptiveCard:

@@ -292,8 +292,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "help_help": ("Visa den här hjälpen.", "Show this help."),
     "help_aliases": (
-        "Kommandona fungerar också på engelska: register, queue, mine, triage, email, help.",
-        "The Swedish commands work too: registrera, kö, mina, triage, mejl, hjälp.",
+        "Kommandona fungerar också på engelska: register, queue, mine, triage, email, stats, help.",
+        "The Swedish commands work too: registrera, kö, mina, triage, mejl, statistik, hjälp.",
     ),
     # -- stall notices and the morning digest (cards/stall.py) ---------------
     "stall_new_1": (

@@ -7,6 +7,11 @@ no customer data.
 from __future__ import annotations
 
 STATS_TEXTS: dict[str, tuple[str, str]] = {
+    "cmd_stats": ("statistik", "stats"),
+    "help_stats": (
+        "Visa hur teamet ligger till: ärenden per vecka, ledtider, öppna ärenden. Inga namn.",
+        "Show how the team is doing: cases per week, lead times, open cases. No names.",
+    ),
     "stats_title": ("Statistik", "Statistics"),
     "stats_intro": (
         "Hela teamet, de senaste {weeks} veckorna. Tider räknas i arbetstid ({opens}–{closes}, "

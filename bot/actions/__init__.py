@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (they register their verbs)
     close_review,
     form_verbs,
     queue_verbs,
+    stats_verbs,
     takeover_verbs,
 )
 from .routing import Turn, dispatch

@@ -269,15 +269,15 @@ def test_backoffice_route_points_to_the_email_command():
 def test_help_lists_the_commands_in_swedish():
     card = render(cards.help_card("sv-SE"))
     facts = [f["title"] for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]]
-    assert facts == ["registrera", "kö", "mina", "triage", "mejl", "hjälp"]
-    assert "register, queue, mine, triage, email, help" in texts(card)
+    assert facts == ["registrera", "kö", "mina", "triage", "mejl", "statistik", "hjälp"]
+    assert "register, queue, mine, triage, email, stats, help" in texts(card)
 
 
 def test_help_lists_the_commands_in_english():
     card = render(cards.help_card("en-US"))
     facts = [f["title"] for n in card["body"] if n["type"] == "FactSet" for f in n["facts"]]
-    assert facts == ["register", "queue", "mine", "triage", "email", "help"]
-    assert "registrera, kö, mina, triage, mejl, hjälp" in texts(card)
+    assert facts == ["register", "queue", "mine", "triage", "email", "stats", "help"]
+    assert "registrera, kö, mina, triage, mejl, statistik, hjälp" in texts(card)
 
 
 def test_help_commands_are_ones_the_bot_understands():
@@ -292,6 +292,7 @@ def test_help_commands_are_ones_the_bot_understands():
                 "mina",
                 "triage",
                 "mejl",
+                "statistik",
                 "hjälp",
             )
 

@@ -24,6 +24,7 @@ DOMAIN = "stora-arenden-abc123.azurewebsites.net"
 HELP_KEY = {
     Command.REGISTER: "register", Command.QUEUE: "queue", Command.MINE: "mine",
     Command.TRIAGE: "triage", Command.EMAIL: "email", Command.HELP: "help",
+    Command.STATS: "stats",
 }  # fmt: skip
 
 

@@ -102,6 +102,11 @@ async def test_statistik_counts_a_case_registered_through_the_bot(office: Office
 async def test_an_outsider_gets_no_figures(office: Office) -> None:
     await _seed(office)
     anna_post = await office.say(ANNA, "statistik")
+    # What there is to see: the member's card has the figures, and her click the CSV.
+    assert [n for n in walk(anna_post.card) if n.get("type") == "Chart.Donut"]
+    assert "Registrerade;2026-W25;3" in json.dumps(
+        await office.click(ANNA, anna_post, "statsCsv"), ensure_ascii=False
+    )
     for make in (teams.personal_message, teams.group_message):
         before = set(office.connector.posts)
         status, _ = await office.post(make(OUTSIDER, office.connector.url, "statistik"))

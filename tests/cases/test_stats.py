@@ -160,3 +160,21 @@ def test_a_generated_quarter_gives_back_what_it_was_built_from() -> None:
     # Nearest rank ceil(70.2) = 71: 66 cases take up to 11 h, so the 71st takes 12 h.
     assert stats.lead.p90 == 12 * H
     assert stats.open_total == 0
+
+
+def test_a_generated_year_counts_every_case_once() -> None:
+    """Counted independently of cases/stats.py: each case registered in the last
+    12 ISO weeks is in one week's bar, each open case in one age band."""
+    from tests.cases.generated_year import CAL as YEAR_CAL
+    from tests.cases.generated_year import NOW as YEAR_NOW
+    from tests.cases.generated_year import year_of_cases
+
+    year = year_of_cases()
+    stats = team_stats(year, now=YEAR_NOW, calendar=YEAR_CAL, rules=RULES)
+    first = stats.weeks[0]
+    monday = datetime.fromisocalendar(first.year, first.number, 1).replace(tzinfo=STOCKHOLM)
+    assert sum(w.registered for w in stats.weeks) == sum(c.registered_at >= monday for c in year)
+    handled = [c for c in year if c.status is Status.HANTERAD and c.changed_at >= monday]
+    assert sum(w.handled for w in stats.weeks) == len(handled) == stats.lead.count
+    assert stats.open_total == sum(c.status is not Status.HANTERAD for c in year)
+    assert stats.stalled.total <= stats.open_total

@@ -92,7 +92,22 @@ def examples() -> dict[str, dict]:
             )
         ),
         **stall_examples(),
+        "stats": stats_example(),
     }
+
+
+def stats_example() -> dict:
+    """`statistik` on a generated year of cases (tests/cases/generated_year.py).
+
+    This renderer has no Chart.* elements: it draws each chart's fallback, the
+    table and the facts that clients without charts show.
+    """
+    from cases.stalls import StallRules
+    from cases.stats import team_stats
+    from tests.cases.generated_year import CAL, NOW, year_of_cases
+
+    stats = team_stats(year_of_cases(), now=NOW, calendar=CAL, rules=StallRules())
+    return cards.to_json(cards.stats_card(stats, CAL, "sv-SE"))
 
 
 def queue_example(now: datetime, names: dict[str, str]) -> AdaptiveCard:

@@ -116,9 +116,12 @@ class DraftMailbox:
             raise GraphError(0, ("noMessageInAnswer",), None, "message")
         return Draft(made.id, made.web_link or "")
 
-    async def delete_draft(self, message_id: str, *, seconds: float | None = None) -> None:
+    async def delete_draft(
+        self, message_id: str, *, mailbox: str = "", seconds: float | None = None
+    ) -> None:
         """Only the check deletes: the bot leaves each draft to the agent."""
-        item = self._client.users.by_user_id(self.mailbox).messages.by_message_id(message_id)
+        user = self._client.users.by_user_id(mailbox or self.mailbox)
+        item = user.messages.by_message_id(message_id)
         deadline = Deadline(self._deadline if seconds is None else seconds, self._clock)
         await self._retried(deadline, lambda: self._call(item.delete()))
 

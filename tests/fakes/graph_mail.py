@@ -14,9 +14,8 @@ application access policy
 (https://learn.microsoft.com/graph/auth-limit-mailbox-access) leaves it out of
 the app's scope, answers ``403 ErrorAccessDenied``. The pages do not say
 whether an address outside the scope that does not exist at all answers 403
-or 404: the stricter choice, 403, so the bot cannot tell the two apart.
-A mailbox in scope that has no mailbox answers 404 ``ErrorInvalidUser``
-(the page lists no code: stricter, the bot treats any 404 as "not created").
+or 404: the stricter choice, 403, so the bot cannot tell the two apart (and
+``python -m bot check`` asks for a real mailbox outside the scope).
 """
 
 from __future__ import annotations

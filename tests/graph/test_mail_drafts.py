@@ -61,6 +61,7 @@ async def test_throttling_is_waited_out_and_makes_one_draft(
         await mailbox.aclose()
     assert len(fake_graph.mail.all_drafts()) == 1
     assert fake_graph.http["messages.post"] == 3
+    assert vtime.sleeps[0] == 1.0  # Retry-After, as Graph asked
 
 
 @pytest.mark.parametrize("status", [500, 504])

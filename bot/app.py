@@ -30,6 +30,7 @@ from .handler import StoraArendenBot
 from .health import LedgerProbe
 from .late_edit_book import LateEditBook
 from .late_edits import LateEditChecks, edits_arrive_late
+from .mail_drafts import drafts_context, make_drafts
 from .membership import TeamRoster
 from .notify import business_calendar, install_notifications
 from .posting import Poster
@@ -84,7 +85,8 @@ def create_app(
     credentials_factory: ServiceClientCredentialsFactory | None = None,
     signing_keys: SigningKeys | None = None,
 ) -> web.Application:
-    """``graph_credential``: for the signature directory (default: from the settings).
+    """``graph_credential``: for the signature directory and the mailbox's drafts
+    (default: from the settings).
 
     ``retry_sleep``: how a post waits before its retry (default: the background's
     sleep, which a shutdown wakes); tests pass one that only records.
@@ -155,6 +157,7 @@ def create_app(
         redelivery=Redelivery(storage),
         late_edits=late_edits,
         calendar=business_calendar(settings),
+        drafts=make_drafts(settings, graph_credential),
     )
     bot = StoraArendenBot(services)
     probe = LedgerProbe(services.ledger)
@@ -202,6 +205,7 @@ def create_app(
     app.cleanup_ctx.append(storage_context(storage))
     app.cleanup_ctx.append(_ledger_context(services.ledger))
     app.cleanup_ctx.append(signatures_context(services.signatures))
+    app.cleanup_ctx.append(drafts_context(services.drafts))
     app.on_startup.append(redraws.start)
     before_scan: Callable[[], Awaitable[object]] = redraws.run
     if late_edits is not None:

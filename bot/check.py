@@ -21,6 +21,28 @@ from .config import Settings
 
 def main(settings: Settings | None = None, write: bool = False) -> int:
     settings = settings or Settings()
+    status = _workbook(settings, write)
+    if settings.mailbox.strip():
+        status = max(status, _mailbox(settings))
+    return status
+
+
+def _mailbox(settings: Settings) -> int:
+    """The close's draft: made and deleted in STORA_MAILBOX, refused in another (graph.check_mail)."""
+    from graph.check import render
+    from graph.check_mail import check_mailbox
+
+    print(f"Stora ärenden: drafts in the mailbox {settings.mailbox.strip()}")
+    findings = asyncio.run(
+        check_mailbox(
+            settings.graph_config(), settings.mailbox.strip(), settings.mailbox_check_other.strip()
+        )
+    )
+    print(render(findings))
+    return 0 if all(f.ok for f in findings) else 1
+
+
+def _workbook(settings: Settings, write: bool) -> int:
     graph = settings.graph_config()
     if graph.configured:
         from graph.check import check, render

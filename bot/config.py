@@ -135,6 +135,11 @@ class Settings(BaseSettings):
     azure_client_certificate_password: str = Field(
         "", validation_alias="AZURE_CLIENT_CERTIFICATE_PASSWORD", repr=False
     )
+    # The team's shared mailbox: the close also makes the e-mail a draft there
+    # (app-only Mail.ReadWrite, scoped to this mailbox; docs/graph.md). Empty: no draft.
+    mailbox: str = Field("", validation_alias="STORA_MAILBOX")
+    # For ``python -m bot check`` only: a real mailbox outside that scope, which must be refused.
+    mailbox_check_other: str = Field("", validation_alias="STORA_MAILBOX_CHECK_OTHER")
     # -- who is who (docs/identity.md) ---------------------------------------------
     # A user property in the directory holding each agent's Elin signature (read
     # through Graph, User.Read.All); empty: each agent types theirs once.

@@ -12,6 +12,7 @@ from cases.ledger import Ledger
 from .case_cards import CaseCards
 from .config import Settings
 from .late_edits import LateEditChecks
+from .mail_drafts import Drafts
 from .membership import TeamRoster
 from .queue_cards import QueueCards
 from .redelivery import Redelivery
@@ -36,3 +37,5 @@ class Services:
     calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
     # The queue cards drawn lately, by what they show (bot/queue_cards.py).
     queue_cards: QueueCards = field(default_factory=QueueCards)
+    # The team's mailbox for the close's e-mail draft (bot/mail_drafts.py); None: not set.
+    drafts: Drafts | None = None

@@ -18,7 +18,7 @@ from microsoft_teams.cards import AdaptiveCard
 
 from . import texts
 from .case import MAX_REFRESH_USERS, case_card
-from .close import close_form, email_draft_card
+from .close import MailboxDraft, close_form, email_draft_card
 from .close_confirm import CLOSE_CONFIRMED, close_confirm_card
 from .correct import correct_form
 from .email import EMAIL_CHANGES, email_form
@@ -58,6 +58,7 @@ __all__ = [
     "SEARCH_VERB",
     "STATS_CSV_VERB",
     "STATS_VERB",
+    "MailboxDraft",
     "case_card",
     "case_glance",
     "close_confirm_card",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from microsoft_teams.cards import AdaptiveCard, CardElement
+from microsoft_teams.cards import ActionSet, AdaptiveCard, CardElement, OpenUrlAction
 
 from cases.email import CLOSE_CHECKLIST
 from cases.model import Case, CaseRef
@@ -37,12 +38,21 @@ def close_form(
     return parts.card(locale, body, actions)
 
 
+@dataclass(frozen=True)
+class MailboxDraft:
+    """What became of the draft in the team's mailbox: ``web_link`` empty when none was made."""
+
+    mailbox: str
+    web_link: str = ""
+
+
 def email_draft_card(
     case_id: str | None,
     email_text: str,
     locale: str | None,
     checklist: bool,
     notice: str | None = None,
+    mailbox: MailboxDraft | None = None,
 ) -> AdaptiveCard:
     """The e-mail to copy, in a block to copy (``copy.copy_block``); then what is left to do by hand.
 
@@ -54,6 +64,8 @@ def email_draft_card(
     body.append(title(t("draft_title", locale)))
     if case_id:
         body.append(para(t("draft_closed", locale, case_id=case_id), color="Good"))
+    if mailbox is not None:
+        body.extend(_mailbox_lines(mailbox, locale))
     body.append(para(t("draft_intro", locale)))
     body.append(copy_block(email_text, element_id="emailDraft"))
     if checklist:
@@ -63,3 +75,13 @@ def email_draft_card(
     if case_id:
         actions.append(button(t("btn_done", locale), "refresh", {"caseId": case_id}))
     return parts.card(locale, body, actions)
+
+
+def _mailbox_lines(mailbox: MailboxDraft, locale: str | None) -> list[CardElement]:
+    """Where the draft is, with the link that opens it; or, plainly, that it was not made."""
+    if not mailbox.web_link:
+        return [para(t("mail_draft_failed", locale, mailbox=mailbox.mailbox), color="Warning")]
+    return [
+        para(t("mail_draft_made", locale, mailbox=mailbox.mailbox)),
+        ActionSet(actions=[OpenUrlAction(title=t("btn_open_draft", locale), url=mailbox.web_link)]),
+    ]

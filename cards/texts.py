@@ -13,6 +13,7 @@ from .texts_access import ACCESS_TEXTS
 from .texts_close import CLOSE_TEXTS
 from .texts_forms import FORM_TEXTS
 from .texts_late import LATE_EDIT_TEXTS
+from .texts_mail import MAIL_TEXTS
 from .texts_posting import POSTING_TEXTS
 from .texts_queue import QUEUE_TEXTS
 from .texts_stats import STATS_TEXTS
@@ -363,6 +364,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **TAKEOVER_TEXTS,
     **CLOSE_TEXTS,
     **STATS_TEXTS,
+    **MAIL_TEXTS,
 }
 
 

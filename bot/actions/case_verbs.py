@@ -26,6 +26,7 @@ from cases.model import Case, CaseRef, Status
 from graph.errors import WriteUnconfirmed
 
 from .. import redraws
+from ..mail_drafts import draft_in_mailbox
 from . import one_turn, redelivered
 from .checks import form_check
 from .email_input import EMAIL_FIELDS, draft_from_form
@@ -281,9 +282,11 @@ async def close(turn: Turn) -> Json | InvokeResponse:
     lagging = redraws.pending_text(
         redraws.take_pending(turn.extra), turn.locale, closed=stored.case_id
     )
+    # Only here, once per close: a repeated or redelivered click gives the text, no second draft.
+    mailbox = await draft_in_mailbox(turn.services.drafts, draft[0], stored.case_id)
     return cards.to_json(
         cards.email_draft_card(
-            stored.case_id, draft[0], turn.locale, checklist=True, notice=lagging
+            stored.case_id, draft[0], turn.locale, checklist=True, notice=lagging, mailbox=mailbox
         )
     )
 

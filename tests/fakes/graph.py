@@ -41,6 +41,7 @@ from aiohttp import web
 
 from cases.columns import TABLE_NAME
 
+from .graph_mail import Mailboxes
 from .graph_refusals import SHAPES, refusal_body
 from .graph_sessions import Sessions
 from .graph_workbook import Workbook, box_of
@@ -179,6 +180,7 @@ class FakeGraph:
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self.users: dict[str, dict[str, Any]] = {}  # id -> the user's properties
+        self.mail = Mailboxes()  # drafts in mailboxes (graph_mail.py): ``mail.allow(address)``
         self._late: list[list[Any]] = []  # [requests left, the request's work] (Fault.lands)
         self.user_selects: list[str | None] = []  # each GET /users/{id}'s $select, as sent
         # Edits made in Excel for the web that Graph does not see yet: (when, edit),
@@ -495,6 +497,8 @@ class FakeGraph:
 
     @staticmethod
     def kind_of(method: str, path: str) -> str:
+        if mail := Mailboxes.kind_of(method, path):
+            return mail
         if path.startswith("/groups/") and path.endswith("/drive"):
             return "group.drive"
         if _PATH_ITEM.match(path):
@@ -546,6 +550,8 @@ class FakeGraph:
     ) -> Reply:
         if kind == "user.get":
             return self._user(path, query)
+        if kind.startswith("messages."):
+            return Reply(*self.mail.handle(kind, path, body))
         if kind in self.denied:
             return Reply(403, error_body(403))
         if shape := self.refusals.get(kind) or (

@@ -37,6 +37,7 @@ class Input:
 
 @dataclass
 class VerbFields:
+    seen: bool = False  # on a drawn card; a button may carry no data at all (statistik's)
     keys: set[str] = field(default_factory=set)  # button data keys: caseId, version, view, pending
     inputs: dict[str, Input] = field(default_factory=dict)
     # Button data the bot reads as it wrote it, e.g. the close confirmation's flag.
@@ -111,7 +112,18 @@ def _cards() -> list[dict[str, Any]]:
             refresh_user_ids=[],
         ),
     ]  # fmt: skip
+    drawn += _stats_cards()
     return [cards.to_json(card) for card in drawn]
+
+
+def _stats_cards() -> list[Any]:
+    """``statistik`` and its export, drawn from the hand-worked cases of its tests."""
+    from cases.stats import team_stats
+    from tests.cases.test_stats import CAL, MIDSUMMER_CASES, RULES
+    from tests.cases.test_stats import NOW as STATS_NOW
+
+    stats = team_stats(MIDSUMMER_CASES, now=STATS_NOW, calendar=CAL, rules=RULES)
+    return [cards.stats_card(stats, CAL, "sv-SE"), cards.stats_csv_card(stats, "sv-SE")]
 
 
 # The register form's values as the Tillbaka button carries them (``register.back``).
@@ -140,6 +152,7 @@ def fields_by_verb() -> dict[str, VerbFields]:
             if node.get("type") != "Action.Execute" or not isinstance(node.get("verb"), str):
                 continue
             verb = found.setdefault(node["verb"], VerbFields())
+            verb.seen = True
             verb.keys |= set(node.get("data") or {})
             if node.get("associatedInputs") != "none":
                 verb.inputs.update(card_inputs)

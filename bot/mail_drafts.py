@@ -62,7 +62,9 @@ async def draft_in_mailbox(drafts: Drafts | None, text: str, case_id: str) -> Ma
         summary = getattr(failed, "summary", None)
         why = summary() if callable(summary) else type(failed).__name__
         log.warning("mail draft not created", extra={"case_id": case_id, "error": why})
-        return MailboxDraft(drafts.mailbox)
+        from graph.mail import surely_not_made  # loaded already: the mailbox is Graph's
+
+        return MailboxDraft(drafts.mailbox, maybe=not surely_not_made(failed))
     return MailboxDraft(drafts.mailbox, getattr(made, "web_link", "") or "")
 
 

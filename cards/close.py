@@ -40,10 +40,15 @@ def close_form(
 
 @dataclass(frozen=True)
 class MailboxDraft:
-    """What became of the draft in the team's mailbox: ``web_link`` empty when none was made."""
+    """What became of the draft in the team's mailbox: ``web_link`` empty when none was made.
+
+    ``maybe``: none is known, yet one may be there (Graph's answer was lost, or an
+    earlier click of the same close made it); the agent looks before copying.
+    """
 
     mailbox: str
     web_link: str = ""
+    maybe: bool = False
 
 
 def email_draft_card(
@@ -80,7 +85,8 @@ def email_draft_card(
 def _mailbox_lines(mailbox: MailboxDraft, locale: str | None) -> list[CardElement]:
     """Where the draft is, with the link that opens it; or, plainly, that it was not made."""
     if not mailbox.web_link:
-        return [para(t("mail_draft_failed", locale, mailbox=mailbox.mailbox), color="Warning")]
+        what = "mail_draft_maybe" if mailbox.maybe else "mail_draft_failed"
+        return [para(t(what, locale, mailbox=mailbox.mailbox), color="Warning")]
     return [
         para(t("mail_draft_made", locale, mailbox=mailbox.mailbox)),
         ActionSet(actions=[OpenUrlAction(title=t("btn_open_draft", locale), url=mailbox.web_link)]),

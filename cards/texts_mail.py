@@ -15,5 +15,10 @@ MAIL_TEXTS: dict[str, tuple[str, str]] = {
         "Utkastet kunde inte skapas i {mailbox}. Kopiera texten nedan till Outlook.",
         "The draft could not be created in {mailbox}. Copy the text below into Outlook.",
     ),
+    # Graph's answer was lost (the draft may be there), or this is Ja pressed again.
+    "mail_draft_maybe": (
+        "Titta efter ett utkast i {mailbox} innan du kopierar texten nedan: det kan redan finnas.",
+        "Look for a draft in {mailbox} before you copy the text below: it may be there already.",
+    ),
     "btn_open_draft": ("Öppna utkastet", "Open the draft"),
 }

@@ -180,6 +180,15 @@ class DraftMailbox:
             raise GraphError(0, ("networkError",), None, "message") from failed
 
 
+def surely_not_made(error: BaseException) -> bool:
+    """Whether Graph surely made no draft, so the agent may be told so: a refusal
+    (4xx), or what would be sent again (``_not_taken``). A timeout, a 500 or a
+    504 may have made one."""
+    if not isinstance(error, GraphError):
+        return False
+    return 400 <= error.status < 500 or _not_taken(error)
+
+
 def _not_taken(error: BaseException) -> bool:
     """Whether Graph surely made no draft: only then is the POST sent again."""
     if not isinstance(error, GraphError):

@@ -310,8 +310,14 @@ async def _closed_by_me_already(turn: Turn) -> Json | None:
     )
     again = cards.texts.t("closed_already", turn.locale, case_id=case.case_id)
     notice = f"{again} {lagging}" if lagging else again
+    # No second draft; the first click's may be there, or never have been asked for
+    # (its write answered too late): the agent looks before copying.
+    drafts = turn.services.drafts
+    mailbox = cards.MailboxDraft(drafts.mailbox, maybe=True) if drafts is not None else None
     return cards.to_json(
-        cards.email_draft_card(case.case_id, draft, turn.locale, checklist=True, notice=notice)
+        cards.email_draft_card(
+            case.case_id, draft, turn.locale, checklist=True, notice=notice, mailbox=mailbox
+        )
     )
 
 

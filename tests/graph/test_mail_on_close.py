@@ -34,6 +34,10 @@ TEAM_MAILBOX = "backoffice@contoso.se"
 EMAIL = draft_from_form(TYPED)  # the routine's text for what the agent typed
 MADE = "Mejlet ligger som utkast i backoffice@contoso.se."
 NOT_MADE = "Utkastet kunde inte skapas i backoffice@contoso.se. Kopiera texten nedan till Outlook."
+MAYBE = (
+    "Titta efter ett utkast i backoffice@contoso.se innan du kopierar texten nedan: "
+    "det kan redan finnas."
+)
 
 Rows = Callable[[], list[dict[str, Any]]]
 
@@ -108,9 +112,10 @@ async def test_the_close_makes_one_draft_with_the_routines_text_and_no_recipient
     assert open_links(answer) == [draft["webLink"]]
     assert to_copy(answer) == EMAIL  # the text to copy stays, as before
 
-    # Ja clicked again: the text again, no second draft.
+    # Ja clicked again: the text again, no second draft, and a word about the first.
     again = card_of(await bot.click(BO, post, "close", card=confirmation))
     assert to_copy(again) == EMAIL
+    assert MAYBE in texts(again) and NOT_MADE not in texts(again)
     assert len(fake_graph.mail.all_drafts()) == 1
     assert fake_graph.http["messages.post"] == 1
 
@@ -122,7 +127,11 @@ FAILURES = {
     "503 storm": lambda fake: fake.inject("messages.post", status=503, times=99),
     # Made, but the answer comes after the deadline: the outcome unknown to the bot.
     "timeout": lambda fake: fake.inject("messages.post", delay=0.8, process=True),
+    # Made, but the gateway's answer is an error: 504 after Graph did the work.
+    "504 after made": lambda fake: fake.inject("messages.post", status=504, process=True),
 }
+# Where Graph may have made the draft, the agent is told to look, not that there is none.
+MAY_EXIST = {"timeout", "504 after made"}
 
 
 @pytest.mark.parametrize("failure", list(FAILURES))
@@ -139,11 +148,13 @@ async def test_a_draft_that_cannot_be_made_leaves_the_close_done_and_the_text_to
     _, _, answer = await close(bot)
     closed(rows)
     shown = texts(answer)
-    assert NOT_MADE in shown and MADE not in shown
+    told = MAYBE if failure in MAY_EXIST else NOT_MADE
+    assert told in shown and MADE not in shown
+    assert (MAYBE if told == NOT_MADE else NOT_MADE) not in shown
     assert to_copy(answer) == EMAIL and open_links(answer) == []
     assert "SA-000001 är hanterat" in shown
     made = len(fake_graph.mail.all_drafts())
-    if failure == "timeout":
+    if failure in MAY_EXIST:
         assert fake_graph.http["messages.post"] == 1 and made == 1  # never a second one
     elif failure == "refused":
         assert fake_graph.http["messages.post"] == 1 and made == 0

@@ -21,19 +21,16 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import overload
 from urllib.parse import urlsplit
 
-from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
-    AuthenticateRequestResult,
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
-    UserTokenClient,
 )
-from botframework.connector.skills import BotFrameworkClient
+
+from .wrapped_auth import WrappedAuthentication
 
 # The hosts Teams and the Bot Framework send as serviceUrl in Azure's public
 # cloud and Microsoft's government clouds:
@@ -123,47 +120,14 @@ class _GuardedConnectorFactory(ConnectorFactory):
         return await self._inner.create(service_url, audience)
 
 
-class GuardedAuthentication(BotFrameworkAuthentication):
+class GuardedAuthentication(WrappedAuthentication):
     """botbuilder's authentication, with every connector factory behind ``policy``."""
 
     def __init__(self, inner: BotFrameworkAuthentication, policy: ReachPolicy) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self.policy = policy
 
-    async def authenticate_request(
-        self, activity: Activity, auth_header: str
-    ) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_request(activity, auth_header)
-        result.connector_factory = self.guard(result.connector_factory)
-        return result
-
-    async def authenticate_streaming_request(
-        self, auth_header: str, channel_id_header: str
-    ) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
-        result.connector_factory = self.guard(result.connector_factory)
-        return result
-
-    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return self.guard(self._inner.create_connector_factory(claims_identity))
-
-    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        return await self._inner.create_user_token_client(claims_identity)
-
-    def create_bot_framework_client(self) -> BotFrameworkClient:
-        return self._inner.create_bot_framework_client()
-
-    def get_originating_audience(self) -> str:
-        return self._inner.get_originating_audience()
-
-    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self._inner.authenticate_channel_request(auth_header)
-
-    # botbuilder annotates AuthenticateRequestResult.connector_factory as a
-    # ConnectorFactory, yet its __init__ sets it to None: guard either.
-    @overload
-    def guard(self, factory: ConnectorFactory) -> ConnectorFactory: ...
-    @overload
-    def guard(self, factory: None) -> None: ...
-    def guard(self, factory: ConnectorFactory | None) -> ConnectorFactory | None:
-        return None if factory is None else _GuardedConnectorFactory(factory, self.policy)
+    def wrap(
+        self, factory: ConnectorFactory, claims_identity: ClaimsIdentity | None
+    ) -> ConnectorFactory:
+        return _GuardedConnectorFactory(factory, self.policy)

@@ -23,18 +23,17 @@ other before a client is asked for.
 
 from __future__ import annotations
 
-from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
-    AuthenticateRequestResult,
     AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
     UserTokenClient,
 )
-from botframework.connector.skills import BotFrameworkClient
 from cachetools import LRUCache
+
+from .wrapped_auth import WrappedAuthentication
 
 _KEPT = 32
 
@@ -70,29 +69,18 @@ class _ReusingFactory(ConnectorFactory):
         return client
 
 
-class ReusedClients(BotFrameworkAuthentication):
+class ReusedClients(WrappedAuthentication):
     """botbuilder's authentication, with its connector and user-token clients kept."""
 
     def __init__(self, inner: BotFrameworkAuthentication) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._connectors: LRUCache[tuple[str, str, str], ConnectorClient] = LRUCache(_KEPT)
         self._token_clients: LRUCache[str, UserTokenClient] = LRUCache(_KEPT)
 
-    async def authenticate_request(
-        self, activity: Activity, auth_header: str
-    ) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_request(activity, auth_header)
-        return self._reusing(result)
-
-    async def authenticate_streaming_request(
-        self, auth_header: str, channel_id_header: str
-    ) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
-        return self._reusing(result)
-
-    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        inner = self._inner.create_connector_factory(claims_identity)
-        return _ReusingFactory(inner, app_id_of(claims_identity), self._connectors)
+    def wrap(
+        self, factory: ConnectorFactory, claims_identity: ClaimsIdentity | None
+    ) -> ConnectorFactory:
+        return _ReusingFactory(factory, app_id_of(claims_identity), self._connectors)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         key = app_id_of(claims_identity)
@@ -101,22 +89,3 @@ class ReusedClients(BotFrameworkAuthentication):
             client = await self._inner.create_user_token_client(claims_identity)
             self._token_clients[key] = client
         return client
-
-    def create_bot_framework_client(self) -> BotFrameworkClient:
-        return self._inner.create_bot_framework_client()
-
-    def get_originating_audience(self) -> str:
-        return self._inner.get_originating_audience()
-
-    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self._inner.authenticate_channel_request(auth_header)
-
-    def _reusing(self, result: AuthenticateRequestResult) -> AuthenticateRequestResult:
-        # botbuilder annotates connector_factory as a ConnectorFactory, yet its
-        # __init__ sets it to None.
-        if result.connector_factory is not None:
-            app_id = app_id_of(result.claims_identity)
-            result.connector_factory = _ReusingFactory(
-                result.connector_factory, app_id, self._connectors
-            )
-        return result

@@ -31,6 +31,7 @@ from tests.graph.conftest import FixedToken
 from tests.graph.test_bot_on_graph import settings_for
 
 TEAM_MAILBOX = "backoffice@contoso.se"
+MAIL_DEADLINE = 1.5  # seconds
 EMAIL = draft_from_form(TYPED)  # the routine's text for what the agent typed
 MADE = "Mejlet ligger som utkast i backoffice@contoso.se."
 NOT_MADE = "Utkastet kunde inte skapas i backoffice@contoso.se. Kopiera texten nedan till Outlook."
@@ -60,11 +61,12 @@ async def office(
         STORA_WORKBOOK=workbook,
         STORA_MAILBOX=TEAM_MAILBOX,
         STORA_GRAPH_BASE_URL=fake_graph.base_url,
-        STORA_GRAPH_DEADLINE=0.5,
+        # The mailbox's deadline: short, yet well above a loopback answer on a busy machine.
+        STORA_GRAPH_DEADLINE=MAIL_DEADLINE,
     )
     on_graph = request.param == "graph"
     if on_graph:
-        ledger = make_ledger(virtual=False, deadline=0.5)
+        ledger = make_ledger(virtual=False)  # the workbook keeps its own, longer deadline
     else:
         ledger = LocalWorkbookLedger(workbook, lock_timeout=2.5)
     clock = Clock()
@@ -126,7 +128,7 @@ FAILURES = {
     # Graph busy for longer than the click can wait.
     "503 storm": lambda fake: fake.inject("messages.post", status=503, times=99),
     # Made, but the answer comes after the deadline: the outcome unknown to the bot.
-    "timeout": lambda fake: fake.inject("messages.post", delay=0.8, process=True),
+    "timeout": lambda fake: fake.inject("messages.post", delay=MAIL_DEADLINE + 0.5, process=True),
     # Made, but the gateway's answer is an error: 504 after Graph did the work.
     "504 after made": lambda fake: fake.inject("messages.post", status=504, process=True),
 }

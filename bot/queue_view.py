@@ -44,14 +44,11 @@ async def draw_queue(
     """
     shown = await _what_is_shown(services, view, viewer, names)
     return _draw(
-        shown.cases,
-        now=shown.now,
+        shown,
         view=view,
         viewer=viewer,
         mri=mri,
         locale=locale,
-        names=shown.names,
-        workbook_url=shown.url,
         notice=notice,
         query=query,
         query_error=query_error,
@@ -83,11 +80,8 @@ async def queue_json(
     )
     return services.queue_cards.get(
         key,
-        lambda: cards.to_json(
-            _draw(shown.cases, now=shown.now, view=view, viewer=viewer, mri=mri, locale=locale,
-                  names=shown.names, workbook_url=shown.url)
-        ),
-    )  # fmt: skip
+        lambda: cards.to_json(_draw(shown, view=view, viewer=viewer, mri=mri, locale=locale)),
+    )
 
 
 @dataclass(frozen=True)
@@ -118,15 +112,12 @@ async def _shown(services: Services, view: str, viewer: str | None) -> Sequence[
 
 
 def _draw(
-    open_cases: Sequence[Case],
+    shown: _Shown,
     *,
-    now: datetime,
     view: str,
     viewer: str | None,
     mri: str,
     locale: str,
-    names: Mapping[str, str],
-    workbook_url: str,
     notice: str | None = None,
     query: str = "",
     query_error: str | None = None,
@@ -136,15 +127,15 @@ def _draw(
     if view == cards.MINE_VIEW:
         title, empty = t("mine_title", locale), t("mine_empty", locale)
     return cards.queue_card(
-        open_cases,
-        now=now,
+        shown.cases,
+        now=shown.now,
         locale=locale,
         title=title,
         empty=empty,
         viewer=viewer,
-        names=names,
+        names=shown.names,
         view=view,
-        workbook_url=workbook_url,
+        workbook_url=shown.url,
         refresh_user_ids=[mri] if mri else [],
         notice=notice,
         query=query,

@@ -27,7 +27,6 @@ write.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -152,22 +151,28 @@ class SignatureBook:
 
     async def signature_of(self, aad_object_id: str, name: str = "") -> str | None:
         book = await self._read()
-        signature = book.by_user.get(aad_object_id)
-        if signature and name and book.names.get(aad_object_id) != name:
-            # Bindings made before names were kept get theirs on the next click.
-            with contextlib.suppress(SignaturesBusy):  # or on a later one: the click goes on
-                await self.bind(aad_object_id, signature, name)
-        return signature
+        await self._keep_name(book, aad_object_id, name)
+        return book.by_user.get(aad_object_id)
 
     async def signature_and_names(
         self, aad_object_id: str, name: str = ""
     ) -> tuple[str | None, dict[str, str]]:
-        """``signature_of`` and ``names`` from one read of the book: the queue asks both."""
+        """``signature_of`` and ``names`` from one read of the book: every click asks both."""
         book = await self._read()
+        if await self._keep_name(book, aad_object_id, name):
+            book = await self._read()  # with the name just kept
+        return book.by_user.get(aad_object_id), _names_of(book)
+
+    async def _keep_name(self, book: _Book, aad_object_id: str, name: str) -> bool:
+        """Bindings made before names were kept get theirs on the next click: True if now."""
         signature = book.by_user.get(aad_object_id)
-        if signature and name and book.names.get(aad_object_id) != name:
-            return await self.signature_of(aad_object_id, name), await self.names()
-        return signature, _names_of(book)
+        if not (signature and name and book.names.get(aad_object_id) != name):
+            return False
+        try:
+            await self.bind(aad_object_id, signature, name)
+        except SignaturesBusy:  # or on a later click: this one goes on
+            return False
+        return True
 
     async def register(self, aad_object_id: str, raw_signature: str, name: str = "") -> str:
         """Validate what the agent typed and bind it to them."""

@@ -137,8 +137,8 @@ async def run(turn: Turn, handler: Handler | None = None) -> InvokeResponse:
     if not turn.aad_object_id:
         return responses.error(401, "Unauthorized", cards.texts.t("no_identity", turn.locale))
     name = display_name(turn.context.activity)
-    turn.signature = await turn.services.signatures.signature_of(turn.aad_object_id, name)
-    turn.names = await turn.services.signatures.names()
+    signatures = turn.services.signatures
+    turn.signature, turn.names = await signatures.signature_and_names(turn.aad_object_id, name)
     await turn.services.case_cards.remember_viewer(turn.mri)
     if registered.check is not None and (instead := registered.check(turn)) is not None:
         log.info("inputs answered before the action", extra={"verb": turn.verb})

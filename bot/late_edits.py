@@ -220,13 +220,13 @@ class LateEditChecks:
             return Finding("late_edit_gone", [])
         except UnreadableRow as unreadable:  # a value typed by hand the bot cannot read
             return Finding("late_edit", [unreadable.header])
+        columns = written.changed_headers(case, check["written"], self.book.secret)
+        if not columns:
+            return None
         if await self.book.superseded(check_id, check):
             # A click's own write may have landed while this read waited for the
             # workbook, its check scheduled right after: that one covers the row,
             # and this one would blame Excel for the bot's own change.
-            return None
-        columns = written.changed_headers(case, check["written"], self.book.secret)
-        if not columns:
             return None
         if check["verb"] == "close":
             return await self._after_close(case, columns, check)

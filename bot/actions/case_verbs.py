@@ -96,7 +96,8 @@ async def _change(
 ) -> tuple[Case | None, Case | None, Json | None]:
     """Read the case, ``decide`` on it and store what it returns, in one turn of the store.
 
-    ``decide`` returns the case to store, or the card to answer with instead.
+    ``decide`` returns the case to store, or the card to answer with instead;
+    a rule's refusal (``NotAllowed``) answers with the case card and its reason.
     The case as read, as stored, and the answer instead (a stale card, a
     refusal, a lost race).
     """
@@ -106,7 +107,10 @@ async def _change(
 
     def decided(case: Case) -> Case | None:
         instead.clear()  # a retried attempt decides again
-        outcome = decide(case)
+        try:
+            outcome = decide(case)
+        except NotAllowed as refused:
+            outcome = _case_card(turn, case, refused.text(turn.locale))
         if isinstance(outcome, Case):
             return outcome
         instead.append(outcome)
@@ -142,12 +146,7 @@ async def _redraw_channel_card(turn: Turn, case: Case) -> None:
 
 async def _simple(turn: Turn, rule: Callable[[Case], Case]) -> Json:
     def decide(case: Case) -> Case | Json:
-        if stale := _stale(turn, case):
-            return stale
-        try:
-            return rule(case)
-        except NotAllowed as refused:
-            return _case_card(turn, case, refused.text(turn.locale))
+        return _stale(turn, case) or rule(case)
 
     _, stored, answer = await _change(turn, decide)
     return answer or _case_card(turn, stored)  # type: ignore[arg-type]
@@ -205,8 +204,6 @@ async def _submit(
         except (InvalidInput, InvalidInputs) as bad:
             errors = errors_by_input(bad, turn.locale)
             return cards.to_json(form(case, turn.locale, typed, errors))
-        except NotAllowed as refused:
-            return _case_card(turn, case, refused.text(turn.locale))
 
     try:
         _, stored, answer = await _change(turn, decide)

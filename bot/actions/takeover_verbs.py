@@ -22,7 +22,7 @@ from typing import Any
 
 import cards
 from cases import lifecycle
-from cases.errors import DomainError, NotAllowed
+from cases.errors import DomainError
 from cases.lifecycle import Action
 from cases.model import Case, Status
 
@@ -42,10 +42,7 @@ async def take_over(turn: Turn) -> Json:
     def decide(case: Case) -> Case | Json:
         if stale := _stale(turn, case):
             return _yours_already(turn, case) or stale
-        try:
-            lifecycle.require(case, Action.TAKE_OVER, turn.signature or "")
-        except NotAllowed as refused:
-            return _case_card(turn, case, refused.text(turn.locale))
+        lifecycle.require(case, Action.TAKE_OVER, turn.signature or "")
         if _ask_first(turn, case):
             question = cards.takeover_confirm(
                 case,
@@ -77,11 +74,8 @@ def _ask_first(turn: Turn, case: Case) -> bool:
     )
 
 
-def _taken(turn: Turn, case: Case) -> Case | Json:
-    try:
-        return lifecycle.take_over(case, actor=turn.signature or "", now=turn.services.clock())
-    except NotAllowed as refused:
-        return _case_card(turn, case, refused.text(turn.locale))
+def _taken(turn: Turn, case: Case) -> Case:
+    return lifecycle.take_over(case, actor=turn.signature or "", now=turn.services.clock())
 
 
 async def _take(turn: Turn, decide: Callable[[Case], Case | Json]) -> Json:

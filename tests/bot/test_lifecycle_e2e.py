@@ -284,3 +284,20 @@ async def test_a_channel_card_that_cannot_be_redrawn_is_told_and_the_click_still
     # One PUT: a 500 is not retried within the click; the outbox retries it later.
     assert [c.status for c in office.connector.calls if c.method == "PUT"] == [500]
     assert any("channel card not updated yet" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_click_the_rules_refuse_stores_nothing_and_shows_the_case_with_why(
+    office: Office,
+) -> None:
+    await register_case(office)
+    await office.sign_up(BO, "xbo")
+    await office.sign_up(CIA, "xcia")
+    post = case_post(office)
+    card_of(await office.click(BO, post, "claim"))
+    # Cia's view of the current card offers Ta över; Bo, who handles it, clicks that one.
+    cias_view = card_of(await office.refresh(CIA, post))
+    answer = card_of(await office.click(BO, post, "takeover", card=cias_view))
+    assert "Du hanterar redan SA-000001." in texts(answer)
+    assert verbs(answer) == {"handover.form", "close.form"}
+    (row,) = workbook_rows(office)
+    assert row["Hanteras av"] == "xbo" and row["Status"] == Status.PABORJAD.value

@@ -30,7 +30,7 @@ from .handler import StoraArendenBot
 from .health import LedgerProbe
 from .late_edit_book import LateEditBook
 from .late_edits import LateEditChecks, edits_arrive_late
-from .mail_drafts import drafts_context, make_drafts
+from .mail_drafts import make_drafts
 from .membership import TeamRoster
 from .notify import business_calendar, install_notifications
 from .posting import Poster
@@ -40,7 +40,7 @@ from .redraw_retries import RedrawRetries
 from .reservations import StorageReservations
 from .reused_clients import ReusedClients
 from .services import Services
-from .signature_source import make_signatures, signatures_context
+from .signature_source import make_signatures
 from .signing_keys import SigningKeys
 from .state import create_storage, storage_context
 from .team_channel import TeamChannelBook
@@ -204,8 +204,8 @@ def create_app(
         app.on_cleanup.append(lambda _app: keys.close())
     app.cleanup_ctx.append(storage_context(storage))
     app.cleanup_ctx.append(_ledger_context(services.ledger))
-    app.cleanup_ctx.append(signatures_context(services.signatures))
-    app.cleanup_ctx.append(drafts_context(services.drafts))
+    app.cleanup_ctx.append(_closed_at_shutdown(services.signatures))  # the directory's client
+    app.cleanup_ctx.append(_closed_at_shutdown(services.drafts))  # the mailbox's client
     app.on_startup.append(redraws.start)
     before_scan: Callable[[], Awaitable[object]] = redraws.run
     if late_edits is not None:
@@ -256,6 +256,18 @@ def share_reservations(ledger: Ledger, storage: Storage) -> None:
     use = getattr(ledger, "use_reservations", None)
     if use is not None:
         use(StorageReservations(storage))
+
+
+def _closed_at_shutdown(resource: object) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Close ``resource`` at shutdown, if it has anything to close (``aclose``)."""
+
+    async def context(_app: web.Application) -> AsyncIterator[None]:
+        yield
+        close = getattr(resource, "aclose", None)
+        if close is not None:
+            await close()
+
+    return context
 
 
 def _ledger_context(ledger: Ledger) -> Callable[[web.Application], AsyncIterator[None]]:

@@ -9,7 +9,6 @@ and a failure is logged by its Graph status and codes alone.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Protocol
 
 from cards import MailboxDraft
@@ -17,7 +16,6 @@ from cards import MailboxDraft
 from .config import Settings
 
 if TYPE_CHECKING:
-    from aiohttp import web
     from azure.core.credentials_async import AsyncTokenCredential
 
 log = logging.getLogger(__name__)
@@ -66,12 +64,3 @@ async def draft_in_mailbox(drafts: Drafts | None, text: str, case_id: str) -> Ma
 
         return MailboxDraft(drafts.mailbox, maybe=not surely_not_made(failed))
     return MailboxDraft(drafts.mailbox, getattr(made, "web_link", "") or "")
-
-
-def drafts_context(drafts: Drafts | None) -> Callable[[web.Application], AsyncIterator[None]]:
-    async def context(_app: web.Application) -> AsyncIterator[None]:
-        yield
-        if drafts is not None:
-            await drafts.aclose()
-
-    return context

@@ -6,7 +6,7 @@ knows the ``SignatureSource`` protocol.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from botbuilder.core import Storage
@@ -19,7 +19,6 @@ from .config import Settings
 from .identity import Binding, InWorkbook, OpenCases, SignatureBook
 
 if TYPE_CHECKING:
-    from aiohttp import web
     from azure.core.credentials_async import AsyncTokenCredential
 
 
@@ -88,15 +87,3 @@ def make_signatures(
     else:
         directory = SignatureDirectory(config, attribute, credential)
     return DirectorySignatures(book, directory)
-
-
-def signatures_context(source: SignatureSource) -> Callable[[web.Application], AsyncIterator[None]]:
-    """Close the directory's Graph client at shutdown."""
-
-    async def context(_app: web.Application) -> AsyncIterator[None]:
-        yield
-        close = getattr(source, "aclose", None)
-        if close is not None:
-            await close()
-
-    return context

@@ -19,9 +19,10 @@ workbook models drop what we need:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,19 @@ class BatchItem:
     info: RequestInformation
     what: str
     after: str | None = None
+
+
+@contextlib.contextmanager
+def network_errors(what: str) -> Iterator[None]:
+    """httpx's failures as ``GraphError``s whose codes say whether Graph got the request."""
+    try:
+        yield
+    except (httpx.ConnectError, httpx.ConnectTimeout) as failed:
+        # Never reached Graph: safe to send again.
+        raise GraphError(0, ("connectError",), None, what) from failed
+    except httpx.HTTPError as failed:
+        # Sent, but the answer was lost: a write may have taken.
+        raise GraphError(0, ("networkError",), None, what) from failed
 
 
 class TimedOut(Exception):
@@ -229,19 +243,14 @@ class GraphTransport:
             raise TimedOut(what)
         self.requests_sent += 1
         try:
-            async with asyncio.timeout(remaining):
-                # kiota types the answer by a TypeVar of the return alone: name it here.
-                response: httpx.Response | None = await self.adapter.send_primitive_async(
-                    info, "bytes", None
-                )
+            with network_errors(what):
+                async with asyncio.timeout(remaining):
+                    # kiota types the answer by a TypeVar of the return alone: name it here.
+                    response: httpx.Response | None = await self.adapter.send_primitive_async(
+                        info, "bytes", None
+                    )
         except TimeoutError:
             raise TimedOut(what) from None
-        except (httpx.ConnectError, httpx.ConnectTimeout) as failed:
-            # Never reached Graph: safe to send again.
-            raise GraphError(0, ("connectError",), None, what) from failed
-        except httpx.HTTPError as failed:
-            # Sent, but the answer was lost: a write may have taken.
-            raise GraphError(0, ("networkError",), None, what) from failed
         assert response is not None  # NativeResponseHandler hands back the raw response
         return response
 

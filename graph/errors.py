@@ -233,9 +233,12 @@ def graph_error(
     status: int, headers: Any, body: bytes | str | dict[str, Any] | None, what: str = ""
 ) -> GraphError:
     """A ``GraphError`` from a response's parts (a whole response or one of a $batch)."""
-    return GraphError(
-        status, error_codes(body), parse_retry_after(_header(headers, "Retry-After")), what
-    )
+    return GraphError(status, error_codes(body), retry_after_of(headers), what)
+
+
+def retry_after_of(headers: Any) -> float | None:
+    """The seconds an answer's ``Retry-After`` asks for, if it says any."""
+    return parse_retry_after(_header(headers, "Retry-After"))
 
 
 def error_codes(body: bytes | str | dict[str, Any] | None) -> tuple[str, ...]:

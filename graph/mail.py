@@ -33,10 +33,10 @@ import httpx
 from azure.core.credentials_async import AsyncTokenCredential
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_random_exponential
 
-from .client import TimedOut, make_graph_client
+from .client import TimedOut, make_graph_client, network_errors
 from .config import GraphConfig
 from .deadline import MIN_ATTEMPT, Clock, Deadline, Sleep
-from .errors import GraphError
+from .errors import GraphError, retry_after_of
 
 with warnings.catch_warnings():
     # The generated builders warn about their own deprecated configuration classes.
@@ -164,20 +164,17 @@ class DraftMailbox:
     @staticmethod
     async def _call(request: Awaitable[T]) -> T:
         try:
-            return await request
+            with network_errors("message"):
+                return await request
         except ODataError as refused:
             main = refused.error
             codes = (main.code,) if main is not None and main.code else ()
             raise GraphError(
                 refused.response_status_code or 0,
                 codes,
-                _retry_after(refused.response_headers),
+                retry_after_of(refused.response_headers),
                 "message",
             ) from None
-        except (httpx.ConnectError, httpx.ConnectTimeout) as failed:
-            raise GraphError(0, ("connectError",), None, "message") from failed
-        except httpx.HTTPError as failed:
-            raise GraphError(0, ("networkError",), None, "message") from failed
 
 
 def surely_not_made(error: BaseException) -> bool:
@@ -194,15 +191,3 @@ def _not_taken(error: BaseException) -> bool:
     if not isinstance(error, GraphError):
         return False  # TimedOut: the draft may exist
     return error.status in _NOT_TAKEN or error.codes == ("connectError",)
-
-
-def _retry_after(headers: object) -> float | None:
-    value = None
-    try:
-        value = headers.get("Retry-After") or headers.get("retry-after")  # type: ignore[attr-defined]
-    except AttributeError:
-        return None
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except (TypeError, ValueError):
-        return None

@@ -297,16 +297,8 @@ def _kind(kind: type[_E], value: object) -> _E | None:
     anything else is unknown."""
     if value is None or value == "":  # most rows: a case closed or from before the column
         return None
-    by_fold: dict[str, _E] | None = _KIND_BY_FOLD.get(kind)
-    if by_fold is None:  # folded once per kind, not once per member and row (issue 13)
-        by_fold = {}
-        for member in kind:
-            by_fold.setdefault(_fold(member.value), member)
-        _KIND_BY_FOLD[kind] = by_fold
+    by_fold: dict[str, _E] = _KIND_BY_FOLD[kind]
     return by_fold.get(_fold(_text(value)))
-
-
-_KIND_BY_FOLD: dict[type, dict[str, Any]] = {}
 
 
 def _fold(text: str) -> str:
@@ -316,6 +308,10 @@ def _fold(text: str) -> str:
 
 
 _STATUS_BY_FOLD = {_fold(s.value): s for s in Status}
+# Folded once per kind, not once per member and row (issue 13).
+_KIND_BY_FOLD: dict[type, dict[str, Any]] = {
+    kind: {_fold(member.value): member for member in kind} for kind in (ChangeKind, CustomerKind)
+}
 
 
 def parse_status(value: object) -> Status | None:

@@ -18,7 +18,6 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from cases.columns import (
     ARENDE_ID,
     UnreadableRow,
-    case_from_cells,
     case_id_number,
     id_key,
     map_headers,
@@ -166,12 +165,12 @@ class Snapshot:
         cls,
         address: str,
         values: Sequence[Sequence[Any]],
-        parse: Callable[[Layout], Callable[[Sequence[Any]], Case]] | None = None,
+        parse: Callable[[Layout], Callable[[Sequence[Any]], Case]],
     ) -> Snapshot:
         """``parse(layout)``: what turns a row into its case (``graph.parsed_rows``)."""
         where = parse_address(address)
         layout = Layout.from_header_range(address, values[:1])
-        case_of = parse(layout) if parse else lambda row: case_from_cells(layout.known_cells(row))
+        case_of = parse(layout)
         rows: dict[str, int] = {}
         cases: list[Case] = []
         highest = 0

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-import functools
 import logging
 import time
 import uuid
@@ -141,19 +140,7 @@ class GraphLedger:
             raise ValueError(
                 f"an update cannot change the Ärende-ID ({expected.case_id} -> {new.case_id})"
             )
-        holder = uuid.uuid4().hex  # this call's: its own retries find the case held by it
-        looked: list[bool] = []
-
-        async def in_turn(op: Op) -> Case:
-            if not looked and self.twins.watches(new.case_id):
-                # Its twin taken out first, so that the update acts on one row. Before
-                # the case's own turn: the clean-up's turns are given back by then.
-                looked.append(True)
-                await self.twins.tidy(op.deadline)
-            update = functools.partial(self._update, op, expected, new)
-            return await self.turns.run(self.workbook_key(), new.case_id, holder, op, update)
-
-        return await self._run("update", in_turn)
+        return await self._in_case_turn(new.case_id, lambda op: self._update(op, expected, new))
 
     async def change(
         self, case_id: str, decide: Callable[[Case], Case | None]
@@ -163,9 +150,7 @@ class GraphLedger:
         A click in one read and one write: the read that proves the row is as
         expected is the one the click decides on (bot.actions.one_turn).
         """
-        holder = uuid.uuid4().hex
         plan: builtins.list[tuple[Case, Case]] = []  # (read, new), once decided
-        tidied: builtins.list[bool] = []
 
         async def decided(op: Op) -> tuple[Case, Case | None]:
             if plan:  # an earlier attempt's write may have taken: update's own doubt rules
@@ -178,12 +163,21 @@ class GraphLedger:
             plan.append((current, new))
             return current, await self._update(op, current, new, located)
 
-        async def in_turn(op: Op) -> tuple[Case, Case | None]:
+        return await self._in_case_turn(case_id, decided)
+
+    async def _in_case_turn(self, case_id: str, step: Callable[[Op], Awaitable[T]]) -> T:
+        """``step`` in the case's turn (``graph.turns``), its twin tidied away first."""
+        holder = uuid.uuid4().hex  # this call's: its own retries find the case held by it
+        tidied: builtins.list[bool] = []
+
+        async def in_turn(op: Op) -> T:
             if not tidied and self.twins.watches(case_id):
+                # Its twin taken out first, so that the change acts on one row. Before
+                # the case's own turn: the clean-up's turns are given back by then.
                 tidied.append(True)
-                await self.twins.tidy(op.deadline)  # as ``update``: one row to act on
+                await self.twins.tidy(op.deadline)
             key = self.workbook_key()
-            return await self.turns.run(key, case_id, holder, op, lambda: decided(op))
+            return await self.turns.run(key, case_id, holder, op, lambda: step(op))
 
         return await self._run("update", in_turn)
 

@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity
 
 import cards
@@ -36,6 +35,7 @@ from cases.ledger import Ledger
 from cases.model import Case
 from cases.stalls import Stall, StallRules, Track, observe, rule_for, stall_of
 
+from ..card_payload import card_message
 from ..case_cards import CaseCards
 from ..logs import log_context, new_id
 from ..posting import Poster, PostFailed
@@ -258,7 +258,7 @@ class StallNotifier:
             return
         names = await self._case_cards.names()
         card = cards.to_json(cards.stall_digest(stalls, self._locale, now=now, names=names))
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        activity = card_message(card)
         state = await self._post(
             lambda: self._poster.new_thread(channel.channel_id, channel.service_url, activity),
             "digest",
@@ -307,7 +307,7 @@ class StallNotifier:
         locale = await self._case_cards.locale_of(case_id) or self._locale
         names = await self._case_cards.names()
         card = cards.to_json(cards.stall_notice(stall, locale, now=now, names=names))
-        activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+        activity = card_message(card)
         activity.summary = headline(stall, locale)
         state = await self._post(lambda: self._send_notice(case_id, channel, activity), case_id)
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import math
 import statistics
 import tempfile
 import time
@@ -120,11 +119,6 @@ def prefill(
     ref = f"A1:{get_column_letter(len(HEADERS))}{1 + rows}"
     table.ref = table.autoFilter.ref = ref
     wb.save(path)
-
-
-def percentile(samples: Sequence[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 async def timed(

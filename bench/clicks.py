@@ -239,10 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
         latencies = tuple(float(s) for s in args.latency_ms.split(",") if s.strip())
         section = asyncio.run(measure(sizes, latencies, args.cases, args.local_cases))
-    for table in section.tables:
-        print(table.render())
-    for target in section.targets:
-        print(target.render())
+    print(section.render())
     return 0
 
 

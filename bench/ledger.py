@@ -256,9 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeat < 1 or any(size < args.repeat for size in sizes):
         parser.error("--repeat must be at least 1 and at most the smallest size")
     begun = time.perf_counter()
-    for table in section(sizes, args.repeat).tables:
-        print(table.render())
-        print()
+    print(section(sizes, args.repeat).render(spaced=True))
     print(f"total {time.perf_counter() - begun:.0f} s")
     return 0
 

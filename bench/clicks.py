@@ -75,11 +75,10 @@ async def run_clicks(
 ) -> Run:
     """``cases`` cases through their lives, every click timed (after ``warm`` untimed)."""
     import aiohttp
-    from aiohttp import web
 
     from bot.app import create_app
     from bot.config import Settings
-    from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, seat_team
+    from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, on_loopback, seat_team
     from tests.bot.test_lifecycle_e2e import REGISTRATION
     from tests.cases.gsrn_helpers import make_gsrn
     from tests.fakes import teams
@@ -106,13 +105,9 @@ async def run_clicks(
             STORA_GRAPH_LATE_EDIT_CHECK=0,
         )
         clock = Clock()
-        runner = web.AppRunner(create_app(settings, ledger=ledger, clock=clock))
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        async with aiohttp.ClientSession() as session:
-            office = Office(f"http://127.0.0.1:{port}", connector, ledger, clock, where, session)
+        app = create_app(settings, ledger=ledger, clock=clock)
+        async with on_loopback(app) as url, aiohttp.ClientSession() as session:
+            office = Office(url, connector, ledger, clock, where, session)
             # Not the signatures bench.ledger.prefill writes: a signature in the workbook is
             # refused at sign-up (bot.identity.SignatureInWorkbook).
             for agent, sig in ((ANNA, "xann"), (BO, "xbob"), (CIA, "xcia")):
@@ -137,7 +132,6 @@ async def run_clicks(
                 review = office.click(CIA, post, "close.review", typed, card=form)
                 sure = await timed("close review", review)
                 await timed("close", office.click(CIA, post, "close", card=sure["value"]))
-        await runner.cleanup()
         await connector.stop()
     return run
 
@@ -245,10 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
         latencies = tuple(float(s) for s in args.latency_ms.split(",") if s.strip())
         section = asyncio.run(measure(sizes, latencies, args.cases, args.local_cases))
-    for table in section.tables:
-        print(table.render())
-    for target in section.targets:
-        print(target.render())
+    print(section.render())
     return 0
 
 

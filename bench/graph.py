@@ -1,15 +1,15 @@
-"""The Graph Ledger next to the local one: requests per action, and click latency.
+"""The Graph Ledger next to the local one: latency and requests per Ledger call.
 
     python -m bench.graph [--cases 10] [--latency-ms 100]
 
-Runs the bot's real aiohttp app twice over loopback with a fake Bot Connector:
-once on the local workbook, once on the Graph Ledger talking HTTP (real
-msgraph-sdk) to the fake Graph server of the tests, which adds ``--latency-ms``
-to every request it answers, as a stand-in for the trip to Microsoft. Prints,
-per click (``bench.clicks`` drives them; it has the full table and targets), p50/p95 latency for both stores and the Graph requests it cost
-(HTTP requests; a JSON batch counts once, its parts in brackets), then the
-same per Ledger call. Steady state: the session is open and the table read
-once before the timed clicks.
+Runs a case's Ledger calls (add, get, update, the close's wipe, list)
+``--cases`` times, once on the local workbook, once on the Graph Ledger talking
+HTTP (real msgraph-sdk) to the fake Graph server of the tests, which adds
+``--latency-ms`` to every request it answers, as a stand-in for the trip to
+Microsoft. Prints, per call, p50/p95 latency for both stores and the Graph
+requests it cost (HTTP requests; a JSON batch counts once, its parts in
+brackets). Steady state: the session is open and the table read once before
+the timed calls. Clicks through the bot's app, per store: ``bench.clicks``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,6 @@ from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-
-from .clicks import CLICKS, Run, run_clicks
 
 
 async def run_ledger_calls(
@@ -72,19 +70,6 @@ def _requests(counter: Counter) -> str:
     return f"{http:.1f} ({parts:.1f})"
 
 
-def _click_requests(run: Run) -> dict[str, Counter]:
-    """A click's Graph requests as the calls' table counts them: HTTP requests (parts)."""
-    out: dict[str, Counter] = defaultdict(Counter)
-    for name in CLICKS:
-        cost = run.requests[name]
-        out[name] = Counter(
-            http=cost["reads"] + cost["writes"] + cost["other"],
-            parts=cost["read parts"] + cost["write parts"],
-            n=run.counted[name],
-        )
-    return out
-
-
 def _table(title: str, names: tuple[str, ...], local: dict, graph: dict, requests: dict) -> None:
     print(title)
     print(
@@ -104,22 +89,13 @@ async def measure(cases: int, latency_ms: float) -> None:
     from tests.fakes.graph import FakeGraph
     from tests.graph.conftest import FixedToken, config_for
 
-    async def graph_ledger() -> tuple[GraphLedger, FakeGraph]:
-        fake = FakeGraph()
-        await fake.start()
-        ledger = GraphLedger(config_for(fake), FixedToken())
-        await ledger.warm_up()  # session open, table read: steady state from the first click
-        fake.latency = latency_ms / 1000
-        return ledger, fake
-
     with tempfile.TemporaryDirectory() as tmp:
-        local = await run_clicks(LocalWorkbookLedger(Path(tmp) / "c.xlsx"), cases)
         local_calls, _ = await run_ledger_calls(LocalWorkbookLedger(Path(tmp) / "l.xlsx"), cases)
-    ledger, fake = await graph_ledger()
-    graph = await run_clicks(ledger, cases, fake)
-    await ledger.aclose()
-    await fake.stop()
-    ledger, fake = await graph_ledger()
+    fake = FakeGraph()
+    await fake.start()
+    ledger = GraphLedger(config_for(fake), FixedToken())
+    await ledger.warm_up()  # session open, table read: steady state from the first call
+    fake.latency = latency_ms / 1000
     graph_calls, call_requests = await run_ledger_calls(ledger, cases, fake)
     await ledger.aclose()
     await fake.stop()
@@ -127,13 +103,6 @@ async def measure(cases: int, latency_ms: float) -> None:
     print(f"Graph Ledger vs local workbook: {cases} cases, {latency_ms:.0f} ms per Graph request")
     print("latency in ms; requests: HTTP requests to Graph per action (a JSON batch counts once,")
     print("its parts in brackets)\n")
-    _table(
-        "Clicks over HTTP (what Teams waits for)",
-        CLICKS,
-        local.timings,
-        graph.timings,
-        _click_requests(graph),
-    )
     calls = ("add", "get", "update", "update (wipe)", "list")
     _table("Ledger calls", calls, local_calls, graph_calls, call_requests)
 

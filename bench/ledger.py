@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
-import math
 import statistics
 import tempfile
 import time
@@ -120,11 +119,6 @@ def prefill(
     ref = f"A1:{get_column_letter(len(HEADERS))}{1 + rows}"
     table.ref = table.autoFilter.ref = ref
     wb.save(path)
-
-
-def percentile(samples: Sequence[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 async def timed(
@@ -262,9 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeat < 1 or any(size < args.repeat for size in sizes):
         parser.error("--repeat must be at least 1 and at most the smallest size")
     begun = time.perf_counter()
-    for table in section(sizes, args.repeat).tables:
-        print(table.render())
-        print()
+    print(section(sizes, args.repeat).render(spaced=True))
     print(f"total {time.perf_counter() - begun:.0f} s")
     return 0
 

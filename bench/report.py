@@ -70,6 +70,11 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
 
+    def render(self, spaced: bool = False) -> str:
+        """The tables, then the targets; ``spaced``: a blank line after each table."""
+        tables = [table.render() + ("\n" if spaced else "") for table in self.tables]
+        return "\n".join([*tables, *(target.render() for target in self.targets)])
+
     def as_json(self) -> dict[str, object]:
         return {
             "tables": [asdict(table) for table in self.tables],

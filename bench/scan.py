@@ -289,10 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         [asyncio.run(measure(rows, args.repeat)) for rows in sizes],
         on_graph(sizes, latencies, args.graph_repeat),
     )
-    for table in result.tables:
-        print(table.render())
-    for target in result.targets:
-        print(target.render())
+    print(result.render())
     return 0
 
 

@@ -353,10 +353,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run at 1 and 8 clients")
     result = run(parser.parse_args().quick)
-    for table in result.tables:
-        print(table.render(), end="\n\n")
-    for target in result.targets:
-        print(target.render())
+    print(result.render(spaced=True))
 
 
 if __name__ == "__main__":

@@ -10,16 +10,13 @@ loads, saves and table rows serialised, with spies on openpyxl's own functions.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import openpyxl
 import pytest
-from openpyxl.worksheet._writer import WorksheetWriter
 
 import local_workbook.ledger as local_ledger
 from bench.ledger import prefill
@@ -30,26 +27,19 @@ from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes import teams
 from tests.fakes.connector import FakeConnector
+from tests.local_workbook.test_row_cache import RowCount
 
 ROWS = 200  # cases already in the workbook, most of them closed
 SECRET = "a-long-shared-secret-for-the-tests-0123456789"
 
 
-@dataclass
 class WorkbookSpy:
     """What the Ledger asked of openpyxl since the last ``reset``."""
 
-    loads: int = 0
-    saves: int = 0
-    rows_saved: int = 0  # rows of the table's sheet serialised by a save
-    _saving: threading.local = field(default_factory=threading.local)
-
-    def reset(self) -> None:
-        self.loads = self.saves = self.rows_saved = 0
-
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.loads = self.saves = 0
+        self.rows = RowCount(monkeypatch)  # rows of the table's sheet serialised by a save
         load, save = local_ledger.load_workbook, local_ledger.save_atomically
-        write_row = WorksheetWriter.write_row
 
         def counted_load(*args: Any, **kwargs: Any) -> Any:
             self.loads += 1
@@ -57,20 +47,18 @@ class WorkbookSpy:
 
         def counted_save(*args: Any, **kwargs: Any) -> None:
             self.saves += 1
-            self._saving.on = True
-            try:
+            with self.rows.saving():
                 save(*args, **kwargs)
-            finally:
-                self._saving.on = False
-
-        def counted_row(writer: WorksheetWriter, *args: Any) -> None:
-            if getattr(self._saving, "on", False) and writer.ws.title == SHEET_NAME:
-                self.rows_saved += 1
-            write_row(writer, *args)
 
         monkeypatch.setattr(local_ledger, "load_workbook", counted_load)
         monkeypatch.setattr(local_ledger, "save_atomically", counted_save)
-        monkeypatch.setattr(WorksheetWriter, "write_row", counted_row)
+
+    @property
+    def rows_saved(self) -> int:
+        return self.rows.rows
+
+    def reset(self) -> None:
+        self.loads = self.saves = self.rows.rows = 0
 
 
 @pytest.fixture
@@ -104,8 +92,7 @@ async def test_a_click_saves_once_and_serialises_only_its_own_row(
     filled_office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     office = filled_office
-    spy = WorkbookSpy()
-    spy.install(monkeypatch)
+    spy = WorkbookSpy(monkeypatch)
     for agent, signature in ((ANNA, "xanna"), (BO, "xbo"), (CIA, "xcia")):
         await office.sign_up(agent, signature)
     assert spy.loads == 1  # the first look at the workbook
@@ -157,8 +144,7 @@ async def test_after_an_edit_in_excel_one_load_and_the_edit_is_kept(
     filled_office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     office = filled_office
-    spy = WorkbookSpy()
-    spy.install(monkeypatch)
+    spy = WorkbookSpy(monkeypatch)
     await office.sign_up(ANNA, "xanna")
     await office.ledger.settle()
     form = await office.say(ANNA, "registrera")
@@ -189,8 +175,7 @@ async def test_the_scan_that_reads_an_edit_readies_the_next_clicks_save(
     filled_office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     office = filled_office
-    spy = WorkbookSpy()
-    spy.install(monkeypatch)
+    spy = WorkbookSpy(monkeypatch)
     await office.sign_up(ANNA, "xanna")
     book = openpyxl.load_workbook(office.workbook)
     book[SHEET_NAME]["G3"] = "Ringt kunden"  # an edit in Excel, whole file saved

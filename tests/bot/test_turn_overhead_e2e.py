@@ -9,7 +9,6 @@ and check that the card still reaches the channel as it was built.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -45,7 +44,7 @@ async def test_turns_share_their_connections_to_the_bot_connector(office: Office
 
 
 @pytest.fixture
-def serialized_values() -> Iterator[list[int]]:
+def serialized_values(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many values msrest's ``serialize_object`` is handed, in all."""
     counted = [0]
     inner = Serializer.serialize_object
@@ -54,11 +53,8 @@ def serialized_values() -> Iterator[list[int]]:
         counted[0] += 1
         return inner(self, attr, **kwargs)
 
-    Serializer.serialize_object = counting  # type: ignore[method-assign]
-    try:
-        yield counted
-    finally:
-        Serializer.serialize_object = inner  # type: ignore[method-assign]
+    monkeypatch.setattr(Serializer, "serialize_object", counting)
+    return counted
 
 
 async def test_a_queue_card_is_sent_as_built_not_walked_value_by_value(

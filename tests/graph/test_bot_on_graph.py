@@ -7,6 +7,7 @@ work shares one budget inside Teams' 5 s.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -42,22 +43,29 @@ def settings_for(tmp_path: Path, **extra: object) -> Settings:
     return Settings(_env_file=None, **{**values, **extra})
 
 
+@contextlib.asynccontextmanager
+async def graph_office(
+    tmp_path: Path, ledger: GraphLedger, **extra: object
+) -> AsyncIterator[Office]:
+    """The bot's real app on ``ledger`` over loopback, ``extra`` in its settings."""
+    connector = FakeConnector()
+    await connector.start()
+    seat_team(connector)
+    clock = Clock()
+    app = create_app(settings_for(tmp_path, **extra), ledger=ledger, clock=clock)
+    async with on_loopback(app) as url, aiohttp.ClientSession() as session:
+        yield Office(url, connector, ledger, clock, tmp_path, session)  # type: ignore[arg-type]
+    await connector.stop()
+
+
 @pytest.fixture
 async def office_on_graph(
     tmp_path: Path, make_ledger: MakeLedger, request: pytest.FixtureRequest
 ) -> AsyncIterator[Office]:
     budget, deadline = getattr(request, "param", (4.0, 2.5))
-    connector = FakeConnector()
-    await connector.start()
-    seat_team(connector)
-    clock = Clock()
     ledger = make_ledger(virtual=False, deadline=deadline)
-    app = create_app(
-        settings_for(tmp_path, STORA_GRAPH_CLICK_BUDGET=budget), ledger=ledger, clock=clock
-    )
-    async with on_loopback(app) as url, aiohttp.ClientSession() as session:
-        yield Office(url, connector, ledger, clock, tmp_path, session)  # type: ignore[arg-type]
-    await connector.stop()
+    async with graph_office(tmp_path, ledger, STORA_GRAPH_CLICK_BUDGET=budget) as office:
+        yield office
 
 
 async def test_a_case_goes_through_its_life_in_sharepoint(

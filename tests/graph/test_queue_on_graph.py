@@ -8,33 +8,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
-from bot.app import create_app
-from tests.bot.conftest import ANNA, BO, Clock, Office, on_loopback, seat_team
+from tests.bot.conftest import ANNA, BO, Office
 from tests.bot.test_lifecycle_e2e import card_of
 from tests.bot.test_queue_e2e import click_row, register, search, sent_to_teams
 from tests.cards.queue_rows import row_of
 from tests.fakes.cardwalk import texts, walk
-from tests.fakes.connector import FakeConnector
 from tests.fakes.graph import DRIVE_ID, FILE_NAME, FOLDER, WEB_URL, FakeGraph
 from tests.graph.conftest import FixedToken
-from tests.graph.test_bot_on_graph import MakeLedger, settings_for
+from tests.graph.test_bot_on_graph import MakeLedger, graph_office
 
 
 @pytest.fixture
 async def office_on_graph(tmp_path: Path, make_ledger: MakeLedger) -> AsyncIterator[Office]:
-    """The bot's app on the Graph store (as in test_bot_on_graph.py)."""
-    connector = FakeConnector()
-    await connector.start()
-    seat_team(connector)
-    clock = Clock()
-    ledger = make_ledger(virtual=False)
-    app = create_app(settings_for(tmp_path), ledger=ledger, clock=clock)
-    async with on_loopback(app) as url, aiohttp.ClientSession() as session:
-        yield Office(url, connector, ledger, clock, tmp_path, session)  # type: ignore[arg-type]
-    await connector.stop()
+    """The bot's app on the Graph store, its click budget the default one."""
+    async with graph_office(tmp_path, make_ledger(virtual=False)) as office:
+        yield office
 
 
 def links(card: dict) -> list[str]:

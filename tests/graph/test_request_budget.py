@@ -29,18 +29,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.app import create_app
 from graph.ledger import GraphLedger
-from tests.bot.conftest import ANNA, BO, CIA, Clock, Office, on_loopback, seat_team
+from tests.bot.conftest import ANNA, BO, CIA, Office
 from tests.bot.test_lifecycle_e2e import REGISTRATION, card_of
 from tests.cases.gsrn_helpers import make_gsrn
 from tests.fakes.cardwalk import texts
-from tests.fakes.connector import FakeConnector
 from tests.fakes.graph import FakeGraph
-from tests.graph.test_bot_on_graph import settings_for
+from tests.graph.test_bot_on_graph import graph_office
 
 TYPED = {
     "changedIds": ", ".join(make_gsrn(f"735999102000{i:05d}") for i in range(3)),
@@ -54,20 +51,15 @@ ONE_ROW = {"read parts": 2, "write parts": 1}  # header row + the row; the chang
 @pytest.fixture
 async def office(tmp_path: Path, make_ledger: Callable[..., GraphLedger]) -> AsyncIterator[Office]:
     """The bot on the Graph store, its channel posts not paced (what is counted is Graph's)."""
-    connector = FakeConnector()
-    await connector.start()
-    seat_team(connector)
-    clock = Clock()
     # The late-edit read-back comes 10 s after a write (bot/late_edits.py), in no click:
     # off, so that a slow run cannot count it in one.
-    settings = settings_for(
-        tmp_path, STORA_NOTIFY_POSTS_PER_SECOND=1000, STORA_GRAPH_LATE_EDIT_CHECK=0
-    )
-    ledger = make_ledger(virtual=False)
-    app = create_app(settings, ledger=ledger, clock=clock)
-    async with on_loopback(app) as url, aiohttp.ClientSession() as session:
-        yield Office(url, connector, ledger, clock, tmp_path, session)  # type: ignore[arg-type]
-    await connector.stop()
+    async with graph_office(
+        tmp_path,
+        make_ledger(virtual=False),
+        STORA_NOTIFY_POSTS_PER_SECOND=1000,
+        STORA_GRAPH_LATE_EDIT_CHECK=0,
+    ) as office:
+        yield office
 
 
 class Counted:

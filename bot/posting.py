@@ -37,8 +37,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 
 from aiolimiter import AsyncLimiter
 from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
@@ -50,6 +49,8 @@ from tenacity import (
     stop_after_attempt,
     stop_before_delay,
 )
+
+from graph.errors import parse_retry_after
 
 from .reach import ReachRefused
 
@@ -282,20 +283,7 @@ def retry_after(error: BaseException | None, *, now: datetime | None = None) -> 
     """Seconds the answer's Retry-After asks for (delta-seconds or an HTTP date), else None."""
     headers = getattr(getattr(error, "response", None), "headers", None) or {}
     value = headers.get("Retry-After") if hasattr(headers, "get") else None
-    if value is None:
-        return None
-    value = str(value).strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    return None if value is None else parse_retry_after(str(value), now=now)
 
 
 def never_sent(error: BaseException) -> bool:

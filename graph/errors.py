@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import Enum
 from typing import Any
@@ -264,8 +265,12 @@ def error_codes(body: bytes | str | dict[str, Any] | None) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header: a number of seconds or an HTTP date."""
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header: a number of seconds or an HTTP date.
+
+    HTTP dates are GMT (RFC 9110, 5.6.7); one that names no zone ("-0000", as
+    ``email.utils`` reads it) is taken as GMT too, not left to fail the retry.
+    """
     if not value:
         return None
     value = value.strip()
@@ -277,9 +282,9 @@ def parse_retry_after(value: str | None) -> float | None:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    from datetime import UTC, datetime
-
-    return max(0.0, (moment - datetime.now(moment.tzinfo or UTC)).total_seconds())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 def _header(headers: Any, name: str) -> str | None:

@@ -30,6 +30,9 @@ def test_retry_after_is_seconds_or_an_http_date() -> None:
     assert parse_retry_after("soon") is None
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     assert 25 < (parse_retry_after(later) or 0) <= 30
+    # A date that names no zone ("-0000") is GMT, as HTTP dates are, not a TypeError.
+    now = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    assert parse_retry_after("Wed, 02 Dec 2026 08:00:30 -0000", now=now) == 30.0
 
 
 @pytest.mark.parametrize(

@@ -182,6 +182,7 @@ def test_retry_after_as_seconds_or_a_date() -> None:
     )
     assert retry_after(error(None)) is None
     assert retry_after(error("soon")) is None
+    assert retry_after(error("Mon, 23 Nov 2026 08:00:30 -0000"), now=now) == 30.0
 
 
 async def test_a_stopping_app_ends_the_retries(connector: FakeConnector) -> None:
